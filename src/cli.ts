@@ -1,0 +1,220 @@
+#!/usr/bin/env node
+// The terminal entry: `samocode run|status|approve`. It only wires the
+// session adapters, a provider and the console reporter into the core loop.
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runSession, SessionStateError, type LoopResult } from './core/loop.js';
+import { recordApproval } from './core/gates.js';
+import { parseStatus, formatNext } from './core/overview.js';
+import { ConsoleReporter } from './notify/console.js';
+import { createAgent, isProvider, PROVIDERS } from './providers/index.js';
+import { loadPrompts } from './providers/prompts.js';
+import { FsSessionStore } from './session/fs-store.js';
+import { loadEnvSettings, loadProjectPaths, type ProjectPaths } from './session/terminal-config.js';
+import { findSession, openTerminalSession, personName } from './session/terminal-session.js';
+
+const USAGE = `usage:
+  samocode run --config <project>/.samocode --session NAME [--task TEXT] [--dive TEXT]
+               [--provider claude|codex|script] [--timeout SECONDS] [--script SCENARIO.json]
+               [--max-iterations N] [--max-cost-usd N] [--auto-approve]
+  samocode status  [--config FILE] [--session NAME]
+  samocode approve [--config FILE] --session NAME`;
+
+const DEFAULT_TIMEOUT_S = 30 * 60;
+
+class UsageError extends Error {}
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const err = (line: string) => process.stderr.write(`${line}\n`);
+
+function loadPaths(config: string | undefined): ProjectPaths {
+  const loaded = loadProjectPaths(config ?? '.samocode');
+  if (!loaded.ok) {
+    for (const problem of loaded.problems) err(`samocode: ${problem}`);
+    throw new ExitError(1);
+  }
+  return loaded.value;
+}
+
+class ExitError extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+function positiveNumber(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a positive number, got "${value}"`);
+  return n;
+}
+
+async function run(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      config: { type: 'string' },
+      session: { type: 'string' },
+      task: { type: 'string' },
+      dive: { type: 'string' },
+      provider: { type: 'string' },
+      timeout: { type: 'string' },
+      script: { type: 'string' },
+      'max-iterations': { type: 'string' },
+      'max-cost-usd': { type: 'string' },
+      'auto-approve': { type: 'boolean' },
+    },
+  });
+  if (!values.config) throw new UsageError('run needs --config <project>/.samocode');
+  if (!values.session) throw new UsageError('run needs --session NAME');
+  const paths = loadPaths(values.config);
+  const settings = loadEnvSettings(paths.configFile, process.env);
+  const provider = values.provider ?? settings.SAMOCODE_PROVIDER ?? 'claude';
+  if (!isProvider(provider)) throw new UsageError(`unknown provider "${provider}" (${PROVIDERS.join(', ')})`);
+  const timeoutS =
+    positiveNumber(values.timeout, '--timeout') ??
+    positiveNumber(provider === 'codex' ? settings.CODEX_TIMEOUT : provider === 'claude' ? settings.CLAUDE_TIMEOUT : undefined, 'the timeout setting') ??
+    DEFAULT_TIMEOUT_S;
+  const maxIterations = positiveNumber(values['max-iterations'], '--max-iterations') ?? 200;
+  const maxCostUsd = positiveNumber(values['max-cost-usd'], '--max-cost-usd');
+
+  const session = await openTerminalSession(paths, {
+    name: values.session,
+    task: values.task,
+    dive: values.dive,
+    now: new Date(),
+  });
+  for (const notice of session.notices) out(`samocode: ${notice}`);
+
+  const agent = await createAgent({
+    provider,
+    scriptPath: values.script ?? settings.SAMOCODE_SCRIPT,
+    cliPath: provider === 'codex' ? settings.CODEX_PATH : settings.CLAUDE_PATH,
+    model: provider === 'codex' ? settings.CODEX_MODEL : settings.CLAUDE_MODEL,
+    cliSetting: provider === 'codex' ? 'CODEX_PATH' : 'CLAUDE_PATH',
+    env: process.env,
+  });
+
+  const result = await runSession(
+    { agent, store: session.store, reporter: new ConsoleReporter(out), clock: { now: Date.now } },
+    {
+      sessionName: session.folder,
+      mode: 'terminal',
+      prompts: loadPrompts(),
+      iterationTimeoutMs: timeoutS * 1000,
+      maxTotalIterations: maxIterations,
+      maxCostUsd,
+      autoApprove: values['auto-approve'] ?? false,
+      task: session.task,
+      dive: session.dive,
+    },
+  );
+  return finalLine(result, session.folder, session.path, values.session);
+}
+
+function finalLine(result: LoopResult, folder: string, path: string, name: string): number {
+  const { outcome } = result;
+  switch (outcome.kind) {
+    case 'done':
+      out(`samocode: done: ${outcome.summary} (session folder: ${path})`);
+      return 0;
+    case 'waiting':
+      out(
+        outcome.gate === 'qa_answers'
+          ? `samocode: waiting for answers (${outcome.detail}): fill in the **Answer:** lines of ${path}/_qa.md, then run again`
+          : `samocode: waiting for plan approval (${outcome.detail}): read the plan in ${path}, then run \`samocode approve --session ${name}\` and run again`,
+      );
+      return 0;
+    case 'paused':
+      out(`samocode: paused (${outcome.reason}); run again to continue ${folder}`);
+      return 0;
+    case 'blocked':
+      out(`samocode: blocked: ${outcome.reason} (session folder: ${path}); run again to resume`);
+      return 1;
+  }
+}
+
+async function status(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { config: { type: 'string' }, session: { type: 'string' } } });
+  const paths = loadPaths(values.config);
+  const { readdir } = await import('node:fs/promises');
+  const folders = values.session
+    ? [(await findSession(paths, values.session, new Date())).folder]
+    : (await readdir(paths.sessions, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  if (folders.length === 0) out('samocode: no sessions yet');
+  let code = 0;
+  for (const folder of folders) {
+    const store = new FsSessionStore({ sessionPath: resolve(paths.sessions, folder), workdir: paths.mainRepo });
+    const reading = parseStatus(await store.readOverview());
+    if (!reading.ok) {
+      out(`${folder}: ${reading.reason}`);
+      code = 1;
+      continue;
+    }
+    const s = reading.status;
+    const state = s.blocked ? `blocked: ${s.blocked}` : formatNext(s.next);
+    out(
+      `${folder}: phase ${s.phase}, iteration ${s.iteration} (total ${s.totalIterations}), ${state}; last action: ${s.lastAction}; cost $${s.costUsd.toFixed(4)}`,
+    );
+  }
+  return code;
+}
+
+async function approve(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { config: { type: 'string' }, session: { type: 'string' } } });
+  if (!values.session) throw new UsageError('approve needs --session NAME');
+  const paths = loadPaths(values.config);
+  const found = await findSession(paths, values.session, new Date());
+  if (found.isNew) {
+    err(`samocode: no session "${values.session}" in ${paths.sessions}`);
+    return 1;
+  }
+  const store = new FsSessionStore({ sessionPath: found.path, workdir: paths.mainRepo });
+  const plan = await store.planFingerprint();
+  if (!plan) {
+    err(`samocode: ${found.folder} has no plan file (*plan*.md) to approve yet`);
+    return 1;
+  }
+  const gates = await store.readGates();
+  await store.writeGates(
+    recordApproval(gates, { plan: plan.file, blob: plan.blob, by: personName(), at: new Date().toISOString(), source: 'samocode approve' }),
+  );
+  out(`samocode: approved ${plan.file} (blob ${plan.blob.slice(0, 12)}) for ${found.folder}; run samocode run again to continue`);
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'run':
+        return await run(rest);
+      case 'status':
+        return await status(rest);
+      case 'approve':
+        return await approve(rest);
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        out(USAGE);
+        return command === undefined ? 1 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof ExitError) return error.code;
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      err(`samocode: ${(error as Error).message}\n${USAGE}`);
+      return 1;
+    }
+    const known = error instanceof SessionStateError || ['SessionSetupError', 'ScenarioError', 'MissingCliError'].includes((error as Error).name);
+    err(`samocode: error: ${(error as Error).message}`);
+    if (!known && process.env.SAMOCODE_DEBUG) err((error as Error).stack ?? '');
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

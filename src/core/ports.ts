@@ -1,0 +1,117 @@
+// The four ports the loop talks through. Entries wire real adapters in;
+// tests swap any of them.
+import type { GateRecord, PlanFingerprint } from './gates.js';
+import type { Gate, Phase } from './phases.js';
+
+export interface PromptPieces {
+  /** The workflow prompt every phase shares. */
+  workflow: string;
+  /** The phase agent's own prompt. */
+  agent: string;
+  /** The session-context block for this iteration. */
+  context: string;
+}
+
+export interface LineSink {
+  write(line: string): void;
+  close(): Promise<void>;
+}
+
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens?: number;
+  cacheWriteTokens?: number;
+}
+
+export interface AgentRequest {
+  phase: Phase;
+  /** 1-based iteration within the phase. */
+  iteration: number;
+  totalIteration: number;
+  sessionPath: string;
+  workdir: string;
+  prompt: PromptPieces;
+  timeoutMs: number;
+  /** Every stdout line of the agent, as it comes. */
+  log: LineSink;
+}
+
+export interface AgentResult {
+  /** Null when the process ended by a signal. */
+  exitCode: number | null;
+  timedOut: boolean;
+  costUsd?: number;
+  usage?: TokenUsage;
+  turns?: number;
+  /** A short description of what went wrong, when something did. */
+  error?: string;
+}
+
+export interface Agent {
+  readonly name: string;
+  run(request: AgentRequest): Promise<AgentResult>;
+}
+
+export interface SignalFile {
+  /** Null when the file does not exist. May be cut short when `bytes` is over the limit. */
+  text: string | null;
+  bytes: number;
+}
+
+export interface HistoryEntry {
+  iteration: number;
+  phase: Phase;
+  phaseIteration: number;
+  at: string;
+  signal: unknown;
+  verdict: 'accepted' | 'rejected' | 'gated' | 'failed';
+  reason?: string;
+  next: Phase;
+}
+
+export interface SessionStore {
+  /** Absolute path of the session folder. */
+  readonly sessionPath: string;
+  /** Where the agent works: the repository or worktree. */
+  readonly workdir: string;
+  readOverview(): Promise<string | null>;
+  writeOverview(markdown: string): Promise<void>;
+  readQa(): Promise<string | null>;
+  writeQa(markdown: string): Promise<void>;
+  readGates(): Promise<GateRecord>;
+  writeGates(gates: GateRecord): Promise<void>;
+  planFingerprint(): Promise<PlanFingerprint | null>;
+  clearSignal(): Promise<void>;
+  readSignal(maxBytes: number): Promise<SignalFile>;
+  appendHistory(entry: HistoryEntry): Promise<void>;
+  openLog(fileName: string): Promise<LineSink>;
+  /** Persists the iteration: a no-op locally, commit and push in GitHub mode. */
+  checkpoint(message: string): Promise<void>;
+}
+
+export interface IterationRecord {
+  totalIteration: number;
+  phase: Phase;
+  iteration: number;
+  startedAt: string;
+  durationMs: number;
+  /** The signal's status as given, or `invalid`/`none`. */
+  signal: string;
+  verdict: HistoryEntry['verdict'];
+  nextPhase: Phase;
+  /** Set when the iteration ended waiting at a gate. */
+  waitingFor?: Gate;
+  reason?: string;
+  costUsd?: number;
+  logFile: string;
+}
+
+export interface Reporter {
+  iterationStarted?(info: { phase: Phase; iteration: number; totalIteration: number }): void | Promise<void>;
+  iterationFinished(record: IterationRecord): void | Promise<void>;
+}
+
+export interface Clock {
+  now(): number;
+}

@@ -1,0 +1,36 @@
+// The agent's environment is an allow-list: it never sees the GitHub token
+// or anything else the runner holds unless named.
+
+const ALWAYS = ['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'TMPDIR', 'TEMP', 'TMP', 'LANG', 'LANGUAGE', 'TZ', 'TERM', 'NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'no_proxy'];
+const ALWAYS_PREFIXES = ['LC_'];
+
+export interface AgentEnvOptions {
+  /** Prefixes of the CLI's own credentials and config, e.g. `ANTHROPIC_`, `CLAUDE_`. */
+  credentialPrefixes: string[];
+  /** Extra names the user allowed (input `agent-env`). */
+  extra?: string[];
+  /** Variables to set for this call (SAMOCODE_*). */
+  set: Record<string, string>;
+  /** Names never passed, even when a prefix matches. */
+  deny?: string[];
+}
+
+export function agentEnv(source: NodeJS.ProcessEnv, options: AgentEnvOptions): Record<string, string> {
+  const env: Record<string, string> = {};
+  const deny = new Set(options.deny ?? []);
+  const extra = new Set(options.extra ?? []);
+  const prefixes = [...ALWAYS_PREFIXES, ...options.credentialPrefixes];
+  for (const [name, value] of Object.entries(source)) {
+    if (value === undefined || deny.has(name)) continue;
+    if (ALWAYS.includes(name) || extra.has(name) || prefixes.some((p) => name.startsWith(p))) env[name] = value;
+  }
+  return { ...env, ...options.set };
+}
+
+export function samocodeVars(sessionPath: string, phase: string, iteration: number): Record<string, string> {
+  return {
+    SAMOCODE_SESSION_PATH: sessionPath,
+    SAMOCODE_PHASE: phase,
+    SAMOCODE_ITERATION: String(iteration),
+  };
+}

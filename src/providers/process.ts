@@ -1,0 +1,113 @@
+// Runs an agent CLI as a child: argument array (never a shell), its own
+// process group so that a timeout kills the whole tree, stdout streamed line
+// by line to the log as it comes, memory bounded whatever it prints.
+import { once } from 'node:events';
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { delimiter, isAbsolute, join } from 'node:path';
+import { execa } from 'execa';
+import type { LineSink } from '../core/ports.js';
+
+export class MissingCliError extends Error {
+  override name = 'MissingCliError';
+}
+
+/** The executable's full path, or a clear error naming the setting to change. */
+export async function resolveExecutable(command: string, setting: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const candidates =
+    isAbsolute(command) || command.includes('/')
+      ? [command]
+      : (env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, command));
+  for (const candidate of candidates) {
+    try {
+      const info = await stat(candidate);
+      if (!info.isFile()) continue;
+      await access(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // try the next one
+    }
+  }
+  const where = candidates.length === 1 ? candidates[0] : `"${command}" on PATH`;
+  throw new MissingCliError(`agent CLI not found or not executable: ${where}; install it or set ${setting}`);
+}
+
+export interface ProcessRequest {
+  executable: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  timeoutMs: number;
+  log: LineSink;
+  /** Called with each stdout line after it is logged (parsers keep only what they need). */
+  onLine?: (line: string) => void;
+  /** Grace between SIGTERM and SIGKILL. */
+  killGraceMs?: number;
+}
+
+export interface ProcessOutcome {
+  exitCode: number | null;
+  timedOut: boolean;
+  /** The last few KB of stderr, for the error message. */
+  stderrTail: string;
+}
+
+const STDERR_TAIL = 4_000;
+
+function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+export async function runProcess(request: ProcessRequest): Promise<ProcessOutcome> {
+  const child = execa(request.executable, request.args, {
+    cwd: request.cwd,
+    env: request.env,
+    extendEnv: false,
+    stdin: 'ignore',
+    buffer: false,
+    detached: true,
+    reject: false,
+    cleanup: true,
+    windowsHide: true,
+  });
+  let stderrTail = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    stderrTail = (stderrTail + chunk).slice(-STDERR_TAIL);
+  });
+  const lines = child.stdout ? createInterface({ input: child.stdout, crlfDelay: Infinity }) : null;
+  const linesDone = lines ? once(lines, 'close') : Promise.resolve();
+  lines?.on('line', (line) => {
+    request.log.write(line);
+    request.onLine?.(line);
+  });
+
+  let timedOut = false;
+  let killTimer: NodeJS.Timeout | undefined;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    killGroup(child.pid, 'SIGTERM');
+    killTimer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), request.killGraceMs ?? 5_000);
+  }, request.timeoutMs);
+
+  try {
+    const result = await child;
+    await linesDone;
+    // Children the agent left behind in its group go with it.
+    killGroup(child.pid, 'SIGKILL');
+    const exitCode = typeof result.exitCode === 'number' ? result.exitCode : null;
+    if (result.failed && exitCode === null && !timedOut && result.code === 'ENOENT') {
+      throw new MissingCliError(`agent CLI not found: ${request.executable}`);
+    }
+    return { exitCode, timedOut, stderrTail: stderrTail.trim() };
+  } finally {
+    clearTimeout(timer);
+    clearTimeout(killTimer);
+  }
+}

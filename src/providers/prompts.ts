@@ -1,0 +1,29 @@
+// The workflow prompt and the phase agents' prompts ship beside the bundle.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PHASES, type Phase } from '../core/phases.js';
+
+/** The package root: the first folder above this file that holds `prompts/workflow.md`. */
+export function packageRoot(from: string = dirname(fileURLToPath(import.meta.url))): string {
+  let dir = from;
+  for (let i = 0; i < 5; i++) {
+    if (existsSync(join(dir, 'prompts', 'workflow.md'))) return dir;
+    dir = dirname(dir);
+  }
+  throw new Error(`cannot find the prompts/ folder above ${from}; the package is incomplete`);
+}
+
+export type PromptSet = (phase: Phase) => { workflow: string; agent: string };
+
+/** Strips the agent file's front matter; the CLI-facing copy keeps it. */
+function body(markdown: string): string {
+  return markdown.replace(/^---\n[\s\S]*?\n---\n/, '').trim();
+}
+
+export function loadPrompts(root: string = packageRoot()): PromptSet {
+  const dir = join(root, 'prompts');
+  const workflow = readFileSync(join(dir, 'workflow.md'), 'utf8').trim();
+  const agents = new Map<Phase, string>(PHASES.map((phase) => [phase, body(readFileSync(join(dir, `${phase}.md`), 'utf8'))]));
+  return (phase) => ({ workflow, agent: agents.get(phase)! });
+}

@@ -1,0 +1,73 @@
+// Terminal mode works like the original worker: each session gets a git
+// worktree of MAIN_REPO under WORKTREES on branch `samocode/<session>`, and
+// every iteration is committed there. A MAIN_REPO without git history is
+// used as it is.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { simpleGit, type SimpleGit } from 'simple-git';
+
+export interface Worktree {
+  path: string;
+  branch: string | null;
+  note: string;
+  commit(message: string): Promise<void>;
+}
+
+export const FALLBACK_IDENTITY = ['-c', 'user.name=samocode', '-c', 'user.email=samocode@users.noreply.github.com'];
+
+async function hasCommits(git: SimpleGit): Promise<boolean> {
+  try {
+    await git.revparse(['--verify', 'HEAD']);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function identityArgs(git: SimpleGit): Promise<string[]> {
+  const email = await git.raw(['config', '--get', 'user.email']).catch(() => '');
+  return email.trim() ? [] : FALLBACK_IDENTITY;
+}
+
+/** Commits everything in `dir`; nothing to commit is not an error. */
+export async function commitAll(git: SimpleGit, message: string, identity: string[]): Promise<boolean> {
+  await git.raw(['add', '-A']);
+  const status = await git.raw(['status', '--porcelain']);
+  if (!status.trim()) return false;
+  await git.raw([...identity, 'commit', '--no-verify', '-q', '-m', message]);
+  return true;
+}
+
+export async function prepareWorktree(mainRepo: string, worktreesDir: string, folder: string): Promise<Worktree> {
+  const main = simpleGit(mainRepo);
+  const isRepo = await main.checkIsRepo().catch(() => false);
+  if (!isRepo || !(await hasCommits(main))) {
+    return {
+      path: mainRepo,
+      branch: null,
+      note: 'MAIN_REPO has no git history: the agent works in it directly and nothing is committed',
+      commit: async () => {},
+    };
+  }
+  const path = join(worktreesDir, folder);
+  const branch = `samocode/${folder}`;
+  let note: string;
+  if (existsSync(join(path, '.git'))) {
+    note = `worktree ${path} (branch ${branch})`;
+  } else {
+    const branches = await main.branchLocal();
+    const args = branches.all.includes(branch) ? [path, branch] : ['-b', branch, path, 'HEAD'];
+    await main.raw(['worktree', 'add', '-q', ...args]);
+    note = `created worktree ${path} on branch ${branch}`;
+  }
+  const git = simpleGit(path);
+  const identity = await identityArgs(git);
+  return {
+    path,
+    branch,
+    note,
+    commit: async (message) => {
+      await commitAll(git, message, identity);
+    },
+  };
+}
