@@ -221,3 +221,17 @@ export function readSection(markdown: string | null, title: string): string | un
   const text = lines.slice(start + 1, end).join('\n').trim();
   return text && !/^_.*_$/.test(text) ? text : undefined;
 }
+
+/**
+ * A person resumes a blocked session: clear the block and run on. When the
+ * phase's iteration limit is what stopped it, the person grants a fresh count.
+ */
+export function resumeStatus(status: SessionStatus, maxIterations: number, by: string): SessionStatus {
+  return {
+    ...status,
+    blocked: null,
+    iteration: status.iteration >= maxIterations ? 0 : status.iteration,
+    next: { kind: 'continue' },
+    lastAction: `resumed by ${by}`,
+  };
+}

@@ -5,7 +5,8 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import { recordFileAnswers } from '../core/answers.js';
-import { newOverview, parseStatus, readSection, writeStatus, type SessionStatus } from '../core/overview.js';
+import { newOverview, parseStatus, readSection, resumeStatus, writeStatus, type SessionStatus } from '../core/overview.js';
+import { PHASE_TABLE } from '../core/phases.js';
 import { FsSessionStore } from './fs-store.js';
 import { checkSessionName, resolveSessionName } from './naming.js';
 import type { ProjectPaths } from './terminal-config.js';
@@ -97,7 +98,7 @@ export async function openTerminalSession(paths: ProjectPaths, options: OpenOpti
   }
   if (status.blocked) {
     notices.push(`resuming a blocked session (was: ${status.blocked})`);
-    status = { ...status, blocked: null, iteration: 0, next: { kind: 'continue' }, lastAction: 'resumed from the terminal' };
+    status = resumeStatus(status, PHASE_TABLE[status.phase].maxIterations, personName());
     await store.writeOverview(writeStatus(overview, status));
   }
 
