@@ -1,25 +1,30 @@
 // One place for the bundle settings, shared by `npm run package` and the
 // test that fails when dist/ is stale.
-// esbuild: a single-file ESM bundle in well under a second, small output and
-// a fast cold start (no module resolution at run time).
+// esbuild: an ESM bundle in well under a second, small output and a fast
+// cold start. The action entry is split: `dist/index.js` decides from the
+// payload alone whether to act, and loads the rest only when it must.
 export const BANNER =
   "import { createRequire as __samocodeCreateRequire } from 'node:module';\nconst require = __samocodeCreateRequire(import.meta.url);";
 
-export function bundleOptions(entry, outfile) {
-  return {
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    minify: true,
-    legalComments: 'none',
-    banner: { js: BANNER },
-    logLevel: 'warning',
-  };
-}
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+  outdir: 'dist',
+};
 
-export const ENTRIES = [
-  ['src/cli.ts', 'dist/cli.js'],
+export const BUILDS = [
+  {
+    ...common,
+    entryPoints: { index: 'src/action.ts' },
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    // Only chunks that need `require` (CommonJS dependencies) get it.
+    banner: { js: BANNER },
+  },
+  { ...common, entryPoints: { cli: 'src/cli.ts' }, banner: { js: `#!/usr/bin/env node\n${BANNER}` } },
 ];

@@ -1,9 +1,8 @@
-import { chmod } from 'node:fs/promises';
+import { chmod, rm } from 'node:fs/promises';
 import { build } from 'esbuild';
-import { ENTRIES, bundleOptions } from './bundle-config.mjs';
+import { BUILDS } from './bundle-config.mjs';
 
-for (const [entry, outfile] of ENTRIES) {
-  await build(bundleOptions(entry, outfile));
-}
+await rm('dist', { recursive: true, force: true });
+for (const options of BUILDS) await build(options);
 await chmod('dist/cli.js', 0o755);
-console.log(`bundled ${ENTRIES.map(([, out]) => out).join(', ')}`);
+console.log('bundled dist/');

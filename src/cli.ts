@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // The terminal entry: `samocode run|status|approve`. It only wires the
 // session adapters, a provider and the console reporter into the core loop.
 import { resolve } from 'node:path';

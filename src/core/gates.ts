@@ -26,6 +26,8 @@ const gatesSchema = z.object({
   processedComments: z.array(z.number()).default([]),
   /** Set when the session starts waiting; answers must come after it. */
   pending: z.object({ gate: z.string(), since: z.string() }).nullable().default(null),
+  /** The plan as last posted for review (GitHub mode): what `/approve` approves. */
+  posted: z.object({ file: z.string(), blob: z.string() }).nullable().default(null),
 });
 
 export type AnswerRecord = z.infer<typeof answerRecord>;
@@ -40,7 +42,7 @@ export interface PlanFingerprint {
 }
 
 export function emptyGates(): GateRecord {
-  return { asked: [], answers: [], approvals: [], processedComments: [], pending: null };
+  return { asked: [], answers: [], approvals: [], processedComments: [], pending: null, posted: null };
 }
 
 /** A missing or unreadable record counts as empty: nothing approved, nothing answered. */

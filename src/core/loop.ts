@@ -29,6 +29,8 @@ export interface LoopOptions extends BudgetLimits {
   task?: string;
   dive?: string;
   data?: { title: string; text: string }[];
+  /** A word from the orchestrator for the first iteration of this run (e.g. the plan needs revising). */
+  note?: string;
 }
 
 export type Outcome =
@@ -109,7 +111,7 @@ export async function runSession(ports: LoopPorts, options: LoopOptions): Promis
 
     const record = await runIteration();
     iterations.push(record.iteration);
-    await ports.reporter.iterationFinished(record.iteration);
+    await ports.reporter.iterationFinished(record.iteration, status);
     if (record.outcome) return finish(record.outcome);
   }
 
@@ -160,6 +162,7 @@ export async function runSession(ports: LoopPorts, options: LoopOptions): Promis
       task: options.task,
       dive: options.dive,
       data: options.data,
+      note: iterations.length === 0 ? options.note : undefined,
     });
     const log = await store.openLog(logFile);
     let result: AgentResult;

@@ -1,6 +1,7 @@
 // The four ports the loop talks through. Entries wire real adapters in;
 // tests swap any of them.
 import type { GateRecord, PlanFingerprint } from './gates.js';
+import type { SessionStatus } from './overview.js';
 import type { Gate, Phase } from './phases.js';
 
 export interface PromptPieces {
@@ -109,7 +110,8 @@ export interface IterationRecord {
 
 export interface Reporter {
   iterationStarted?(info: { phase: Phase; iteration: number; totalIteration: number }): void | Promise<void>;
-  iterationFinished(record: IterationRecord): void | Promise<void>;
+  /** `status` is the session's state after the iteration, as saved. */
+  iterationFinished(record: IterationRecord, status: SessionStatus): void | Promise<void>;
 }
 
 export interface Clock {

@@ -29,17 +29,21 @@ export interface FsSessionStoreOptions {
   sessionPath: string;
   workdir: string;
   checkpoint?: (message: string) => Promise<void>;
+  /** Applied to every log line and history entry before it is written. */
+  redact?: (text: string) => string;
 }
 
 export class FsSessionStore implements SessionStore {
   readonly sessionPath: string;
   readonly workdir: string;
   private readonly onCheckpoint?: (message: string) => Promise<void>;
+  private readonly redact: (text: string) => string;
 
   constructor(options: FsSessionStoreOptions) {
     this.sessionPath = options.sessionPath;
     this.workdir = options.workdir;
     this.onCheckpoint = options.checkpoint;
+    this.redact = options.redact ?? ((text) => text);
   }
 
   private path(name: string): string {
@@ -116,13 +120,13 @@ export class FsSessionStore implements SessionStore {
 
   async appendHistory(entry: HistoryEntry): Promise<void> {
     await mkdir(this.sessionPath, { recursive: true });
-    await appendFile(this.path(SESSION_FILES.history), `${JSON.stringify(entry)}\n`);
+    await appendFile(this.path(SESSION_FILES.history), `${this.redact(JSON.stringify(entry))}\n`);
   }
 
   async openLog(fileName: string): Promise<LineSink> {
     const dir = this.path(SESSION_FILES.logs);
     await mkdir(dir, { recursive: true });
-    return new FileLineSink(createWriteStream(join(dir, fileName), { flags: 'a' }));
+    return new FileLineSink(createWriteStream(join(dir, fileName), { flags: 'a' }), this.redact);
   }
 
   async checkpoint(message: string): Promise<void> {
@@ -131,10 +135,14 @@ export class FsSessionStore implements SessionStore {
 }
 
 class FileLineSink implements LineSink {
-  constructor(private readonly stream: WriteStream) {}
+  constructor(
+    private readonly stream: WriteStream,
+    private readonly redact: (text: string) => string,
+  ) {}
 
   write(line: string): void {
-    this.stream.write(line.endsWith('\n') ? line : `${line}\n`);
+    const clean = this.redact(line);
+    this.stream.write(clean.endsWith('\n') ? clean : `${clean}\n`);
   }
 
   async close(): Promise<void> {

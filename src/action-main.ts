@@ -1,0 +1,416 @@
+// GitHub mode, wired: inputs and the event → the session branch → comments
+// taken in → the loop → what the issue shows. Decisions live in the core;
+// this file connects the adapters to it.
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import * as core from '@actions/core';
+import { cleanUntrusted } from './core/clean.js';
+import type { GateRecord } from './core/gates.js';
+import { selectComments, takeInComments } from './core/intake.js';
+import type { Intent } from './core/intent.js';
+import { runSession, type LoopResult, type Outcome } from './core/loop.js';
+import { newOverview, parseStatus, readSection, writeStatus, type SessionStatus } from './core/overview.js';
+import { openQuestions } from './core/qa.js';
+import { Redactor } from './core/redact.js';
+import { describeState, marker, noticeComment, planComment, pullRequestBody, questionsComment, trackingComment, type Links } from './core/render.js';
+import { createClient } from './github/client.js';
+import { RepoApi, type IssueInfo, type StateLabel } from './github/repo-api.js';
+import { TRACKING_MARKER, TrackingComment } from './github/tracking.js';
+import { IterationLog, jobSummary, Reporters } from './notify/summary.js';
+import { createAgent, isProvider, PROVIDERS } from './providers/index.js';
+import { loadPrompts } from './providers/prompts.js';
+import { BranchConflictError, SessionBranch } from './session/branch.js';
+import { FsSessionStore } from './session/fs-store.js';
+import { datePrefix, slugify } from './session/naming.js';
+
+type ActiveIntent = Exclude<Intent, { kind: 'ignore' }>;
+
+interface Inputs {
+  token: string;
+  provider: (typeof PROVIDERS)[number];
+  model?: string;
+  cliPath?: string;
+  triggerLabel: string;
+  branchPrefix: string;
+  baseBranch?: string;
+  sessionsDir: string;
+  iterationTimeoutMin: number;
+  maxRuntimeMin: number;
+  maxIterations: number;
+  maxCostUsd?: number;
+  autoApprove: boolean;
+  allowedBots: string[];
+  script?: string;
+  agentEnv: string[];
+}
+
+class InputError extends Error {}
+
+function numberInput(name: string, fallback: number | undefined): number | undefined {
+  const raw = core.getInput(name);
+  if (!raw) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new InputError(`input ${name} must be a positive number, got "${raw}"`);
+  return n;
+}
+
+function readInputs(): Inputs {
+  const token = core.getInput('github-token') || process.env.GITHUB_TOKEN || '';
+  if (!token) throw new InputError('input github-token is empty; the default is ${{ github.token }}');
+  const provider = core.getInput('provider') || 'claude';
+  if (!isProvider(provider)) throw new InputError(`input provider must be one of ${PROVIDERS.join(', ')}, got "${provider}"`);
+  const list = (name: string) => core.getInput(name).split(/[\s,]+/).filter(Boolean);
+  return {
+    token,
+    provider,
+    model: core.getInput('model') || undefined,
+    cliPath: core.getInput('cli-path') || undefined,
+    triggerLabel: core.getInput('trigger-label') || 'samocode',
+    branchPrefix: core.getInput('branch-prefix') || 'samocode/',
+    baseBranch: core.getInput('base-branch') || undefined,
+    sessionsDir: core.getInput('sessions-dir') || '.samocode/sessions',
+    iterationTimeoutMin: numberInput('iteration-timeout', 30)!,
+    maxRuntimeMin: numberInput('max-runtime-minutes', 330)!,
+    maxIterations: numberInput('max-iterations', 200)!,
+    maxCostUsd: numberInput('max-cost-usd', undefined),
+    autoApprove: core.getInput('auto-approve').toLowerCase() === 'true',
+    allowedBots: list('allowed-bots'),
+    script: core.getInput('script') || undefined,
+    agentEnv: list('agent-env'),
+  };
+}
+
+interface Runner {
+  repository: string;
+  owner: string;
+  repo: string;
+  workspace: string;
+  apiUrl: string;
+  serverUrl: string;
+  runUrl?: string;
+  workflowRef?: string;
+  ref?: string;
+}
+
+function readRunner(): Runner {
+  const repository = process.env.GITHUB_REPOSITORY ?? '';
+  const [owner, repo] = repository.split('/');
+  if (!owner || !repo) throw new InputError('GITHUB_REPOSITORY is not set (owner/repo)');
+  const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
+  const serverUrl = (process.env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '');
+  const runId = process.env.GITHUB_RUN_ID;
+  return {
+    repository,
+    owner,
+    repo,
+    workspace,
+    apiUrl: process.env.GITHUB_API_URL ?? 'https://api.github.com',
+    serverUrl,
+    runUrl: runId ? `${serverUrl}/${repository}/actions/runs/${runId}` : undefined,
+    workflowRef: process.env.GITHUB_WORKFLOW_REF,
+    ref: process.env.GITHUB_REF_NAME,
+  };
+}
+
+const SESSION_STATE_LABEL: Record<string, StateLabel> = {
+  running: 'samocode:running',
+  waiting: 'samocode:waiting',
+  blocked: 'samocode:blocked',
+  done: 'samocode:done',
+};
+
+function stateLabel(status: SessionStatus): StateLabel {
+  if (status.blocked) return SESSION_STATE_LABEL.blocked!;
+  if (status.next.kind === 'waiting') return SESSION_STATE_LABEL.waiting!;
+  if (status.next.kind === 'done') return SESSION_STATE_LABEL.done!;
+  return SESSION_STATE_LABEL.running!;
+}
+
+const shortHash = (text: string) => createHash('sha1').update(text).digest('hex').slice(0, 12);
+
+export async function runAction(intent: ActiveIntent, payload: Record<string, unknown>, startedAt: number): Promise<void> {
+  let inputs: Inputs;
+  let runner: Runner;
+  try {
+    inputs = readInputs();
+    runner = readRunner();
+  } catch (error) {
+    core.setFailed(`samocode: ${(error as Error).message}`);
+    return;
+  }
+  core.setSecret(inputs.token);
+  const redactor = new Redactor([inputs.token, process.env.TELEGRAM_BOT_TOKEN, core.getInput('telegram-bot-token') || undefined]);
+  const api = new RepoApi(
+    createClient({
+      token: inputs.token,
+      baseUrl: runner.apiUrl,
+      retryBaseMs: Number(process.env.SAMOCODE_RETRY_BASE_MS) || undefined,
+      pacing: process.env.SAMOCODE_API_PACING !== 'off',
+      warn: (m) => core.warning(redactor.redact(m)),
+    }),
+    runner.owner,
+    runner.repo,
+    redactor,
+  );
+
+  const issue = await api.issue(intent.issue);
+  if (issue.isPullRequest) {
+    core.info(`samocode: #${issue.number} is a pull request; nothing to do`);
+    return;
+  }
+
+  const actorAllowed = inputs.allowedBots.includes(intent.actor.replace(/\[bot\]$/, '')) || inputs.allowedBots.includes(intent.actor);
+  if (intent.kind === 'start' && !actorAllowed && !(await api.canSteer(intent.actor))) {
+    await api.commentOnce(
+      issue.number,
+      marker('refused-start', `${intent.actor}`),
+      noticeComment('refused-start', intent.actor, `@${intent.actor} only people with write access to this repository can start samocode; nothing was started.`),
+    );
+    core.notice(`samocode: ${intent.actor} may not start a session`);
+    return;
+  }
+
+  const branchPrefix = `${inputs.branchPrefix}${issue.number}-`;
+  const probe = new SessionBranch(`${branchPrefix}probe`, { workspace: runner.workspace, token: inputs.token, serverUrl: runner.serverUrl });
+  const removed = await probe.removePersistedCredentials();
+  if (removed.length) core.info(`samocode: removed persisted credentials from .git/config (${removed.join(', ')})`);
+  const existing = await probe.findRemote(branchPrefix);
+  if (!existing && intent.kind !== 'start') {
+    core.info(`samocode: #${issue.number} has no session branch (${branchPrefix}…); nothing to do`);
+    return;
+  }
+  const branchName = existing ?? `${branchPrefix}${slugify(issue.title)}`;
+  const branch = new SessionBranch(branchName, { workspace: runner.workspace, token: inputs.token, serverUrl: runner.serverUrl });
+  const baseBranch = inputs.baseBranch ?? (await api.defaultBranch());
+  if (existing) await branch.checkoutRemote();
+  else await branch.create();
+
+  const sessionsRoot = join(runner.workspace, inputs.sessionsDir);
+  const folder = await findSessionFolder(sessionsRoot, issue.number) ?? `${datePrefix(new Date(startedAt))}-${issue.number}-${slugify(issue.title)}`;
+  const sessionPath = join(sessionsRoot, folder);
+  const links: Links = {
+    run: runner.runUrl,
+    branch: `${runner.serverUrl}/${runner.repository}/tree/${branchName}`,
+    sessionFolder: `${runner.serverUrl}/${runner.repository}/tree/${branchName}/${relative(runner.workspace, sessionPath)}`,
+    file: (name) => `${runner.serverUrl}/${runner.repository}/blob/${branchName}/${relative(runner.workspace, join(sessionPath, name))}`,
+  };
+  const store = new FsSessionStore({
+    sessionPath,
+    workdir: runner.workspace,
+    redact: (text) => redactor.redact(text),
+    checkpoint: (message) => branch.checkpoint(message),
+  });
+  const issueText = cleanUntrusted(`${issue.title}\n\n${issue.body}`);
+
+  let overview = await store.readOverview();
+  if (overview === null) {
+    overview = newOverview({
+      sessionName: folder,
+      startedAt: new Date(startedAt).toISOString(),
+      task: issueText,
+      workingDir: '.',
+      source: issue.url,
+    });
+    await store.writeOverview(overview);
+    core.info(`samocode: new session ${folder} on ${branchName}`);
+  }
+  const reading = parseStatus(overview);
+  if (!reading.ok) {
+    await failOnIssue(api, issue, `the session's _overview.md is unusable (${reading.reason}); fix it on ${branchName} and comment /resume`);
+    core.setFailed(`samocode: ${reading.reason}`);
+    return;
+  }
+  let status = reading.status;
+
+  // The tracking comment: found by its marker, or made once.
+  const comments = await api.comments(issue.number);
+  const trackingId = await api.commentOnce(issue.number, TRACKING_MARKER, trackingComment(folder, status, links), comments);
+  const tracking = new TrackingComment(api, issue.number, trackingId, folder, links);
+  let labels = issue.labels;
+
+  // Comments since `Last Comment`, in order, each once.
+  const runStart = new Date(startedAt).toISOString();
+  let gates = await store.readGates();
+  const selection = selectComments(comments, status.lastComment, gates, runStart);
+  const authors = [...new Set(selection.take.map((c) => c.author))];
+  const permitted = new Map<string, boolean>();
+  for (const login of authors) {
+    const bot = selection.take.find((c) => c.author === login)?.authorType === 'Bot' || login.endsWith('[bot]');
+    permitted.set(login, bot ? inputs.allowedBots.includes(login.replace(/\[bot\]$/, '')) : await api.canSteer(login));
+  }
+  const bots = new Set(selection.take.filter((c) => c.authorType === 'Bot' && !permitted.get(c.author)).map((c) => c.id));
+  const intake = takeInComments(
+    { status, gates, qa: await store.readQa(), postedPlan: gates.posted },
+    selection.take,
+    selection.lastId,
+    (login) => permitted.get(login) ?? false,
+    new Date().toISOString(),
+  );
+  status = intake.status;
+  // Adding the trigger label again resumes a blocked session.
+  if (intent.kind === 'start' && status.blocked) {
+    status = { ...status, blocked: null, next: { kind: 'continue' }, lastAction: `label added again by @${intent.actor}` };
+  }
+  gates = intake.gates;
+  if (intake.qa !== null) await store.writeQa(intake.qa);
+  if (intake.feedback.length) {
+    const feedbackFile = join(sessionPath, '_feedback.md');
+    const previous = existsSync(feedbackFile) ? await readFile(feedbackFile, 'utf8') : '# Feedback on the plan\n';
+    const added = intake.feedback.map((f) => `\n## From @${f.by} (comment ${f.commentId})\n${f.text}\n`).join('');
+    await writeFile(feedbackFile, `${previous.trimEnd()}\n${added}`);
+  }
+  await store.writeGates(gates);
+  overview = writeStatus((await store.readOverview()) ?? overview, status);
+  await store.writeOverview(overview);
+  for (const reply of intake.replies) {
+    if (bots.has(reply.to)) continue;
+    await api.commentOnce(issue.number, marker('reply', reply.to), noticeComment('reply', reply.to, reply.text), comments);
+  }
+  if (intake.postStatus) {
+    await api.comment(issue.number, noticeComment('status', Date.now(), trackingComment(folder, status, links).replace(TRACKING_MARKER, '')));
+  }
+  await branch.checkpoint(
+    intake.changed ? `samocode: took in comments up to ${status.lastComment}` : `samocode: session ${folder} for #${issue.number}`,
+  );
+
+  // The loop.
+  const log = new IterationLog((line) => core.info(line));
+  let result: LoopResult;
+  let outcome: Outcome;
+  try {
+    if (!status.blocked && status.next.kind !== 'done') labels = await api.setStateLabel(issue.number, 'samocode:running', labels);
+    const agent = await createAgent({
+      provider: inputs.provider,
+      scriptPath: inputs.script ? join(runner.workspace, inputs.script) : undefined,
+      cliPath: inputs.cliPath,
+      model: inputs.model,
+      cliSetting: 'the cli-path input',
+      env: process.env,
+      extraEnv: inputs.agentEnv,
+    });
+    result = await runSession(
+      { agent, store, reporter: new Reporters([log, tracking]), clock: { now: Date.now } },
+      {
+        sessionName: folder,
+        mode: 'github',
+        prompts: loadPrompts(),
+        iterationTimeoutMs: inputs.iterationTimeoutMin * 60_000,
+        deadline: startedAt + inputs.maxRuntimeMin * 60_000,
+        maxTotalIterations: inputs.maxIterations,
+        maxCostUsd: inputs.maxCostUsd,
+        autoApprove: inputs.autoApprove,
+        task: readSection(overview, 'Task') ?? issueText,
+        data: intake.feedback.map((f) => ({ title: `Feedback on the plan from @${f.by}`, text: f.text })),
+        note: intake.feedback.length ? 'a person asked for changes to the plan (see _feedback.md): revise the plan, then wait for approval again' : undefined,
+      },
+    );
+    outcome = result.outcome;
+    status = result.status;
+  } catch (error) {
+    const reason =
+      error instanceof BranchConflictError
+        ? `${error.message}`
+        : `${(error as Error).name === 'MissingCliError' ? '' : 'error: '}${(error as Error).message}`;
+    const saved = parseStatus(await store.readOverview());
+    if (saved.ok) status = saved.status;
+    status = { ...status, blocked: redactor.redact(reason), next: { kind: 'blocked' }, lastAction: `blocked: ${redactor.redact(reason)}` };
+    await store.writeOverview(writeStatus((await store.readOverview()) ?? overview, status));
+    if (!(error instanceof BranchConflictError)) await branch.checkpoint(`samocode: blocked (${reason.slice(0, 80)})`).catch(() => {});
+    outcome = { kind: 'blocked', reason: status.blocked! };
+    result = { outcome, status, iterations: log.records };
+  }
+
+  // What the issue shows.
+  let pullRequest: string | undefined;
+  let note: string | undefined;
+  switch (outcome.kind) {
+    case 'waiting':
+      if (outcome.gate === 'qa_answers') {
+        const open = openQuestions(await store.readQa());
+        const round = shortHash(open.map((q) => `${q.id}:${q.text}`).join('\n') || `${status.totalIterations}`);
+        await api.commentOnce(issue.number, marker('questions', round), questionsComment(open, round));
+        note = 'Answer the questions in a comment.';
+      } else {
+        const plan = await store.planFingerprint();
+        if (plan) {
+          const text = await readFile(join(sessionPath, plan.file), 'utf8');
+          await api.commentOnce(issue.number, marker('plan', plan.blob), planComment(plan.file, text, plan.blob, links));
+          if (gates.posted?.blob !== plan.blob) {
+            const latest: GateRecord = { ...(await store.readGates()), posted: { file: plan.file, blob: plan.blob } };
+            await store.writeGates(latest);
+            await branch.checkpoint(`samocode: plan ${plan.file} posted for approval`);
+          }
+        }
+        note = 'Reply `/approve` to approve the plan, or comment what should change.';
+      }
+      break;
+    case 'blocked':
+      await api.commentOnce(
+        issue.number,
+        marker('blocked', `${status.totalIterations}-${shortHash(outcome.reason)}`),
+        noticeComment('blocked', `${status.totalIterations}-${shortHash(outcome.reason)}`, `samocode is blocked: ${outcome.reason}\n\nFix what it needs, then comment \`/resume\`.`),
+      );
+      break;
+    case 'done': {
+      const summary = outcome.summary;
+      const plan = await store.planFingerprint();
+      try {
+        const pr = await api.ensurePullRequest(
+          branchName,
+          baseBranch,
+          `samocode: ${issue.title}`,
+          pullRequestBody(issue.number, summary, { plan: plan ? links.file?.(plan.file) : undefined, sessionFolder: links.sessionFolder }),
+        );
+        pullRequest = pr.url;
+        await api.commentOnce(issue.number, marker('done', pr.number), noticeComment('done', pr.number, `samocode is done: ${summary}\n\nPull request: ${pr.url}`));
+      } catch (error) {
+        note = `The session is done but the pull request could not be opened (${(error as Error).message}); comment \`/resume\` to try again.`;
+        core.warning(`samocode: ${note}`);
+        await api.commentOnce(issue.number, marker('pr-failed', status.totalIterations), noticeComment('pr-failed', status.totalIterations, note)).catch(() => {});
+      }
+      break;
+    }
+    case 'paused': {
+      const workflow = runner.workflowRef?.split('@')[0]?.split('/').slice(2).join('/') ?? '';
+      const workflowFile = workflow.split('/').at(-1) ?? '';
+      try {
+        if (!workflowFile) throw new Error('GITHUB_WORKFLOW_REF is not set');
+        await api.dispatch(workflowFile, runner.workflowRef?.split('@')[1]?.replace(/^refs\/heads\//, '') ?? baseBranch, issue.number);
+        note = 'This run reached its time budget; the session continues in a new run.';
+        await api.commentOnce(issue.number, marker('pause', status.totalIterations), noticeComment('pause', status.totalIterations, `samocode: ${note}`));
+      } catch (error) {
+        note = `This run reached its time budget and could not start the next one (${(error as Error).message}); comment \`/resume\` to continue.`;
+        core.warning(`samocode: ${note}`);
+      }
+      break;
+    }
+  }
+  labels = await api.setStateLabel(issue.number, stateLabel(status), labels);
+  await tracking.flush(status, note);
+
+  core.setOutput('session', folder);
+  core.setOutput('branch', branchName);
+  core.setOutput('phase', status.phase);
+  core.setOutput('status', outcome.kind);
+  core.setOutput('iterations', String(status.totalIterations));
+  core.setOutput('cost-usd', status.costUsd.toFixed(4));
+  core.setOutput('pull-request', pullRequest ?? '');
+  if (process.env.GITHUB_STEP_SUMMARY) {
+    await core.summary.addRaw(redactor.redact(jobSummary(folder, status, result.iterations, { branch: links.branch, pullRequest }))).write();
+  }
+  core.info(`samocode: ${describeState(status)} (${folder} on ${branchName})`);
+  // A person's /stop is not a failure; anything else that blocks the session is.
+  if (outcome.kind === 'blocked' && !outcome.reason.startsWith('stopped by @')) core.setFailed(`samocode: blocked: ${outcome.reason}`);
+}
+
+async function findSessionFolder(root: string, issue: number): Promise<string | null> {
+  const names = await readdir(root).catch(() => [] as string[]);
+  const mine = names.filter((n) => new RegExp(`^\\d{2}-\\d{2}-\\d{2}-${issue}-`).test(n)).sort();
+  return mine.at(-1) ?? null;
+}
+
+async function failOnIssue(api: RepoApi, issue: IssueInfo, text: string): Promise<void> {
+  await api.commentOnce(issue.number, marker('error', shortHash(text)), noticeComment('error', shortHash(text), `samocode: ${text}`)).catch(() => {});
+}

@@ -1,0 +1,33 @@
+// Untrusted text (issue title and body, comments) is cleaned before it
+// reaches a prompt or a file: what a person reading the issue cannot see
+// must not reach the agent either.
+
+const HTML_COMMENT = /<!--[\s\S]*?(?:-->|$)/g;
+// Zero-width, bidirectional controls, word joiners, BOM, soft hyphen, tag characters, variation selectors.
+const INVISIBLE =
+  /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF9-\uFFFB]|\uDB40[\uDC00-\uDDEF]/g;
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+// Image alt text and titles are not shown as text: keep only that there was an image.
+const MD_IMAGE = /!\[[^\]]*\]\(\s*<?([^)\s>]*)>?(?:\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?\s*\)/g;
+const MD_LINK_TITLE = /(\[[^\]]*\]\(\s*<?[^)\s>]*>?)\s+(?:"[^"]*"|'[^']*'|\([^)]*\))\s*\)/g;
+const REF_DEFINITION = /^\s{0,3}\[[^\]]+\]:\s*\S+(?:\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?\s*$/gm;
+const HTML_IMG = /<img\b[^>]*>/gi;
+const HIDDEN_ELEMENT = /<(details|summary|picture|source|svg|style|script|template|object|iframe)\b[\s\S]*?(?:<\/\1\s*>|$)/gi;
+const HTML_TAG = /<\/?[A-Za-z][^>]*>/g;
+
+export function cleanUntrusted(text: string): string {
+  return text
+    .normalize('NFC')
+    .replace(HTML_COMMENT, '')
+    .replace(INVISIBLE, '')
+    .replace(CONTROL, '')
+    .replace(MD_IMAGE, (_all, url: string) => `[image: ${url}]`)
+    .replace(MD_LINK_TITLE, '$1)')
+    .replace(REF_DEFINITION, '')
+    .replace(HTML_IMG, '[image]')
+    .replace(HIDDEN_ELEMENT, '')
+    .replace(HTML_TAG, '')
+    .replace(/\r\n?/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}

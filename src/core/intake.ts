@@ -1,0 +1,167 @@
+// Taking in the comments of an issue: in order, each once, only those made
+// (and last edited) before the run started, only from people who may steer.
+import { cleanUntrusted } from './clean.js';
+import { readComment } from './commands.js';
+import { recordAnswer, recordApproval, type GateRecord, type PlanFingerprint } from './gates.js';
+import { MARKER_PREFIX } from './intent.js';
+import { resumeStatus, type SessionStatus } from './overview.js';
+import { PHASE_TABLE } from './phases.js';
+import { appendNote, expandAnswer, parseQuestions, setAnswer } from './qa.js';
+
+export interface IssueComment {
+  id: number;
+  author: string;
+  authorType: string;
+  body: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Selection {
+  /** Comments to read, oldest first. */
+  take: IssueComment[];
+  /** The newest id that may be recorded as taken in after reading `take`. */
+  lastId: number | null;
+}
+
+const KEEP_PROCESSED = 200;
+
+/**
+ * Every comment after `Last Comment`, oldest first, stopping at the first one
+ * created or edited at or after the run's start: that one waits for the next
+ * run, which will trust it.
+ */
+export function selectComments(comments: IssueComment[], lastComment: string | null, gates: GateRecord, runStartedAt: string): Selection {
+  const after = lastComment === null ? -1 : Number(lastComment);
+  const seen = new Set(gates.processedComments);
+  const take: IssueComment[] = [];
+  let lastId: number | null = null;
+  for (const comment of [...comments].sort((a, b) => a.id - b.id)) {
+    if (comment.id <= after) continue;
+    if (comment.createdAt >= runStartedAt || comment.updatedAt >= runStartedAt) break;
+    lastId = comment.id;
+    if (seen.has(comment.id) || comment.body.includes(MARKER_PREFIX)) continue;
+    take.push(comment);
+  }
+  return { take, lastId };
+}
+
+export interface IntakeState {
+  status: SessionStatus;
+  gates: GateRecord;
+  qa: string | null;
+  /** The plan as it was posted on the issue, which is what `/approve` approves. */
+  postedPlan: PlanFingerprint | null;
+}
+
+export interface Reply {
+  to: number;
+  text: string;
+}
+
+export interface IntakeResult extends IntakeState {
+  replies: Reply[];
+  feedback: { by: string; commentId: number; text: string }[];
+  postStatus: boolean;
+  changed: boolean;
+}
+
+export function takeInComments(
+  state: IntakeState,
+  comments: IssueComment[],
+  lastId: number | null,
+  mayGovern: (login: string) => boolean,
+  now: string,
+): IntakeResult {
+  let { status, gates, qa } = state;
+  const replies: Reply[] = [];
+  const feedback: IntakeResult['feedback'] = [];
+  let postStatus = false;
+  const processed: number[] = [];
+
+  for (const comment of comments) {
+    processed.push(comment.id);
+    const meaning = readComment(cleanUntrusted(comment.body));
+    const gateOpen = status.next.kind === 'waiting';
+    if (!mayGovern(comment.author)) {
+      if (meaning.kind === 'command' || gateOpen) {
+        replies.push({ to: comment.id, text: `@${comment.author} only people with write access to this repository can steer samocode; nothing changed.` });
+      }
+      continue;
+    }
+    if (meaning.kind === 'command') {
+      switch (meaning.command) {
+        case 'approve':
+          if (status.next.kind === 'waiting' && status.next.gate === 'plan_approval' && state.postedPlan) {
+            gates = recordApproval(gates, {
+              plan: state.postedPlan.file,
+              blob: state.postedPlan.blob,
+              by: comment.author,
+              at: now,
+              source: 'issue comment',
+              commentId: comment.id,
+            });
+            status = { ...status, lastAction: `plan approved by @${comment.author}` };
+          } else {
+            replies.push({ to: comment.id, text: `@${comment.author} there is no plan waiting for approval right now; nothing changed.` });
+          }
+          break;
+        case 'stop':
+          status = { ...status, blocked: `stopped by @${comment.author}`, next: { kind: 'blocked' }, lastAction: `stopped by @${comment.author}` };
+          break;
+        case 'resume':
+          if (status.blocked) status = resumeStatus(status, PHASE_TABLE[status.phase].maxIterations, `@${comment.author}`);
+          else if (status.next.kind !== 'done') status = { ...status, lastAction: `resume requested by @${comment.author}` };
+          break;
+        case 'status':
+          postStatus = true;
+          break;
+      }
+      continue;
+    }
+    if (status.next.kind !== 'waiting') continue;
+    if (status.next.gate === 'qa_answers') {
+      ({ qa, gates } = takeAnswers(qa ?? '', gates, meaning.answers, meaning.text, comment, now));
+      status = { ...status, lastAction: `answers from @${comment.author}` };
+    } else {
+      feedback.push({ by: comment.author, commentId: comment.id, text: meaning.text });
+      gates = { ...gates, pending: null };
+      status = { ...status, next: { kind: 'continue' }, lastAction: `changes to the plan asked by @${comment.author}` };
+    }
+  }
+
+  const newest = lastId ?? (processed.length ? Math.max(...processed) : null);
+  if (newest !== null && (status.lastComment === null || newest > Number(status.lastComment))) {
+    status = { ...status, lastComment: String(newest) };
+  }
+  if (processed.length) gates = { ...gates, processedComments: [...gates.processedComments, ...processed].slice(-KEEP_PROCESSED) };
+  const changed = processed.length > 0 || status.lastComment !== state.status.lastComment;
+  return { status, gates, qa, postedPlan: state.postedPlan, replies, feedback, postStatus, changed };
+}
+
+function takeAnswers(
+  qa: string,
+  gates: GateRecord,
+  answers: { question: string; answer: string }[],
+  text: string,
+  comment: IssueComment,
+  now: string,
+): { qa: string; gates: GateRecord } {
+  const questions = parseQuestions(qa);
+  const known = answers.filter((a) => questions.some((q) => q.id === a.question));
+  const base = { by: comment.author, at: now, source: 'issue comment', commentId: comment.id };
+  if (known.length > 0) {
+    for (const { question, answer } of known) {
+      const full = expandAnswer(questions.find((q) => q.id === question), answer);
+      qa = setAnswer(qa, question, `${full} (@${comment.author})`);
+      gates = recordAnswer(gates, { ...base, questions: [question], text: full });
+    }
+    return { qa, gates };
+  }
+  // Free text answers everything still open.
+  const open = questions.filter((q) => q.answer === null).map((q) => q.id);
+  for (const id of open) qa = setAnswer(qa, id, `see the answer from @${comment.author} below`);
+  qa = appendNote(qa, `Answer from @${comment.author}`, text);
+  gates = recordAnswer(gates, { ...base, questions: open, text });
+  return { qa, gates };
+}

@@ -1,0 +1,72 @@
+// What a workflow run was woken for, decided from the event payload alone
+// so that the events the action ignores cost no API call.
+
+export const MARKER_PREFIX = '<!-- samocode:';
+
+export interface IntentSettings {
+  triggerLabel: string;
+  allowedBots: string[];
+}
+
+export type Intent =
+  | { kind: 'ignore'; reason: string }
+  | { kind: 'start'; issue: number; actor: string; actorType: string }
+  | { kind: 'comments'; issue: number; actor: string }
+  | { kind: 'dispatch'; issue: number; actor: string };
+
+interface Payload {
+  action?: string;
+  label?: { name?: string };
+  issue?: { number?: number; pull_request?: unknown; labels?: ({ name?: string } | string)[] };
+  comment?: { body?: string; user?: { login?: string; type?: string } };
+  sender?: { login?: string; type?: string };
+  inputs?: Record<string, unknown>;
+}
+
+const labelNames = (issue: Payload['issue']) =>
+  (issue?.labels ?? []).map((l) => (typeof l === 'string' ? l : l?.name ?? '')).filter(Boolean);
+
+/** An issue has a session once it carries the trigger label or a `samocode:` state label. */
+export function issueHasSession(issue: Payload['issue'], triggerLabel: string): boolean {
+  return labelNames(issue).some((name) => name === triggerLabel || name.startsWith('samocode:'));
+}
+
+export function isBotAllowed(login: string, type: string | undefined, allowedBots: string[]): boolean {
+  if (type !== 'Bot' && !login.endsWith('[bot]')) return true;
+  const bare = login.replace(/\[bot\]$/, '');
+  return allowedBots.some((b) => b === login || b === bare);
+}
+
+export function decideIntent(eventName: string, payload: Payload, settings: IntentSettings): Intent {
+  const actor = payload.sender?.login ?? '';
+  const actorType = payload.sender?.type ?? 'User';
+  if (eventName === 'issues') {
+    if (payload.action !== 'labeled') return { kind: 'ignore', reason: `issues.${payload.action} is not a trigger` };
+    if (payload.label?.name !== settings.triggerLabel) {
+      return { kind: 'ignore', reason: `label "${payload.label?.name}" is not the trigger label "${settings.triggerLabel}"` };
+    }
+    if (payload.issue?.pull_request) return { kind: 'ignore', reason: 'samocode runs on issues, not pull requests' };
+    if (typeof payload.issue?.number !== 'number') return { kind: 'ignore', reason: 'the event has no issue number' };
+    if (!isBotAllowed(actor, actorType, settings.allowedBots)) return { kind: 'ignore', reason: `bot ${actor} is not in allowed-bots` };
+    return { kind: 'start', issue: payload.issue.number, actor, actorType };
+  }
+  if (eventName === 'issue_comment') {
+    if (payload.action !== 'created') return { kind: 'ignore', reason: `issue_comment.${payload.action} is not a trigger` };
+    if (payload.issue?.pull_request) return { kind: 'ignore', reason: 'a comment on a pull request' };
+    if (typeof payload.issue?.number !== 'number') return { kind: 'ignore', reason: 'the event has no issue number' };
+    if ((payload.comment?.body ?? '').includes(MARKER_PREFIX)) return { kind: 'ignore', reason: "the action's own comment" };
+    const author = payload.comment?.user?.login ?? actor;
+    if (!isBotAllowed(author, payload.comment?.user?.type ?? actorType, settings.allowedBots)) {
+      return { kind: 'ignore', reason: `bot ${author} is not in allowed-bots` };
+    }
+    if (!issueHasSession(payload.issue, settings.triggerLabel)) return { kind: 'ignore', reason: `issue #${payload.issue.number} has no samocode session` };
+    return { kind: 'comments', issue: payload.issue.number, actor: author };
+  }
+  if (eventName === 'workflow_dispatch') {
+    const raw = payload.inputs?.issue;
+    const issue = typeof raw === 'number' ? raw : Number.parseInt(String(raw ?? ''), 10);
+    if (!Number.isInteger(issue) || issue <= 0) return { kind: 'ignore', reason: 'workflow_dispatch without a valid "issue" input' };
+    return { kind: 'dispatch', issue, actor };
+  }
+  return { kind: 'ignore', reason: `event ${eventName || '(none)'} is not handled` };
+}

@@ -1,0 +1,36 @@
+// Everything the action posts or commits passes the redactor: known secret
+// values and the shapes of common tokens become `***`.
+
+const TOKEN_SHAPES = [
+  /\bgh[pousr]_[A-Za-z0-9]{20,}\b/g,
+  /\bgithub_pat_[A-Za-z0-9_]{20,}\b/g,
+  /\bsk-ant-[A-Za-z0-9_-]{10,}/g,
+  /\bsk-[A-Za-z0-9_-]{20,}/g,
+  /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g,
+  /\bxox[abposr]-[A-Za-z0-9-]{10,}/g,
+  /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
+];
+
+export const REDACTED = '***';
+
+export class Redactor {
+  private readonly secrets: string[];
+
+  constructor(secrets: (string | undefined)[] = []) {
+    // Longest first, so a secret containing another is removed whole.
+    this.secrets = [...new Set(secrets.filter((s): s is string => typeof s === 'string' && s.length >= 6))].sort(
+      (a, b) => b.length - a.length,
+    );
+  }
+
+  with(...more: (string | undefined)[]): Redactor {
+    return new Redactor([...this.secrets, ...more]);
+  }
+
+  redact(text: string): string {
+    let out = text;
+    for (const secret of this.secrets) out = out.split(secret).join(REDACTED);
+    for (const shape of TOKEN_SHAPES) out = out.replace(shape, REDACTED);
+    return out;
+  }
+}

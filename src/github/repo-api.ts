@@ -1,0 +1,136 @@
+// The few GitHub calls samocode makes, typed and small. Every body passes
+// the redactor on its way out; every write that could repeat is looked up
+// by its hidden marker first.
+import type { IssueComment } from '../core/intake.js';
+import { MAX_BODY } from '../core/render.js';
+import type { Redactor } from '../core/redact.js';
+import type { GitHubClient } from './client.js';
+
+export const STATE_LABELS = ['samocode:running', 'samocode:waiting', 'samocode:blocked', 'samocode:done'] as const;
+export type StateLabel = (typeof STATE_LABELS)[number];
+
+const WRITE_ROLES = new Set(['admin', 'maintain', 'write']);
+
+export interface IssueInfo {
+  number: number;
+  title: string;
+  body: string;
+  labels: string[];
+  url: string;
+  state: string;
+  isPullRequest: boolean;
+}
+
+export class RepoApi {
+  private readonly permissions = new Map<string, boolean>();
+  /** API calls that change something, for the job summary and the benchmark. */
+  writes = 0;
+
+  constructor(
+    private readonly client: GitHubClient,
+    readonly owner: string,
+    readonly repo: string,
+    private readonly redactor: Redactor,
+  ) {}
+
+  private body(text: string): string {
+    const clean = this.redactor.redact(text);
+    return clean.length > MAX_BODY ? `${clean.slice(0, MAX_BODY - 1)}…` : clean;
+  }
+
+  /** write, maintain or admin; anything else, and any error, is no. */
+  async canSteer(login: string): Promise<boolean> {
+    const cached = this.permissions.get(login);
+    if (cached !== undefined) return cached;
+    let allowed = false;
+    try {
+      const { data } = await this.client.rest.repos.getCollaboratorPermissionLevel({ owner: this.owner, repo: this.repo, username: login });
+      const role = (data as { role_name?: string }).role_name ?? data.permission;
+      allowed = WRITE_ROLES.has(role) || WRITE_ROLES.has(data.permission);
+    } catch {
+      allowed = false;
+    }
+    this.permissions.set(login, allowed);
+    return allowed;
+  }
+
+  async issue(number: number): Promise<IssueInfo> {
+    const { data } = await this.client.rest.issues.get({ owner: this.owner, repo: this.repo, issue_number: number });
+    return {
+      number: data.number,
+      title: data.title,
+      body: data.body ?? '',
+      labels: data.labels.map((l) => (typeof l === 'string' ? l : l.name ?? '')).filter(Boolean),
+      url: data.html_url,
+      state: data.state,
+      isPullRequest: Boolean(data.pull_request),
+    };
+  }
+
+  async comments(issue: number): Promise<IssueComment[]> {
+    const all = await this.client.paginate(this.client.rest.issues.listComments, {
+      owner: this.owner,
+      repo: this.repo,
+      issue_number: issue,
+      per_page: 100,
+    });
+    return all.map((c) => ({
+      id: c.id,
+      author: c.user?.login ?? '',
+      authorType: c.user?.type ?? 'User',
+      body: c.body ?? '',
+      createdAt: c.created_at,
+      updatedAt: c.updated_at,
+    }));
+  }
+
+  async comment(issue: number, body: string): Promise<number> {
+    this.writes++;
+    const { data } = await this.client.rest.issues.createComment({ owner: this.owner, repo: this.repo, issue_number: issue, body: this.body(body) });
+    return data.id;
+  }
+
+  async editComment(id: number, body: string): Promise<void> {
+    this.writes++;
+    await this.client.rest.issues.updateComment({ owner: this.owner, repo: this.repo, comment_id: id, body: this.body(body) });
+  }
+
+  /** Posts unless a comment with this marker is already there (a retried run, a 502 after the write). */
+  async commentOnce(issue: number, marker: string, body: string, existing?: IssueComment[]): Promise<number> {
+    const found = (existing ?? (await this.comments(issue))).find((c) => c.body.includes(marker));
+    return found ? found.id : this.comment(issue, body);
+  }
+
+  async setStateLabel(issue: number, state: StateLabel, current: string[]): Promise<string[]> {
+    const stale = current.filter((l) => (STATE_LABELS as readonly string[]).includes(l) && l !== state);
+    for (const label of stale) {
+      this.writes++;
+      await this.client.rest.issues.removeLabel({ owner: this.owner, repo: this.repo, issue_number: issue, name: label }).catch(() => {});
+    }
+    if (!current.includes(state)) {
+      this.writes++;
+      await this.client.rest.issues.addLabels({ owner: this.owner, repo: this.repo, issue_number: issue, labels: [state] });
+    }
+    return [...current.filter((l) => !stale.includes(l) && l !== state), state];
+  }
+
+  async defaultBranch(): Promise<string> {
+    const { data } = await this.client.rest.repos.get({ owner: this.owner, repo: this.repo });
+    return data.default_branch;
+  }
+
+  /** The open pull request from `head`, or a new one. */
+  async ensurePullRequest(head: string, base: string, title: string, body: string): Promise<{ number: number; url: string; created: boolean }> {
+    const open = await this.client.rest.pulls.list({ owner: this.owner, repo: this.repo, head: `${this.owner}:${head}`, state: 'open', per_page: 10 });
+    const found = open.data.find((p) => p.head.ref === head);
+    if (found) return { number: found.number, url: found.html_url, created: false };
+    this.writes++;
+    const { data } = await this.client.rest.pulls.create({ owner: this.owner, repo: this.repo, head, base, title: this.body(title).slice(0, 250), body: this.body(body) });
+    return { number: data.number, url: data.html_url, created: true };
+  }
+
+  async dispatch(workflow: string, ref: string, issue: number): Promise<void> {
+    this.writes++;
+    await this.client.rest.actions.createWorkflowDispatch({ owner: this.owner, repo: this.repo, workflow_id: workflow, ref, inputs: { issue: String(issue) } });
+  }
+}

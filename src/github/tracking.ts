@@ -1,0 +1,43 @@
+// The tracking comment: one per session, edited in place, coalesced so a
+// fast session does not spend an API write per iteration.
+import type { SessionStatus } from '../core/overview.js';
+import type { IterationRecord, Reporter } from '../core/ports.js';
+import { marker, trackingComment, type Links } from '../core/render.js';
+import type { RepoApi } from './repo-api.js';
+
+export const TRACKING_MARKER = marker('tracking');
+
+export class TrackingComment implements Reporter {
+  private lastEdit = 0;
+  private lastPhase: string | null = null;
+  private pending: SessionStatus | null = null;
+  private lastBody = '';
+
+  constructor(
+    private readonly api: RepoApi,
+    private readonly issue: number,
+    private readonly commentId: number,
+    private readonly sessionName: string,
+    private readonly links: Links,
+    private readonly now: () => number = Date.now,
+    private readonly minIntervalMs = 5_000,
+  ) {}
+
+  async iterationFinished(_record: IterationRecord, status: SessionStatus): Promise<void> {
+    this.pending = status;
+    const phaseChanged = status.phase !== this.lastPhase;
+    if (phaseChanged || this.now() - this.lastEdit >= this.minIntervalMs) await this.flush();
+  }
+
+  /** Shows `status` now (or the last one held back). */
+  async flush(status: SessionStatus | null = this.pending, note?: string): Promise<void> {
+    if (!status) return;
+    const body = trackingComment(this.sessionName, status, this.links, note);
+    this.pending = null;
+    this.lastPhase = status.phase;
+    if (body === this.lastBody) return;
+    this.lastBody = body;
+    this.lastEdit = this.now();
+    await this.api.editComment(this.commentId, body);
+  }
+}

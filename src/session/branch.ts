@@ -1,0 +1,143 @@
+// The session's branch on a runner. The workspace is what actions/checkout
+// leaves: shallow, single-branch, no identity, maybe a persisted token. Git
+// authenticates per command (through the environment, not argv or
+// .git/config), commits as the action, and never throws work away: a push
+// that cannot be rebased goes to a backup branch.
+import { simpleGit, type SimpleGit } from 'simple-git';
+
+export interface BranchOptions {
+  workspace: string;
+  remote?: string;
+  /** Used per command only; never written to .git/config. */
+  token?: string;
+  /** The host whose requests carry the token (from GITHUB_SERVER_URL). */
+  serverUrl?: string;
+  identity?: { name: string; email: string };
+  env?: NodeJS.ProcessEnv;
+}
+
+export const ACTION_IDENTITY = { name: 'github-actions[bot]', email: '41898282+github-actions[bot]@users.noreply.github.com' };
+const SAFE_BRANCH = /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)[A-Za-z0-9._/-]{1,200}(?<![./])$/;
+
+export class BranchConflictError extends Error {
+  override name = 'BranchConflictError';
+  constructor(
+    message: string,
+    readonly backupBranch: string,
+  ) {
+    super(message);
+  }
+}
+
+export function checkBranchName(name: string): void {
+  if (!SAFE_BRANCH.test(name) || name.endsWith('.lock')) throw new Error(`unsafe branch name "${name}"`);
+}
+
+export class SessionBranch {
+  readonly git: SimpleGit;
+  private readonly remote: string;
+
+  constructor(
+    readonly branch: string,
+    private readonly options: BranchOptions,
+  ) {
+    checkBranchName(branch);
+    this.remote = options.remote ?? 'origin';
+    const identity = options.identity ?? ACTION_IDENTITY;
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(options.env ?? process.env)) if (v !== undefined && !k.startsWith('GIT_CONFIG_')) env[k] = v;
+    Object.assign(env, {
+      GIT_AUTHOR_NAME: identity.name,
+      GIT_AUTHOR_EMAIL: identity.email,
+      GIT_COMMITTER_NAME: identity.name,
+      GIT_COMMITTER_EMAIL: identity.email,
+      GIT_TERMINAL_PROMPT: '0',
+    });
+    if (options.token) {
+      const basic = Buffer.from(`x-access-token:${options.token}`).toString('base64');
+      const host = (options.serverUrl ?? 'https://github.com').replace(/\/+$/, '');
+      Object.assign(env, {
+        GIT_CONFIG_COUNT: '1',
+        GIT_CONFIG_KEY_0: `http.${host}/.extraheader`,
+        GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}`,
+      });
+    }
+    // The token travels in GIT_CONFIG_* for this process only; simple-git asks that this be said out loud.
+    const gitVars = Object.keys(env).filter((k) => k.startsWith('GIT_'));
+    this.git = simpleGit({ baseDir: options.workspace, allowEnvironment: gitVars, unsafe: { allowUnsafeConfigEnvCount: true } }).env(env);
+  }
+
+  /**
+   * actions/checkout persists the token in .git/config unless told not to;
+   * the agent must not find it there. Our own calls authenticate per command.
+   */
+  async removePersistedCredentials(): Promise<string[]> {
+    const removed: string[] = [];
+    const found = await this.git.raw(['config', '--local', '--name-only', '--get-regexp', '^(http\\..*\\.extraheader|includeif\\..*)$']).catch(() => '');
+    for (const key of new Set(found.split('\n').map((k) => k.trim()).filter(Boolean))) {
+      await this.git.raw(['config', '--local', '--unset-all', key]).catch(() => {});
+      removed.push(key);
+    }
+    return removed;
+  }
+
+  /** The remote branch whose name starts with `prefix`, if any (the title may have changed since). */
+  async findRemote(prefix: string): Promise<string | null> {
+    const out = await this.git.raw(['ls-remote', '--heads', this.remote, `refs/heads/${prefix}*`]);
+    const names = out
+      .split('\n')
+      .map((line) => line.split('\t')[1]?.replace('refs/heads/', '').trim())
+      .filter((n): n is string => Boolean(n) && !n!.includes('-backup-'));
+    return names.sort()[0] ?? null;
+  }
+
+  /** Fetches only the session branch, shallow, and checks it out. */
+  async checkoutRemote(): Promise<void> {
+    await this.git.raw(['fetch', '--no-tags', '--depth=1', this.remote, `+refs/heads/${this.branch}:refs/remotes/${this.remote}/${this.branch}`]);
+    await this.git.raw(['checkout', '-q', '-B', this.branch, `refs/remotes/${this.remote}/${this.branch}`]);
+  }
+
+  /** A new branch from what is checked out (the base branch). */
+  async create(): Promise<void> {
+    await this.git.raw(['checkout', '-q', '-B', this.branch]);
+  }
+
+  async head(): Promise<string> {
+    return (await this.git.revparse(['HEAD'])).trim();
+  }
+
+  /** Commits everything; true when there was something to commit. */
+  async commit(message: string): Promise<boolean> {
+    await this.git.raw(['add', '-A']);
+    const status = await this.git.raw(['status', '--porcelain']);
+    if (!status.trim()) return false;
+    await this.git.raw(['commit', '--no-verify', '-q', '-m', message]);
+    return true;
+  }
+
+  /** Pushes; a rejected push is fetched, rebased and retried; a conflict goes to a backup branch. */
+  async push(attempts = 3): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.git.raw(['push', '-q', this.remote, `HEAD:refs/heads/${this.branch}`]);
+        return;
+      } catch (error) {
+        if (!/rejected|non-fast-forward|fetch first|stale info/i.test(String((error as Error).message)) || attempt >= attempts) throw error;
+      }
+      await this.git.raw(['fetch', '--no-tags', this.remote, `+refs/heads/${this.branch}:refs/remotes/${this.remote}/${this.branch}`]);
+      try {
+        await this.git.raw(['rebase', '-q', `refs/remotes/${this.remote}/${this.branch}`]);
+      } catch {
+        await this.git.raw(['rebase', '--abort']).catch(() => {});
+        const backup = `${this.branch}-backup-${Date.now()}`;
+        await this.git.raw(['push', '-q', this.remote, `HEAD:refs/heads/${backup}`]);
+        throw new BranchConflictError(`the session branch changed on the remote and the change conflicts; this run's work is on ${backup}`, backup);
+      }
+    }
+  }
+
+  async checkpoint(message: string): Promise<void> {
+    await this.commit(message);
+    await this.push();
+  }
+}

@@ -1,0 +1,190 @@
+// A local stand-in for the GitHub REST API: the few endpoints samocode
+// calls, state in memory, every request recorded, faults on demand.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeComment {
+  id: number;
+  body: string;
+  user: { login: string; type: string };
+  created_at: string;
+  updated_at: string;
+}
+
+export interface FakeIssue {
+  number: number;
+  title: string;
+  body: string;
+  labels: string[];
+  comments: FakeComment[];
+  pull_request?: unknown;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  body: unknown;
+}
+
+export interface Fault {
+  method?: string;
+  path: RegExp;
+  status: number;
+  headers?: Record<string, string>;
+  times: number;
+}
+
+export class FakeGitHub {
+  readonly owner: string;
+  readonly repo: string;
+  issues = new Map<number, FakeIssue>();
+  permissions = new Map<string, string>();
+  pulls: { number: number; head: string; base: string; title: string; body: string; state: string }[] = [];
+  dispatches: { workflow: string; ref: string; inputs: Record<string, string> }[] = [];
+  requests: RecordedRequest[] = [];
+  faults: Fault[] = [];
+  defaultBranch = 'main';
+  private nextId = 1000;
+  private server: Server | null = null;
+  url = '';
+
+  constructor(repository = 'Codertocat/Hello-World') {
+    [this.owner, this.repo] = repository.split('/') as [string, string];
+  }
+
+  addIssue(issue: Partial<FakeIssue> & { number: number }): FakeIssue {
+    const full: FakeIssue = { title: 'An issue', body: '', labels: [], comments: [], ...issue };
+    this.issues.set(issue.number, full);
+    return full;
+  }
+
+  /** A comment as a person would make it, dated now (or when given). */
+  addComment(issue: number, login: string, body: string, at = new Date(Date.now() - 1000).toISOString(), type = 'User'): FakeComment {
+    const comment = { id: this.nextId++, body, user: { login, type }, created_at: at, updated_at: at };
+    this.issues.get(issue)!.comments.push(comment);
+    return comment;
+  }
+
+  writes(): RecordedRequest[] {
+    return this.requests.filter((r) => r.method !== 'GET');
+  }
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((done) => this.server!.listen(0, '127.0.0.1', done));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((done) => this.server?.close(() => done()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const body = raw ? JSON.parse(raw) : undefined;
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = req.method ?? 'GET';
+    this.requests.push({ method, path: url.pathname, body });
+
+    const send = (status: number, data?: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(data === undefined ? '' : JSON.stringify(data));
+    };
+    const fault = this.faults.find((f) => f.times > 0 && f.path.test(url.pathname) && (!f.method || f.method === method));
+    if (fault) {
+      fault.times--;
+      return send(fault.status, { message: `injected ${fault.status}` }, fault.headers);
+    }
+
+    const base = `/repos/${this.owner}/${this.repo}`;
+    const path = url.pathname.startsWith(base) ? url.pathname.slice(base.length) : null;
+    if (path === null) return send(404, { message: 'Not Found' });
+    let m: RegExpExecArray | null;
+
+    if (path === '' && method === 'GET') {
+      return send(200, { full_name: `${this.owner}/${this.repo}`, default_branch: this.defaultBranch });
+    }
+    if ((m = /^\/collaborators\/([^/]+)\/permission$/.exec(path))) {
+      const permission = this.permissions.get(decodeURIComponent(m[1]!)) ?? 'none';
+      const legacy = permission === 'maintain' ? 'write' : permission === 'triage' ? 'read' : permission;
+      return send(200, { permission: legacy, role_name: permission, user: { login: m[1] } });
+    }
+    if ((m = /^\/issues\/(\d+)$/.exec(path)) && method === 'GET') {
+      const issue = this.issues.get(Number(m[1]));
+      if (!issue) return send(404, { message: 'Not Found' });
+      return send(200, this.issueJson(issue));
+    }
+    if ((m = /^\/issues\/(\d+)\/comments$/.exec(path))) {
+      const issue = this.issues.get(Number(m[1]));
+      if (!issue) return send(404, { message: 'Not Found' });
+      if (method === 'GET') return send(200, issue.comments);
+      const comment = this.addComment(issue.number, 'github-actions[bot]', body.body, new Date().toISOString(), 'Bot');
+      return send(201, comment);
+    }
+    if ((m = /^\/issues\/comments\/(\d+)$/.exec(path)) && method === 'PATCH') {
+      for (const issue of this.issues.values()) {
+        const comment = issue.comments.find((c) => c.id === Number(m![1]));
+        if (comment) {
+          comment.body = body.body;
+          comment.updated_at = new Date().toISOString();
+          return send(200, comment);
+        }
+      }
+      return send(404, { message: 'Not Found' });
+    }
+    if ((m = /^\/issues\/(\d+)\/labels$/.exec(path)) && method === 'POST') {
+      const issue = this.issues.get(Number(m[1]))!;
+      for (const label of body.labels as string[]) if (!issue.labels.includes(label)) issue.labels.push(label);
+      return send(200, issue.labels.map((name) => ({ name })));
+    }
+    if ((m = /^\/issues\/(\d+)\/labels\/(.+)$/.exec(path)) && method === 'DELETE') {
+      const issue = this.issues.get(Number(m[1]))!;
+      const name = decodeURIComponent(m[2]!);
+      if (!issue.labels.includes(name)) return send(404, { message: 'Label does not exist' });
+      issue.labels = issue.labels.filter((l) => l !== name);
+      return send(200, issue.labels.map((n) => ({ name: n })));
+    }
+    if (path === '/pulls' && method === 'GET') {
+      const head = url.searchParams.get('head')?.split(':').at(-1);
+      const state = url.searchParams.get('state') ?? 'open';
+      return send(200, this.pulls.filter((p) => (!head || p.head === head) && (state === 'all' || p.state === state)).map((p) => this.pullJson(p)));
+    }
+    if (path === '/pulls' && method === 'POST') {
+      const pull = { number: 100 + this.pulls.length, head: body.head, base: body.base, title: body.title, body: body.body, state: 'open' };
+      this.pulls.push(pull);
+      return send(201, this.pullJson(pull));
+    }
+    if ((m = /^\/actions\/workflows\/([^/]+)\/dispatches$/.exec(path)) && method === 'POST') {
+      this.dispatches.push({ workflow: decodeURIComponent(m[1]!), ref: body.ref, inputs: body.inputs });
+      return send(204);
+    }
+    return send(404, { message: `no stand-in for ${method} ${url.pathname}` });
+  }
+
+  private issueJson(issue: FakeIssue) {
+    return {
+      number: issue.number,
+      title: issue.title,
+      body: issue.body,
+      state: 'open',
+      labels: issue.labels.map((name) => ({ name })),
+      html_url: `https://github.com/${this.owner}/${this.repo}/issues/${issue.number}`,
+      ...(issue.pull_request ? { pull_request: issue.pull_request } : {}),
+    };
+  }
+
+  private pullJson(p: { number: number; head: string; base: string; title: string; body: string; state: string }) {
+    return {
+      number: p.number,
+      html_url: `https://github.com/${this.owner}/${this.repo}/pull/${p.number}`,
+      head: { ref: p.head },
+      base: { ref: p.base },
+      title: p.title,
+      body: p.body,
+      state: p.state,
+    };
+  }
+}

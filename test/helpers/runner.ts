@@ -1,0 +1,138 @@
+// Runs the built action the way a runner (or act) does: a process with the
+// runner's variables, an event file, a workspace left by actions/checkout.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import examples from '@octokit/webhooks-examples/api.github.com/index.json' with { type: 'json' };
+import { ROOT } from './project.js';
+
+export const ACTION = join(ROOT, 'dist', 'index.js');
+
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+export interface Remote {
+  bare: string;
+  url: string;
+}
+
+/** A bare repository with a `main` branch holding one commit. */
+export function makeRemote(files: Record<string, string> = { 'README.md': '# Hello-World\n' }): Remote {
+  const dir = mkdtempSync(join(tmpdir(), 'samocode-remote-'));
+  const bare = join(dir, 'remote.git');
+  git(dir, 'init', '-q', '--bare', '-b', 'main', bare);
+  const seed = join(dir, 'seed');
+  git(dir, 'clone', '-q', bare, seed);
+  git(seed, 'checkout', '-q', '-b', 'main');
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(seed, name), content);
+  git(seed, 'add', '-A');
+  git(seed, 'commit', '-q', '-m', 'initial');
+  git(seed, 'push', '-q', 'origin', 'main');
+  return { bare, url: `file://${bare}` };
+}
+
+/** What actions/checkout leaves: a shallow, single-branch clone, no identity; optionally a persisted token header. */
+export function checkout(remote: Remote, options: { persistToken?: string } = {}): string {
+  const ws = join(mkdtempSync(join(tmpdir(), 'samocode-ws-')), 'repo');
+  execFileSync('git', ['clone', '-q', '--depth=1', '--single-branch', '--branch', 'main', remote.url, ws]);
+  if (options.persistToken) {
+    const basic = Buffer.from(`x-access-token:${options.persistToken}`).toString('base64');
+    git(ws, 'config', '--local', 'http.https://github.com/.extraheader', `AUTHORIZATION: basic ${basic}`);
+  }
+  return ws;
+}
+
+export function remoteFile(remote: Remote, branch: string, path: string): string {
+  return git(remote.bare, 'show', `${branch}:${path}`);
+}
+
+export function remoteBranches(remote: Remote): string[] {
+  return git(remote.bare, 'for-each-ref', '--format=%(refname:short)', 'refs/heads').trim().split('\n').filter(Boolean);
+}
+
+type Example = { name: string; examples: Record<string, any>[] };
+
+/** A real webhook payload from @octokit/webhooks-examples, adjusted. */
+export function payload(event: string, action: string | undefined, adjust: (p: Record<string, any>) => void = () => {}): Record<string, any> {
+  const found = (examples as Example[]).find((e) => e.name === event)!.examples.find((x) => x.action === action)!;
+  const copy = structuredClone(found);
+  adjust(copy);
+  return copy;
+}
+
+export interface ActionRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  summary: string;
+  durationMs: number;
+}
+
+export interface RunOptions {
+  apiUrl: string;
+  workspace: string;
+  event: string;
+  payload: Record<string, unknown>;
+  inputs?: Record<string, string>;
+  env?: Record<string, string>;
+  token?: string;
+  timeoutMs?: number;
+  /** Kill the action with SIGKILL after this many ms. */
+  killAfterMs?: number;
+}
+
+function parseOutputs(file: string): Record<string, string> {
+  if (!existsSync(file)) return {};
+  const text = readFileSync(file, 'utf8');
+  const outputs: Record<string, string> = {};
+  const re = /^([^<\n]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
+  for (const m of text.matchAll(re)) outputs[m[1]!] = m[3]!;
+  return outputs;
+}
+
+export async function runAction(options: RunOptions): Promise<ActionRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'samocode-runner-'));
+  const eventPath = join(dir, 'event.json');
+  const outputFile = join(dir, 'output');
+  const summaryFile = join(dir, 'summary.md');
+  writeFileSync(eventPath, JSON.stringify(options.payload));
+  writeFileSync(outputFile, '');
+  writeFileSync(summaryFile, '');
+  const inputs = { provider: 'script', 'github-token': options.token ?? 'ghs_testtoken0000000000000000000000000000', ...options.inputs };
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? dir,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_EVENT_NAME: options.event,
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_REPOSITORY: 'Codertocat/Hello-World',
+    GITHUB_WORKSPACE: options.workspace,
+    GITHUB_API_URL: options.apiUrl,
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_RUN_ID: '4242',
+    GITHUB_WORKFLOW_REF: 'Codertocat/Hello-World/.github/workflows/samocode.yml@refs/heads/main',
+    GITHUB_REF_NAME: 'main',
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    RUNNER_TEMP: dir,
+    SAMOCODE_RETRY_BASE_MS: '10',
+    SAMOCODE_API_PACING: 'off',
+    ...options.env,
+  };
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+  const started = Date.now();
+  const child = execa(process.execPath, [ACTION], { cwd: options.workspace, env, extendEnv: false, reject: false, timeout: options.timeoutMs ?? 60_000 });
+  if (options.killAfterMs !== undefined) setTimeout(() => child.kill('SIGKILL'), options.killAfterMs);
+  const result = await child;
+  return {
+    code: typeof result.exitCode === 'number' ? result.exitCode : null,
+    stdout: String(result.stdout),
+    stderr: String(result.stderr),
+    outputs: parseOutputs(outputFile),
+    summary: readFileSync(summaryFile, 'utf8'),
+    durationMs: Date.now() - started,
+  };
+}
