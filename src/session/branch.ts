@@ -44,8 +44,12 @@ export class SessionBranch {
     checkBranchName(branch);
     this.remote = options.remote ?? 'origin';
     const identity = options.identity ?? ACTION_IDENTITY;
+    // Git gets a small, known environment: nothing the runner holds leaks into it, nothing odd steers it.
+    const source = options.env ?? process.env;
     const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(options.env ?? process.env)) if (v !== undefined && !k.startsWith('GIT_CONFIG_')) env[k] = v;
+    for (const [k, v] of Object.entries(source)) {
+      if (v !== undefined && (['PATH', 'HOME', 'USER', 'TMPDIR', 'LANG', 'SSL_CERT_FILE', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY'].includes(k) || k.startsWith('LC_'))) env[k] = v;
+    }
     Object.assign(env, {
       GIT_AUTHOR_NAME: identity.name,
       GIT_AUTHOR_EMAIL: identity.email,

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { decideIntent, isBotAllowed } from '../../src/core/intent.js';
+import { payload } from '../helpers/runner.js';
+
+const settings = { triggerLabel: 'samocode', allowedBots: ['renovate'] };
+
+describe('what an event asks for, from real webhook payloads', () => {
+  it('issues.labeled with the trigger label starts a session', () => {
+    const p = payload('issues', 'labeled', (x) => (x.label.name = 'samocode'));
+    expect(decideIntent('issues', p, settings)).toEqual({ kind: 'start', issue: 1, actor: 'Codertocat', actorType: 'User' });
+  });
+
+  it('another label is ignored', () => {
+    expect(decideIntent('issues', payload('issues', 'labeled'), settings)).toEqual({
+      kind: 'ignore',
+      reason: 'label "bug" is not the trigger label "samocode"',
+    });
+  });
+
+  it('other issue actions are ignored', () => {
+    expect(decideIntent('issues', payload('issues', 'opened'), settings).kind).toBe('ignore');
+    expect(decideIntent('issues', payload('issues', 'unlabeled', (x) => (x.label.name = 'samocode')), settings).kind).toBe('ignore');
+  });
+
+  it('a label added by a bot that is not allowed is ignored', () => {
+    const p = payload('issues', 'labeled', (x) => {
+      x.label.name = 'samocode';
+      x.sender = { login: 'dependabot[bot]', type: 'Bot' };
+    });
+    expect(decideIntent('issues', p, settings)).toMatchObject({ kind: 'ignore', reason: 'bot dependabot[bot] is not in allowed-bots' });
+  });
+
+  it('a comment on an issue with a session is taken in', () => {
+    const p = payload('issue_comment', 'created', (x) => {
+      x.issue.labels = [{ name: 'samocode:waiting' }];
+      delete x.issue.pull_request;
+    });
+    expect(decideIntent('issue_comment', p, settings)).toEqual({ kind: 'comments', issue: 1, actor: 'Codertocat' });
+  });
+
+  it('a comment on an issue without a session is ignored from the payload alone', () => {
+    const p = payload('issue_comment', 'created', (x) => {
+      x.issue.labels = [{ name: 'bug' }];
+      delete x.issue.pull_request;
+    });
+    expect(decideIntent('issue_comment', p, settings)).toEqual({ kind: 'ignore', reason: 'issue #1 has no samocode session' });
+  });
+
+  it("the action's own comments are never input", () => {
+    const p = payload('issue_comment', 'created', (x) => {
+      x.issue.labels = [{ name: 'samocode' }];
+      x.comment.body = '<!-- samocode:tracking -->\nstatus';
+    });
+    expect(decideIntent('issue_comment', p, settings)).toEqual({ kind: 'ignore', reason: "the action's own comment" });
+  });
+
+  it('comments on pull requests, edits and deletions are ignored', () => {
+    const onPr = payload('issue_comment', 'created', (x) => (x.issue.pull_request = { url: 'x' }));
+    expect(decideIntent('issue_comment', onPr, settings).kind).toBe('ignore');
+    expect(decideIntent('issue_comment', payload('issue_comment', 'edited'), settings).kind).toBe('ignore');
+    expect(decideIntent('issue_comment', payload('issue_comment', 'deleted'), settings).kind).toBe('ignore');
+  });
+
+  it('workflow_dispatch with an issue input resumes; without one it is ignored', () => {
+    const p = payload('workflow_dispatch', undefined, (x) => (x.inputs = { issue: '7' }));
+    expect(decideIntent('workflow_dispatch', p, settings)).toEqual({ kind: 'dispatch', issue: 7, actor: 'octocat' });
+    expect(decideIntent('workflow_dispatch', payload('workflow_dispatch', undefined), settings).kind).toBe('ignore');
+  });
+
+  it('any other event is ignored', () => {
+    expect(decideIntent('push', {}, settings)).toEqual({ kind: 'ignore', reason: 'event push is not handled' });
+  });
+
+  it('bots pass only when listed', () => {
+    expect(isBotAllowed('renovate[bot]', 'Bot', ['renovate'])).toBe(true);
+    expect(isBotAllowed('evil[bot]', 'Bot', ['renovate'])).toBe(false);
+    expect(isBotAllowed('alice', 'User', [])).toBe(true);
+  });
+});
