@@ -80,8 +80,8 @@ export interface RunOptions {
   env?: Record<string, string>;
   token?: string;
   timeoutMs?: number;
-  /** Kill the action with SIGKILL after this many ms. */
-  killAfterMs?: number;
+  /** Polled every 50 ms while the action runs; when it says so, the action gets SIGKILL. */
+  killWhen?: () => boolean;
 }
 
 function parseOutputs(file: string): Record<string, string> {
@@ -125,8 +125,13 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
   const started = Date.now();
   const child = execa(process.execPath, [ACTION], { cwd: options.workspace, env, extendEnv: false, reject: false, timeout: options.timeoutMs ?? 60_000 });
-  if (options.killAfterMs !== undefined) setTimeout(() => child.kill('SIGKILL'), options.killAfterMs);
+  const poll = options.killWhen
+    ? setInterval(() => {
+        if (options.killWhen!()) child.kill('SIGKILL');
+      }, 50)
+    : undefined;
   const result = await child;
+  clearInterval(poll);
   return {
     code: typeof result.exitCode === 'number' ? result.exitCode : null,
     stdout: String(result.stdout),
