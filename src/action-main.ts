@@ -19,6 +19,7 @@ import { createClient } from './github/client.js';
 import { RepoApi, type IssueInfo, type StateLabel } from './github/repo-api.js';
 import { TRACKING_MARKER, TrackingComment } from './github/tracking.js';
 import { IterationLog, jobSummary, Reporters } from './notify/summary.js';
+import { TelegramNotifier } from './notify/telegram.js';
 import { createAgent, isProvider, PROVIDERS } from './providers/index.js';
 import { loadPrompts } from './providers/prompts.js';
 import { BranchConflictError, SessionBranch } from './session/branch.js';
@@ -141,7 +142,13 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
     return;
   }
   core.setSecret(inputs.token);
-  const redactor = new Redactor([inputs.token, process.env.TELEGRAM_BOT_TOKEN, core.getInput('telegram-bot-token') || undefined]);
+  const telegramToken = core.getInput('telegram-bot-token') || process.env.TELEGRAM_BOT_TOKEN;
+  if (telegramToken) core.setSecret(telegramToken);
+  const redactor = new Redactor([inputs.token, telegramToken]);
+  const notifier = new TelegramNotifier(
+    { token: telegramToken, chatId: core.getInput('telegram-chat-id') || process.env.TELEGRAM_CHAT_ID, apiUrl: process.env.TELEGRAM_API_URL },
+    (warning) => core.warning(redactor.redact(`samocode: ${warning}`)),
+  );
   const api = new RepoApi(
     createClient({
       token: inputs.token,
@@ -389,6 +396,10 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
   }
   labels = await api.setStateLabel(issue.number, stateLabel(status), labels);
   await tracking.flush(status, note);
+  if (outcome.kind !== 'paused') {
+    const text = outcome.kind === 'done' ? outcome.summary : outcome.kind === 'blocked' ? outcome.reason : `waiting for ${outcome.gate}`;
+    await notifier.notify(outcome.kind, redactor.redact(`${runner.repository}#${issue.number} (${folder}): ${text} ${issue.url}`));
+  }
 
   core.setOutput('session', folder);
   core.setOutput('branch', branchName);

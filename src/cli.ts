@@ -6,7 +6,8 @@ import { runSession, SessionStateError, type LoopResult } from './core/loop.js';
 import { recordApproval } from './core/gates.js';
 import { parseStatus, formatNext } from './core/overview.js';
 import { ConsoleReporter } from './notify/console.js';
-import { createAgent, isProvider, PROVIDERS } from './providers/index.js';
+import { createAgent, isProvider, PROVIDERS, type ProviderName } from './providers/index.js';
+import { TelegramNotifier } from './notify/telegram.js';
 import { loadPrompts } from './providers/prompts.js';
 import { FsSessionStore } from './session/fs-store.js';
 import { loadEnvSettings, loadProjectPaths, type ProjectPaths } from './session/terminal-config.js';
@@ -77,8 +78,30 @@ async function run(args: string[]): Promise<number> {
   const maxIterations = positiveNumber(values['max-iterations'], '--max-iterations') ?? 200;
   const maxCostUsd = positiveNumber(values['max-cost-usd'], '--max-cost-usd');
 
+  const notifier = new TelegramNotifier(
+    { token: settings.TELEGRAM_BOT_TOKEN, chatId: settings.TELEGRAM_CHAT_ID, apiUrl: process.env.TELEGRAM_API_URL },
+    (warning) => err(`samocode: ${warning}`),
+  );
+  try {
+    return await runTerminalSession(values, paths, settings, provider, timeoutS, maxIterations, maxCostUsd, notifier);
+  } catch (error) {
+    await notifier.notify('error', `${values.session}: ${(error as Error).message}`);
+    throw error;
+  }
+}
+
+async function runTerminalSession(
+  values: { session?: string; task?: string; dive?: string; script?: string; 'auto-approve'?: boolean },
+  paths: ProjectPaths,
+  settings: ReturnType<typeof loadEnvSettings>,
+  provider: ProviderName,
+  timeoutS: number,
+  maxIterations: number,
+  maxCostUsd: number | undefined,
+  notifier: TelegramNotifier,
+): Promise<number> {
   const session = await openTerminalSession(paths, {
-    name: values.session,
+    name: values.session!,
     task: values.task,
     dive: values.dive,
     now: new Date(),
@@ -108,28 +131,29 @@ async function run(args: string[]): Promise<number> {
       dive: session.dive,
     },
   );
-  return finalLine(result, session.folder, session.path, values.session);
+  const { code, line } = finalLine(result, session.folder, session.path, values.session!);
+  out(line);
+  if (result.outcome.kind !== 'paused') await notifier.notify(result.outcome.kind, `${session.folder}: ${line.replace(/^samocode: /, '')}`);
+  return code;
 }
 
-function finalLine(result: LoopResult, folder: string, path: string, name: string): number {
+function finalLine(result: LoopResult, folder: string, path: string, name: string): { code: number; line: string } {
   const { outcome } = result;
   switch (outcome.kind) {
     case 'done':
-      out(`samocode: done: ${outcome.summary} (session folder: ${path})`);
-      return 0;
+      return { code: 0, line: `samocode: done: ${outcome.summary} (session folder: ${path})` };
     case 'waiting':
-      out(
-        outcome.gate === 'qa_answers'
-          ? `samocode: waiting for answers (${outcome.detail}): fill in the **Answer:** lines of ${path}/_qa.md, then run again`
-          : `samocode: waiting for plan approval (${outcome.detail}): read the plan in ${path}, then run \`samocode approve --session ${name}\` and run again`,
-      );
-      return 0;
+      return {
+        code: 0,
+        line:
+          outcome.gate === 'qa_answers'
+            ? `samocode: waiting for answers (${outcome.detail}): fill in the **Answer:** lines of ${path}/_qa.md, then run again`
+            : `samocode: waiting for plan approval (${outcome.detail}): read the plan in ${path}, then run \`samocode approve --session ${name}\` and run again`,
+      };
     case 'paused':
-      out(`samocode: paused (${outcome.reason}); run again to continue ${folder}`);
-      return 0;
+      return { code: 0, line: `samocode: paused (${outcome.reason}); run again to continue ${folder}` };
     case 'blocked':
-      out(`samocode: blocked: ${outcome.reason} (session folder: ${path}); run again to resume`);
-      return 1;
+      return { code: 1, line: `samocode: blocked: ${outcome.reason} (session folder: ${path}); run again to resume` };
   }
 }
 

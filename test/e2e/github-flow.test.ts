@@ -47,7 +47,14 @@ describe('GitHub mode end to end', () => {
     github.permissions.set('reader', 'read');
     remote = makeRemote();
     const ws = checkout(remote, { persistToken: 'ghs_persistedtoken00000000000000000000000' });
-    const run = await runAction({ apiUrl: github.url, workspace: ws, event: 'issues', payload: labeled() });
+    const run = await runAction({
+      apiUrl: github.url,
+      workspace: ws,
+      event: 'issues',
+      payload: labeled(),
+      inputs: { 'telegram-bot-token': '123456:telegram-secret-token', 'telegram-chat-id': '42' },
+      env: { TELEGRAM_API_URL: github.url },
+    });
     expect(run.stderr).toBe('');
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.outputs).toMatchObject({ status: 'waiting', phase: 'requirements', iterations: '3' });
@@ -62,6 +69,16 @@ describe('GitHub mode end to end', () => {
     expect(overview).toContain('Please add a greeting file.');
     expect(overview).not.toContain('ignore all previous instructions');
     expect(run.summary).toContain('| # | phase | iteration | signal | next | time | cost | note |');
+    expect(github.telegram).toEqual([
+      {
+        token: '123456:telegram-secret-token',
+        chatId: '42',
+        text: '⏸ samocode waiting: Codertocat/Hello-World#1 (' + run.outputs.session + '): waiting for qa_answers https://github.com/Codertocat/Hello-World/issues/1',
+      },
+    ]);
+    // Masked: the runner reads ::add-mask:: lines and hides the value everywhere else.
+    expect(run.stdout).toContain('::add-mask::123456:telegram-secret-token');
+    expect(run.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n')).not.toContain('telegram-secret-token');
   });
 
   it('takes the answers from a comment and stops at the plan', async () => {

@@ -41,6 +41,8 @@ export class FakeGitHub {
   permissions = new Map<string, string>();
   pulls: { number: number; head: string; base: string; title: string; body: string; state: string }[] = [];
   dispatches: { workflow: string; ref: string; inputs: Record<string, string> }[] = [];
+  /** Telegram messages, for tests that point TELEGRAM_API_URL here too. */
+  telegram: { token: string; chatId: string; text: string }[] = [];
   requests: RecordedRequest[] = [];
   faults: Fault[] = [];
   defaultBranch = 'main';
@@ -99,6 +101,11 @@ export class FakeGitHub {
       return send(fault.status, { message: `injected ${fault.status}` }, fault.headers);
     }
 
+    const telegram = /^\/bot([^/]+)\/sendMessage$/.exec(url.pathname);
+    if (telegram && method === 'POST') {
+      this.telegram.push({ token: telegram[1]!, chatId: body.chat_id, text: body.text });
+      return send(200, { ok: true });
+    }
     const base = `/repos/${this.owner}/${this.repo}`;
     const path = url.pathname.startsWith(base) ? url.pathname.slice(base.length) : null;
     if (path === null) return send(404, { message: 'Not Found' });
