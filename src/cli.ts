@@ -8,7 +8,8 @@ import { parseStatus, formatNext } from './core/overview.js';
 import { ConsoleReporter } from './notify/console.js';
 import { createAgent, isProvider, PROVIDERS, type ProviderName } from './providers/index.js';
 import { TelegramNotifier } from './notify/telegram.js';
-import { loadPrompts } from './providers/prompts.js';
+import { install, uninstall } from './providers/claude-install.js';
+import { loadPrompts, packageRoot } from './providers/prompts.js';
 import { FsSessionStore } from './session/fs-store.js';
 import { loadEnvSettings, loadProjectPaths, type ProjectPaths } from './session/terminal-config.js';
 import { findSession, openTerminalSession, personName } from './session/terminal-session.js';
@@ -18,7 +19,8 @@ const USAGE = `usage:
                [--provider claude|codex|script] [--timeout SECONDS] [--script SCENARIO.json]
                [--max-iterations N] [--max-cost-usd N] [--auto-approve]
   samocode status  [--config FILE] [--session NAME]
-  samocode approve [--config FILE] --session NAME`;
+  samocode approve [--config FILE] --session NAME
+  samocode install | uninstall     (skills and phase agents for the Claude CLI, in $CLAUDE_CONFIG_DIR or ~/.claude)`;
 
 const DEFAULT_TIMEOUT_S = 30 * 60;
 
@@ -206,6 +208,16 @@ async function approve(args: string[]): Promise<number> {
   return 0;
 }
 
+async function installCommand(command: 'install' | 'uninstall'): Promise<number> {
+  const report = command === 'install' ? await install(packageRoot()) : await uninstall();
+  const verb = command === 'install' ? 'installed' : 'removed';
+  out(`samocode: ${verb} ${report.written.length} file(s) in ${report.target}`);
+  for (const path of report.skipped) {
+    out(`samocode: left ${path} alone (${command === 'install' ? 'it is not ours' : 'changed since it was installed'})`);
+  }
+  return 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -216,6 +228,9 @@ export async function main(argv: string[]): Promise<number> {
         return await status(rest);
       case 'approve':
         return await approve(rest);
+      case 'install':
+      case 'uninstall':
+        return await installCommand(command);
       case undefined:
       case '-h':
       case '--help':

@@ -1,0 +1,131 @@
+// GitHub mode at its edges: a label from a reader, a plan sent back for
+// changes, a job that runs out of time, a session that blocks.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeGitHub } from '../helpers/fake-github.js';
+import { checkout, makeRemote, payload, remoteBranches, remoteFile, runAction, type Remote } from '../helpers/runner.js';
+
+let github: FakeGitHub;
+beforeAll(async () => {
+  github = new FakeGitHub();
+  await github.start();
+  github.permissions.set('Codertocat', 'maintain');
+  github.permissions.set('triager', 'triage');
+});
+afterAll(async () => github.stop());
+
+const labeled = (issue: number, sender = 'Codertocat') =>
+  payload('issues', 'labeled', (p) => {
+    p.label.name = 'samocode';
+    p.issue.number = issue;
+    p.sender.login = sender;
+  });
+const commented = (issue: number, body: string, author = 'Codertocat') =>
+  payload('issue_comment', 'created', (p) => {
+    p.issue.number = issue;
+    p.issue.labels = [{ name: 'samocode' }];
+    delete p.issue.pull_request;
+    p.comment.body = body;
+    p.comment.user.login = author;
+  });
+const marked = (issue: number, kind: string) => github.issues.get(issue)!.comments.filter((c) => c.body.includes(`<!-- samocode:${kind}`));
+
+function remoteWith(scenario: unknown): Remote {
+  return makeRemote({ 'README.md': '# x\n', 'scenario.json': JSON.stringify(scenario) });
+}
+
+describe('GitHub mode gates and limits', () => {
+  it('a label added by someone without write access starts nothing and gets one reply', async () => {
+    github.addIssue({ number: 11, title: 'Not yours', labels: ['samocode'] });
+    const remote = makeRemote();
+    for (let i = 0; i < 2; i++) {
+      const run = await runAction({ apiUrl: github.url, workspace: checkout(remote), event: 'issues', payload: labeled(11, 'triager') });
+      expect(run.code).toBe(0);
+    }
+    expect(remoteBranches(remote)).toEqual(['main']);
+    const replies = marked(11, 'refused-start');
+    expect(replies).toHaveLength(1);
+    expect(replies[0]!.body).toContain('@triager only people with write access');
+  });
+
+  it('a comment on the plan sends it back to planning, and the revised plan is posted for approval', async () => {
+    github.addIssue({ number: 12, title: 'Revise me', labels: ['samocode'] });
+    const scenario = {
+      phases: {
+        init: [{ signal: { status: 'continue', phase: 'investigation' } }],
+        investigation: [{ signal: { status: 'continue', phase: 'requirements' } }],
+        requirements: [{ signal: { status: 'continue', phase: 'planning' } }],
+        planning: [
+          { files: { 'plan.md': '# Plan v1\n' }, signal: { status: 'waiting', phase: 'planning', for: 'plan_approval' } },
+          { files: { 'plan.md': '# Plan v2, with the README\n' }, signal: { status: 'waiting', phase: 'planning', for: 'plan_approval' } },
+        ],
+      },
+    };
+    const remote = remoteWith(scenario);
+    const inputs = { script: 'scenario.json' };
+    const first = await runAction({ apiUrl: github.url, workspace: checkout(remote), event: 'issues', payload: labeled(12), inputs });
+    expect(first.outputs).toMatchObject({ status: 'waiting', phase: 'planning' });
+    expect(marked(12, 'plan')).toHaveLength(1);
+
+    github.addComment(12, 'Codertocat', 'Please also update the README.');
+    const second = await runAction({ apiUrl: github.url, workspace: checkout(remote), event: 'issue_comment', payload: commented(12, 'x'), inputs });
+    expect(second.outputs).toMatchObject({ status: 'waiting', phase: 'planning' });
+    const plans = marked(12, 'plan');
+    expect(plans).toHaveLength(2);
+    expect(plans[1]!.body).toContain('# Plan v2, with the README');
+    const session = `.samocode/sessions/${second.outputs.session}`;
+    expect(remoteFile(remote, 'samocode/12-revise-me', `${session}/_feedback.md`)).toContain('Please also update the README.');
+    // An /approve now approves v2, the plan as posted last.
+    const gates = JSON.parse(remoteFile(remote, 'samocode/12-revise-me', `${session}/_gates.json`));
+    expect(gates.posted.blob).toBe(plans[1]!.body.match(/samocode:plan:([0-9a-f]{40})/)![1]);
+  });
+
+  it('stops starting iterations near the end of its time budget and dispatches its continuation', async () => {
+    github.addIssue({ number: 13, title: 'Long job', labels: ['samocode'] });
+    const scenario = {
+      phases: {
+        init: [{ delayMs: 1500, signal: { status: 'continue', phase: 'investigation' } }],
+        investigation: [{ signal: { status: 'blocked', reason: 'should not run in the first job' } }],
+      },
+    };
+    const remote = remoteWith(scenario);
+    const run = await runAction({
+      apiUrl: github.url,
+      workspace: checkout(remote),
+      event: 'issues',
+      payload: labeled(13),
+      inputs: { script: 'scenario.json', 'max-runtime-minutes': '0.05', 'iteration-timeout': '0.04' },
+    });
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.outputs).toMatchObject({ status: 'paused', iterations: '1', phase: 'investigation' });
+    expect(github.dispatches).toEqual([{ workflow: 'samocode.yml', ref: 'main', inputs: { issue: '13' } }]);
+    expect(marked(13, 'pause')[0]!.body).toContain('the session continues in a new run');
+  });
+
+  it('a session that blocks says why on the issue, labels it and fails the job', async () => {
+    github.addIssue({ number: 14, title: 'Bad signal', labels: ['samocode'] });
+    const remote = remoteWith({ phases: { init: [{ signal: { status: 'done', phase: 'done', summary: 'skipping everything' } }] } });
+    const run = await runAction({ apiUrl: github.url, workspace: checkout(remote), event: 'issues', payload: labeled(14), inputs: { script: 'scenario.json' } });
+    expect(run.code).toBe(1);
+    expect(run.outputs.status).toBe('blocked');
+    expect(run.stdout).toContain('::error::samocode: blocked: invalid signal: "done" is not allowed in phase init');
+    expect(marked(14, 'blocked')[0]!.body).toContain('Fix what it needs, then comment `/resume`');
+    expect(github.issues.get(14)!.labels).toContain('samocode:blocked');
+    // The checkpoint holding the reason was pushed.
+    const overview = remoteFile(remote, 'samocode/14-bad-signal', `.samocode/sessions/${run.outputs.session}/_overview.md`);
+    expect(overview).toMatch(/^Blocked: invalid signal: "done" is not allowed in phase init/m);
+  });
+
+  it('/stop by a writer stops a running session without failing the job', async () => {
+    github.addIssue({ number: 15, title: 'Stop me', labels: ['samocode'] });
+    const remote = remoteWith({ phases: { init: [{ signal: { status: 'continue', phase: 'investigation' } }], investigation: [{ signal: { status: 'continue', phase: 'investigation' } }] } });
+    const inputs = { script: 'scenario.json', 'max-iterations': '3' };
+    const first = await runAction({ apiUrl: github.url, workspace: checkout(remote), event: 'issues', payload: labeled(15), inputs });
+    expect(first.outputs.status).toBe('blocked');
+    github.addComment(15, 'Codertocat', '/resume');
+    github.addComment(15, 'Codertocat', '/stop');
+    const stopped = await runAction({ apiUrl: github.url, workspace: checkout(remote), event: 'issue_comment', payload: commented(15, '/stop'), inputs });
+    expect(stopped.code).toBe(0);
+    expect(stopped.outputs.status).toBe('blocked');
+    expect(stopped.stdout).toContain('stopped by @Codertocat');
+  });
+});
