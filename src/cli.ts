@@ -102,14 +102,7 @@ async function runTerminalSession(
   maxCostUsd: number | undefined,
   notifier: TelegramNotifier,
 ): Promise<number> {
-  const session = await openTerminalSession(paths, {
-    name: values.session!,
-    task: values.task,
-    dive: values.dive,
-    now: new Date(),
-  });
-  for (const notice of session.notices) out(`samocode: ${notice}`);
-
+  // The CLI is checked first, so a missing one leaves no session folder behind.
   const agent = await createAgent({
     provider,
     scriptPath: values.script ?? settings.SAMOCODE_SCRIPT,
@@ -118,6 +111,14 @@ async function runTerminalSession(
     cliSetting: provider === 'codex' ? 'CODEX_PATH' : 'CLAUDE_PATH',
     env: process.env,
   });
+
+  const session = await openTerminalSession(paths, {
+    name: values.session!,
+    task: values.task,
+    dive: values.dive,
+    now: new Date(),
+  });
+  for (const notice of session.notices) out(`samocode: ${notice}`);
 
   const result = await runSession(
     { agent, store: session.store, reporter: new ConsoleReporter(out), clock: { now: Date.now } },

@@ -3,6 +3,8 @@
 
 const ALWAYS = ['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'TMPDIR', 'TEMP', 'TMP', 'LANG', 'LANGUAGE', 'TZ', 'TERM', 'NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'no_proxy'];
 const ALWAYS_PREFIXES = ['LC_'];
+/** Never passed, whatever a prefix or `agent-env` says: the runner's own credentials. */
+export const NEVER = ['GITHUB_TOKEN', 'GH_TOKEN', 'INPUT_GITHUB-TOKEN', 'ACTIONS_RUNTIME_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_URL'];
 
 export interface AgentEnvOptions {
   /** Prefixes of the CLI's own credentials and config, e.g. `ANTHROPIC_`, `CLAUDE_`. */
@@ -11,13 +13,11 @@ export interface AgentEnvOptions {
   extra?: string[];
   /** Variables to set for this call (SAMOCODE_*). */
   set: Record<string, string>;
-  /** Names never passed, even when a prefix matches. */
-  deny?: string[];
 }
 
 export function agentEnv(source: NodeJS.ProcessEnv, options: AgentEnvOptions): Record<string, string> {
   const env: Record<string, string> = {};
-  const deny = new Set(options.deny ?? []);
+  const deny = new Set(NEVER);
   const extra = new Set(options.extra ?? []);
   const prefixes = [...ALWAYS_PREFIXES, ...options.credentialPrefixes];
   for (const [name, value] of Object.entries(source)) {

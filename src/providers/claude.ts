@@ -1,7 +1,169 @@
-import type { Agent } from '../core/ports.js';
+// The `claude` provider: Claude Code in print mode, stream-json on stdout.
+// The workflow and the phase agent go in as an appended system prompt, the
+// session context as the prompt; cost, turns and usage come from the final
+// `result` event.
+import { isAbsolute, relative, resolve } from 'node:path';
+import type { Agent, AgentRequest, AgentResult, TokenUsage } from '../core/ports.js';
+import { agentEnv, samocodeVars } from './agent-env.js';
 import type { ProviderSettings } from './index.js';
-export class ClaudeAgent {
-  static async create(_settings: ProviderSettings): Promise<Agent> {
-    throw new Error('pending');
+import { resolveExecutable, runProcess } from './process.js';
+import { clip, exitError, withRetries } from './retry.js';
+
+export const DEFAULT_MAX_TURNS = 120;
+
+// acceptEdits plus an explicit allow-list runs unattended both as a user and
+// as root, where Claude refuses bypassPermissions unless told (IS_SANDBOX) it
+// is in a sandbox we cannot promise. Old and new names both (Task became
+// Agent, TodoWrite the Task* tools): a name the installed version lacks is inert.
+export const CLAUDE_TOOLS = [
+  'Bash',
+  'Read',
+  'Write',
+  'Edit',
+  'MultiEdit',
+  'Glob',
+  'Grep',
+  'LS',
+  'NotebookEdit',
+  'TodoWrite',
+  'TaskCreate',
+  'TaskGet',
+  'TaskList',
+  'TaskUpdate',
+  'TaskStop',
+  'Task',
+  'Agent',
+  'Skill',
+  'WebFetch',
+  'WebSearch',
+];
+
+
+function isInside(parent: string, child: string): boolean {
+  const rel = relative(resolve(parent), resolve(child));
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+export function claudeArgs(request: AgentRequest, settings: Pick<ProviderSettings, 'model' | 'maxTurns'>): string[] {
+  const prompt = `${request.prompt.context}\n\nDo one iteration of the ${request.phase} phase as your instructions describe, then write ${request.sessionPath}/_signal.json.`;
+  return [
+    // The prompt comes straight after -p: the list-taking flags below would swallow a trailing one.
+    '-p',
+    prompt,
+    '--output-format',
+    'stream-json',
+    '--verbose',
+    '--append-system-prompt',
+    `${request.prompt.workflow}\n\n${request.prompt.agent}`,
+    ...(settings.model ? ['--model', settings.model] : []),
+    '--max-turns',
+    String(settings.maxTurns ?? DEFAULT_MAX_TURNS),
+    '--permission-mode',
+    'acceptEdits',
+    '--allowedTools',
+    CLAUDE_TOOLS.join(','),
+    // acceptEdits covers the working directories only; a session folder kept elsewhere must be one.
+    ...(isInside(request.workdir, request.sessionPath) ? [] : ['--add-dir', request.sessionPath]),
+  ];
+}
+
+interface ResultEvent {
+  costUsd?: number;
+  turns?: number;
+  usage?: TokenUsage;
+  /** Set when the CLI itself says the run failed. */
+  error?: string;
+}
+
+const num = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+
+/** Reads the final `result` event; every other line is left to the log. */
+export function readResultEvent(line: string): ResultEvent | null {
+  if (!line.startsWith('{')) return null;
+  let event: Record<string, unknown>;
+  try {
+    event = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+  if (event?.type !== 'result') return null;
+  const found: ResultEvent = {};
+  const costUsd = num(event.total_cost_usd);
+  if (costUsd !== undefined) found.costUsd = costUsd;
+  const turns = num(event.num_turns);
+  if (turns !== undefined) found.turns = turns;
+  const usage = event.usage as Record<string, unknown> | undefined;
+  if (usage && typeof usage === 'object') {
+    const cacheReadTokens = num(usage.cache_read_input_tokens);
+    const cacheWriteTokens = num(usage.cache_creation_input_tokens);
+    found.usage = {
+      inputTokens: num(usage.input_tokens) ?? 0,
+      outputTokens: num(usage.output_tokens) ?? 0,
+      ...(cacheReadTokens !== undefined ? { cacheReadTokens } : {}),
+      ...(cacheWriteTokens !== undefined ? { cacheWriteTokens } : {}),
+    };
+  }
+  if (event.is_error === true) {
+    // An API failure comes as subtype "success" with is_error; only the text says what happened.
+    const errors = Array.isArray(event.errors) ? event.errors.filter((e): e is string => typeof e === 'string') : [];
+    const text =
+      (typeof event.result === 'string' && event.result.trim()) ||
+      errors.join('; ') ||
+      (typeof event.terminal_reason === 'string' && event.terminal_reason) ||
+      (typeof event.subtype === 'string' && event.subtype) ||
+      'claude reported an error';
+    found.error = clip(text);
+  }
+  return found;
+}
+
+export class ClaudeAgent implements Agent {
+  readonly name = 'claude';
+
+  private constructor(
+    private readonly executable: string,
+    private readonly settings: ProviderSettings,
+  ) {}
+
+  static async create(settings: ProviderSettings): Promise<Agent> {
+    return new ClaudeAgent(await resolveExecutable(settings.cliPath ?? 'claude', settings.cliSetting, settings.env), settings);
+  }
+
+  run(request: AgentRequest): Promise<AgentResult> {
+    return withRetries(() => this.runOnce(request), {
+      retries: this.settings.retries,
+      retryDelayMs: this.settings.retryDelayMs,
+      sessionPath: request.sessionPath,
+      log: request.log,
+    });
+  }
+
+  private async runOnce(request: AgentRequest): Promise<AgentResult> {
+    let found: ResultEvent | null = null;
+    const outcome = await runProcess({
+      executable: this.executable,
+      args: claudeArgs(request, this.settings),
+      cwd: request.workdir,
+      env: agentEnv(this.settings.env, {
+        credentialPrefixes: ['ANTHROPIC_', 'CLAUDE_'],
+        extra: this.settings.extraEnv,
+        set: { ...samocodeVars(request.sessionPath, request.phase, request.iteration), CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' },
+      }),
+      timeoutMs: request.timeoutMs,
+      log: request.log,
+      onLine: (line) => {
+        found = readResultEvent(line) ?? found;
+      },
+    });
+    const seen = found as ResultEvent | null;
+    const error = exitError('claude', outcome, request.timeoutMs, seen?.error);
+    return {
+      exitCode: outcome.exitCode,
+      timedOut: outcome.timedOut,
+      ...(seen?.costUsd !== undefined ? { costUsd: seen.costUsd } : {}),
+      ...(seen?.turns !== undefined ? { turns: seen.turns } : {}),
+      ...(seen?.usage ? { usage: seen.usage } : {}),
+      ...(error ? { error } : {}),
+    };
   }
 }

@@ -21,6 +21,12 @@ export interface ProviderSettings {
   cliSetting: string;
   env: NodeJS.ProcessEnv;
   extraEnv?: string[];
+  /** For `claude`: the turn limit of one iteration (default 120). */
+  maxTurns?: number;
+  /** How many times a transiently failed run is tried again (default 2). */
+  retries?: number;
+  /** The first wait before a retry; it doubles each time (default 10 s). */
+  retryDelayMs?: number;
 }
 
 export function defaultScenarioPath(): string {

@@ -172,3 +172,42 @@ describe('terminal mode: blocked and resumed', () => {
     ]);
   });
 });
+
+describe('terminal mode: a process provider', () => {
+  it('starts the CLI named by CLAUDE_PATH with the session variables and nothing secret', async () => {
+    const { writeFakeCli } = await import('../providers/fake-cli.js');
+    const cli = await writeFakeCli(
+      'claude',
+      `const next = { init: 'investigation', investigation: 'requirements' }[process.env.SAMOCODE_PHASE];
+emit({ type: 'result', subtype: 'success', is_error: false, total_cost_usd: 0.25, num_turns: 3, usage: { input_tokens: 10, output_tokens: 5 } });
+signal(next ? { status: 'continue', phase: next } : { status: 'blocked', reason: 'stop at ' + process.env.SAMOCODE_PHASE + ' ' + process.env.SAMOCODE_ITERATION });`,
+    );
+    const project = makeProject();
+    writeFileSync(join(project.dir, '.env'), `CLAUDE_PATH=${cli.path}\n`);
+    const result = samocode(project, ['run', '--config', '.samocode', '--session', 'real', '--provider', 'claude'], {
+      GITHUB_TOKEN: 'ghs_mustnotleak000000000000000000000000',
+      ANTHROPIC_API_KEY: 'sk-ant-test',
+    });
+    expect(result.code).toBe(1);
+    expect(lastLine(result)).toMatch(/^samocode: blocked: stop at requirements 1/);
+    const calls = await cli.calls();
+    expect(calls.map((c) => [c.env.SAMOCODE_PHASE, c.env.SAMOCODE_ITERATION])).toEqual([
+      ['init', '1'],
+      ['investigation', '1'],
+      ['requirements', '1'],
+    ]);
+    expect(calls[0]!.env.SAMOCODE_SESSION_PATH).toBe(sessionFolder(project));
+    expect(calls[0]!.envKeys).toContain('ANTHROPIC_API_KEY');
+    expect(calls[0]!.envKeys).not.toContain('GITHUB_TOKEN');
+    const overview = read(sessionFolder(project), '_overview.md');
+    expect(overview).toMatch(/^Cost USD: 0\.7500$/m);
+  });
+
+  it('names the setting when the CLI is missing', () => {
+    const project = makeProject();
+    writeFileSync(join(project.dir, '.env'), 'CLAUDE_PATH=/nowhere/claude\n');
+    const result = samocode(project, ['run', '--config', '.samocode', '--session', 'gone', '--provider', 'claude']);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe('samocode: error: agent CLI not found or not executable: /nowhere/claude; install it or set CLAUDE_PATH');
+  });
+});
