@@ -141,10 +141,10 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
     core.setFailed(`samocode: ${(error as Error).message}`);
     return;
   }
-  core.setSecret(inputs.token);
   const telegramToken = core.getInput('telegram-bot-token') || process.env.TELEGRAM_BOT_TOKEN;
-  if (telegramToken) core.setSecret(telegramToken);
-  const redactor = new Redactor([inputs.token, telegramToken]);
+  const secrets = knownSecrets([inputs.token, telegramToken], process.env);
+  for (const secret of secrets) core.setSecret(secret);
+  const redactor = new Redactor(secrets);
   const notifier = new TelegramNotifier(
     { token: telegramToken, chatId: core.getInput('telegram-chat-id') || process.env.TELEGRAM_CHAT_ID, apiUrl: process.env.TELEGRAM_API_URL },
     (warning) => core.warning(redactor.redact(`samocode: ${warning}`)),
@@ -180,7 +180,8 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
   }
 
   const branchPrefix = `${inputs.branchPrefix}${issue.number}-`;
-  const probe = new SessionBranch(`${branchPrefix}probe`, { workspace: runner.workspace, token: inputs.token, serverUrl: runner.serverUrl });
+  const gitOptions = { workspace: runner.workspace, token: inputs.token, serverUrl: runner.serverUrl, secrets };
+  const probe = new SessionBranch(`${branchPrefix}probe`, gitOptions);
   const removed = await probe.removePersistedCredentials();
   if (removed.length) core.info(`samocode: removed persisted credentials from .git/config (${removed.join(', ')})`);
   const existing = await probe.findRemote(branchPrefix);
@@ -189,7 +190,7 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
     return;
   }
   const branchName = existing ?? `${branchPrefix}${slugify(issue.title)}`;
-  const branch = new SessionBranch(branchName, { workspace: runner.workspace, token: inputs.token, serverUrl: runner.serverUrl });
+  const branch = new SessionBranch(branchName, gitOptions);
   const baseBranch = inputs.baseBranch ?? (await api.defaultBranch());
   if (existing) await branch.checkoutRemote();
   else await branch.create();
@@ -226,7 +227,7 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
   const reading = parseStatus(overview);
   if (!reading.ok) {
     await failOnIssue(api, issue, `the session's _overview.md is unusable (${reading.reason}); fix it on ${branchName} and comment /resume`);
-    core.setFailed(`samocode: ${reading.reason}`);
+    core.setFailed(redactor.redact(`samocode: ${reading.reason}`));
     return;
   }
   let status = reading.status;
@@ -283,7 +284,7 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
   );
 
   // The loop.
-  const log = new IterationLog((line) => core.info(line));
+  const log = new IterationLog((line) => core.info(redactor.redact(line)));
   let result: LoopResult;
   let outcome: Outcome;
   try {
@@ -374,7 +375,7 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
         await api.commentOnce(issue.number, marker('done', pr.number), noticeComment('done', pr.number, `samocode is done: ${summary}\n\nPull request: ${pr.url}`));
       } catch (error) {
         note = `The session is done but the pull request could not be opened (${(error as Error).message}); comment \`/resume\` to try again.`;
-        core.warning(`samocode: ${note}`);
+        core.warning(redactor.redact(`samocode: ${note}`));
         await api.commentOnce(issue.number, marker('pr-failed', status.totalIterations), noticeComment('pr-failed', status.totalIterations, note)).catch(() => {});
       }
       break;
@@ -389,7 +390,7 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
         await api.commentOnce(issue.number, marker('pause', status.totalIterations), noticeComment('pause', status.totalIterations, `samocode: ${note}`));
       } catch (error) {
         note = `This run reached its time budget and could not start the next one (${(error as Error).message}); comment \`/resume\` to continue.`;
-        core.warning(`samocode: ${note}`);
+        core.warning(redactor.redact(`samocode: ${note}`));
       }
       break;
     }
@@ -411,9 +412,17 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
   if (process.env.GITHUB_STEP_SUMMARY) {
     await core.summary.addRaw(redactor.redact(jobSummary(folder, status, result.iterations, { branch: links.branch, pullRequest }))).write();
   }
-  core.info(`samocode: ${describeState(status)} (${folder} on ${branchName})`);
+  core.info(redactor.redact(`samocode: ${describeState(status)} (${folder} on ${branchName})`));
   // A person's /stop is not a failure; anything else that blocks the session is.
-  if (outcome.kind === 'blocked' && !outcome.reason.startsWith('stopped by @')) core.setFailed(`samocode: blocked: ${outcome.reason}`);
+  if (outcome.kind === 'blocked' && !outcome.reason.startsWith('stopped by @')) core.setFailed(redactor.redact(`samocode: blocked: ${outcome.reason}`));
+}
+
+/** The values nothing samocode writes may hold: its inputs' tokens and every credential-looking variable. */
+function knownSecrets(values: (string | undefined)[], env: NodeJS.ProcessEnv): string[] {
+  const fromEnv = Object.entries(env)
+    .filter(([name, value]) => value && value.length >= 8 && /(TOKEN|SECRET|PASSWORD|API_KEY|_KEY$|CREDENTIALS)/i.test(name))
+    .map(([, value]) => value!);
+  return [...new Set([...values, ...fromEnv].filter((v): v is string => typeof v === 'string' && v.length >= 6))];
 }
 
 async function findSessionFolder(root: string, issue: number): Promise<string | null> {

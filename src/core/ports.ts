@@ -15,6 +15,8 @@ export interface PromptPieces {
 
 export interface LineSink {
   write(line: string): void;
+  /** Resolves once buffered lines are flushed: a fast producer waits on it, so memory stays bounded. */
+  ready?(): Promise<void>;
   close(): Promise<void>;
 }
 

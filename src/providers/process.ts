@@ -1,10 +1,9 @@
 // Runs an agent CLI as a child: argument array (never a shell), its own
 // process group so that a timeout kills the whole tree, stdout streamed line
 // by line to the log as it comes, memory bounded whatever it prints.
-import { once } from 'node:events';
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { execa } from 'execa';
 import type { LineSink } from '../core/ports.js';
@@ -54,6 +53,55 @@ export interface ProcessOutcome {
 }
 
 const STDERR_TAIL = 4_000;
+/** A longer line is cut: one endless line must not hold the whole output in memory. */
+export const MAX_LINE_BYTES = 1024 * 1024;
+
+/** Splits a byte stream into lines of at most `max` bytes, decoding UTF-8 across chunk edges. */
+export class LineSplitter {
+  private readonly decoder = new StringDecoder('utf8');
+  private pending = '';
+  private cutting = false;
+
+  constructor(private readonly max = MAX_LINE_BYTES) {}
+
+  push(chunk: Buffer): string[] {
+    const out: string[] = [];
+    const parts = (this.pending + this.decoder.write(chunk)).split('\n');
+    this.pending = parts.pop()!;
+    for (const part of parts) {
+      if (this.cutting) this.cutting = false;
+      else out.push(part.replace(/\r$/, ''));
+    }
+    if (!this.cutting && this.pending.length > this.max) {
+      out.push(`${this.pending.slice(0, this.max)} …[line cut at ${this.max} characters]`);
+      this.cutting = true;
+    }
+    if (this.cutting) this.pending = '';
+    return out;
+  }
+
+  end(): string[] {
+    const rest = this.pending + this.decoder.end();
+    this.pending = '';
+    return rest && !this.cutting ? [rest] : [];
+  }
+}
+
+/** Reads stdout as it comes, line by line, pausing while the log catches up. */
+async function pumpLines(stdout: NodeJS.ReadableStream, request: ProcessRequest): Promise<void> {
+  const splitter = new LineSplitter();
+  const deliver = (lines: string[]) => {
+    for (const line of lines) {
+      request.log.write(line);
+      request.onLine?.(line);
+    }
+  };
+  for await (const chunk of stdout) {
+    deliver(splitter.push(chunk as Buffer));
+    await request.log.ready?.();
+  }
+  deliver(splitter.end());
+}
 
 function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   if (pid === undefined) return;
@@ -81,12 +129,7 @@ export async function runProcess(request: ProcessRequest): Promise<ProcessOutcom
   child.stderr?.on('data', (chunk: string) => {
     stderrTail = (stderrTail + chunk).slice(-STDERR_TAIL);
   });
-  const lines = child.stdout ? createInterface({ input: child.stdout, crlfDelay: Infinity }) : null;
-  const linesDone = lines ? once(lines, 'close') : Promise.resolve();
-  lines?.on('line', (line) => {
-    request.log.write(line);
-    request.onLine?.(line);
-  });
+  const linesDone = child.stdout ? pumpLines(child.stdout, request) : Promise.resolve();
 
   let timedOut = false;
   let killTimer: NodeJS.Timeout | undefined;

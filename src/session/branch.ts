@@ -3,6 +3,8 @@
 // authenticates per command (through the environment, not argv or
 // .git/config), commits as the action, and never throws work away: a push
 // that cannot be rebased goes to a backup branch.
+import { lstat, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 
 export interface BranchOptions {
@@ -14,7 +16,12 @@ export interface BranchOptions {
   serverUrl?: string;
   identity?: { name: string; email: string };
   env?: NodeJS.ProcessEnv;
+  /** Values that must never be committed: a changed file holding one has it replaced before the commit. */
+  secrets?: string[];
 }
+
+/** A file larger than this is not scanned for secrets (it is committed as it is). */
+const SCAN_LIMIT = 10 * 1024 * 1024;
 
 export const ACTION_IDENTITY = { name: 'github-actions[bot]', email: '41898282+github-actions[bot]@users.noreply.github.com' };
 const SAFE_BRANCH = /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)[A-Za-z0-9._/-]{1,200}(?<![./])$/;
@@ -110,8 +117,39 @@ export class SessionBranch {
     return (await this.git.revparse(['HEAD'])).trim();
   }
 
+  /** Replaces secret values in the files about to be committed; returns the files it changed. */
+  async scrubSecrets(): Promise<string[]> {
+    const secrets = (this.options.secrets ?? []).filter((s) => s.length >= 6);
+    if (secrets.length === 0) return [];
+    const listed = await this.git.raw(['status', '--porcelain', '-z', '--untracked-files=all']);
+    const entries = listed.split('\0').filter(Boolean);
+    const scrubbed: string[] = [];
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
+      const code = entry.slice(0, 2);
+      if (code[0] === 'R' || code[0] === 'C') i++; // the next entry is the old name
+      if (code.includes('D')) continue;
+      const file = join(this.options.workspace, entry.slice(3));
+      try {
+        const info = await lstat(file);
+        if (!info.isFile() || info.size > SCAN_LIMIT) continue;
+        const text = await readFile(file, 'latin1');
+        if (!secrets.some((secret) => text.includes(secret))) continue;
+        let clean = text;
+        for (const secret of secrets) clean = clean.split(secret).join('***');
+        await writeFile(file, clean, 'latin1');
+        scrubbed.push(entry.slice(3));
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return scrubbed;
+  }
+
   /** Commits everything; true when there was something to commit. */
   async commit(message: string): Promise<boolean> {
+    const scrubbed = await this.scrubSecrets();
+    if (scrubbed.length) message = `${message}\n\nsamocode replaced a secret value in: ${scrubbed.join(', ')}`;
     await this.git.raw(['add', '-A']);
     const status = await this.git.raw(['status', '--porcelain']);
     if (!status.trim()) return false;

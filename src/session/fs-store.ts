@@ -145,6 +145,10 @@ class FileLineSink implements LineSink {
     this.stream.write(clean.endsWith('\n') ? clean : `${clean}\n`);
   }
 
+  async ready(): Promise<void> {
+    if (this.stream.writableNeedDrain) await once(this.stream, 'drain');
+  }
+
   async close(): Promise<void> {
     if (this.stream.closed) return;
     this.stream.end();

@@ -1,6 +1,6 @@
 import { createRequire as __samocodeCreateRequire } from 'node:module';
 const require = __samocodeCreateRequire(import.meta.url);
-import{a as c,b as d,c as l,d as p,e as m,f as g,g as f}from"./chunk-SD6HIDB3.js";import"./chunk-UU5TJRDE.js";import{isAbsolute as A,relative as _,resolve as h}from"node:path";var v=120,E=["Bash","Read","Write","Edit","MultiEdit","Glob","Grep","LS","NotebookEdit","TodoWrite","TaskCreate","TaskGet","TaskList","TaskUpdate","TaskStop","Task","Agent","Skill","WebFetch","WebSearch"];function R(t,e){let n=_(h(t),h(e));return n===""||!n.startsWith("..")&&!A(n)}function T(t,e){return["-p",`${t.prompt.context}
+import{a as c,b as d,c as l,d as p,e as m,f as g,g as f}from"./chunk-BYAOPFCQ.js";import"./chunk-UU5TJRDE.js";import{isAbsolute as A,relative as _,resolve as h}from"node:path";var v=120,E=["Bash","Read","Write","Edit","MultiEdit","Glob","Grep","LS","NotebookEdit","TodoWrite","TaskCreate","TaskGet","TaskList","TaskUpdate","TaskStop","Task","Agent","Skill","WebFetch","WebSearch"];function R(t,e){let n=_(h(t),h(e));return n===""||!n.startsWith("..")&&!A(n)}function T(t,e){return["-p",`${t.prompt.context}
 
 Do one iteration of the ${t.phase} phase as your instructions describe, then write ${t.sessionPath}/_signal.json.`,"--output-format","stream-json","--verbose","--append-system-prompt",`${t.prompt.workflow}
 
