@@ -31,6 +31,7 @@ export interface Fault {
   path: RegExp;
   status: number;
   headers?: Record<string, string>;
+  message?: string;
   times: number;
 }
 
@@ -98,7 +99,7 @@ export class FakeGitHub {
     const fault = this.faults.find((f) => f.times > 0 && f.path.test(url.pathname) && (!f.method || f.method === method));
     if (fault) {
       fault.times--;
-      return send(fault.status, { message: `injected ${fault.status}` }, fault.headers);
+      return send(fault.status, { message: fault.message ?? `injected ${fault.status}` }, fault.headers);
     }
 
     const telegram = /^\/bot([^/]+)\/sendMessage$/.exec(url.pathname);
