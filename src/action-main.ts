@@ -1,7 +1,7 @@
 // GitHub mode, wired: inputs and the event → the session branch → comments
 // taken in → the loop → what the issue shows. Decisions live in the core;
 // this file connects the adapters to it.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -22,7 +22,7 @@ import { IterationLog, jobSummary, Reporters } from './notify/summary.js';
 import { TelegramNotifier } from './notify/telegram.js';
 import { createAgent, isProvider, PROVIDERS } from './providers/index.js';
 import { loadPrompts } from './providers/prompts.js';
-import { BranchConflictError, SessionBranch } from './session/branch.js';
+import { AnotherRunError, BranchConflictError, SessionBranch } from './session/branch.js';
 import { FsSessionStore } from './session/fs-store.js';
 import { datePrefix, slugify } from './session/naming.js';
 
@@ -272,6 +272,14 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
   await store.writeGates(gates);
   overview = writeStatus((await store.readOverview()) ?? overview, status);
   await store.writeOverview(overview);
+  try {
+    await branch.claim(runId(), intake.changed ? `took in comments up to ${status.lastComment}` : `${intent.kind} for #${issue.number}`);
+  } catch (error) {
+    if (!(error instanceof AnotherRunError)) throw error;
+    core.notice(`samocode: ${error.message}; this run stops and leaves the session to it`);
+    core.setOutput('status', 'skipped');
+    return;
+  }
   for (const reply of intake.replies) {
     if (bots.has(reply.to)) continue;
     await api.commentOnce(issue.number, marker('reply', reply.to), noticeComment('reply', reply.to, reply.text), comments);
@@ -279,9 +287,6 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
   if (intake.postStatus) {
     await api.comment(issue.number, noticeComment('status', Date.now(), trackingComment(folder, status, links).replace(TRACKING_MARKER, '')));
   }
-  await branch.checkpoint(
-    intake.changed ? `samocode: took in comments up to ${status.lastComment}` : `samocode: session ${folder} for #${issue.number}`,
-  );
 
   // The loop.
   const log = new IterationLog((line) => core.info(redactor.redact(line)));
@@ -317,6 +322,11 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
     outcome = result.outcome;
     status = result.status;
   } catch (error) {
+    if (error instanceof AnotherRunError) {
+      core.notice(`samocode: ${error.message}; this run stops and leaves the session to it`);
+      core.setOutput('status', 'skipped');
+      return;
+    }
     const reason =
       error instanceof BranchConflictError
         ? `${error.message}`
@@ -415,6 +425,11 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
   core.info(redactor.redact(`samocode: ${describeState(status)} (${folder} on ${branchName})`));
   // A person's /stop is not a failure; anything else that blocks the session is.
   if (outcome.kind === 'blocked' && !outcome.reason.startsWith('stopped by @')) core.setFailed(redactor.redact(`samocode: blocked: ${outcome.reason}`));
+}
+
+/** Unique per run and attempt, and per process for runs outside GitHub (act, tests). */
+function runId(): string {
+  return `${process.env.GITHUB_RUN_ID ?? 'local'}.${process.env.GITHUB_RUN_ATTEMPT ?? '1'}.${randomUUID().slice(0, 8)}`;
 }
 
 /** The values nothing samocode writes may hold: its inputs' tokens and every credential-looking variable. */

@@ -30,11 +30,18 @@ export class BranchConflictError extends Error {
   override name = 'BranchConflictError';
   constructor(
     message: string,
-    readonly backupBranch: string,
+    readonly backupBranch: string | null,
   ) {
     super(message);
   }
 }
+
+/** Another run took the session first; this one stops without touching it. */
+export class AnotherRunError extends BranchConflictError {
+  override name = 'AnotherRunError';
+}
+
+const CLAIM = /^samocode: run (\S+) takes the session/;
 
 export function checkBranchName(name: string): void {
   if (!SAFE_BRANCH.test(name) || name.endsWith('.lock')) throw new Error(`unsafe branch name "${name}"`);
@@ -166,16 +173,59 @@ export class SessionBranch {
       } catch (error) {
         if (!/rejected|non-fast-forward|fetch first|stale info/i.test(String((error as Error).message)) || attempt >= attempts) throw error;
       }
-      await this.git.raw(['fetch', '--no-tags', this.remote, `+refs/heads/${this.branch}:refs/remotes/${this.remote}/${this.branch}`]);
+      const tracking = `refs/remotes/${this.remote}/${this.branch}`;
+      await this.git.raw(['fetch', '--no-tags', this.remote, `+refs/heads/${this.branch}:${tracking}`]);
+      const other = await this.otherRunOn(tracking);
+      if (other) {
+        const backup = this.claimed ? await this.backup() : null;
+        throw new AnotherRunError(
+          `run ${other} is working on this session${backup ? `; this run's work is on ${backup}` : ''}`,
+          backup,
+        );
+      }
       try {
         await this.git.raw(['rebase', '-q', `refs/remotes/${this.remote}/${this.branch}`]);
       } catch {
         await this.git.raw(['rebase', '--abort']).catch(() => {});
-        const backup = `${this.branch}-backup-${Date.now()}`;
-        await this.git.raw(['push', '-q', this.remote, `HEAD:refs/heads/${backup}`]);
+        const backup = await this.backup();
         throw new BranchConflictError(`the session branch changed on the remote and the change conflicts; this run's work is on ${backup}`, backup);
       }
     }
+  }
+
+  private runId: string | null = null;
+  private claimed = false;
+
+  /** Pushes this run's local commits to a backup branch; returns its name. */
+  private async backup(): Promise<string> {
+    const backup = `${this.branch}-backup-${Date.now()}`;
+    await this.git.raw(['push', '-q', this.remote, `HEAD:refs/heads/${backup}`]);
+    return backup;
+  }
+
+  /** The id of another run that claimed the session in commits we do not have yet. */
+  private async otherRunOn(tracking: string): Promise<string | null> {
+    if (!this.runId) return null;
+    const subjects = await this.git.raw(['log', '--format=%s', `HEAD..${tracking}`]).catch(() => '');
+    for (const subject of subjects.split('\n')) {
+      const match = CLAIM.exec(subject);
+      if (match && match[1] !== this.runId) return match[1]!;
+    }
+    return null;
+  }
+
+  /**
+   * Takes the session for this run with a commit of its own: when two runs
+   * start at once, the one whose claim lands first proceeds and the other
+   * stops cleanly (AnotherRunError).
+   */
+  async claim(runId: string, note: string): Promise<void> {
+    this.runId = runId;
+    await this.scrubSecrets();
+    await this.git.raw(['add', '-A']);
+    await this.git.raw(['commit', '--no-verify', '-q', '--allow-empty', '-m', `samocode: run ${runId} takes the session (${note})`]);
+    await this.push();
+    this.claimed = true;
   }
 
   async checkpoint(message: string): Promise<void> {

@@ -77,8 +77,8 @@ describe('the session branch', () => {
     expect(error).toBeInstanceOf(BranchConflictError);
     const backup = (error as BranchConflictError).backupBranch;
     expect(backup).toMatch(/^samocode\/4-x-backup-\d+$/);
-    expect(remoteBranches(remote)).toContain(backup);
-    expect(remoteFile(remote, backup, 'same.txt')).toBe('action\n');
+    expect(remoteBranches(remote)).toContain(backup!);
+    expect(remoteFile(remote, backup!, 'same.txt')).toBe('action\n');
     expect(remoteFile(remote, 'samocode/4-x', 'same.txt')).toBe('person\n');
   });
 

@@ -1,0 +1,112 @@
+// Races: comments arriving while a run is busy, the same event twice, two
+// runs for one issue at once.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeGitHub } from '../helpers/fake-github.js';
+import { checkout, makeRemote, payload, remoteFile, runAction, type Remote } from '../helpers/runner.js';
+
+let github: FakeGitHub;
+beforeAll(async () => {
+  github = new FakeGitHub();
+  await github.start();
+  github.permissions.set('Codertocat', 'admin');
+  github.permissions.set('alice', 'write');
+  github.permissions.set('bob', 'write');
+});
+afterAll(async () => github.stop());
+
+const labeled = (issue: number) =>
+  payload('issues', 'labeled', (p) => {
+    p.label.name = 'samocode';
+    p.issue.number = issue;
+  });
+const commented = (issue: number, body: string, author: string) =>
+  payload('issue_comment', 'created', (p) => {
+    p.issue.number = issue;
+    p.issue.labels = [{ name: 'samocode' }, { name: 'samocode:waiting' }];
+    delete p.issue.pull_request;
+    p.comment.body = body;
+    p.comment.user.login = author;
+  });
+
+function withScenario(scenario: unknown): Remote {
+  return makeRemote({ 'README.md': '# x\n', 'scenario.json': JSON.stringify(scenario) });
+}
+
+const questions = {
+  phases: {
+    init: [{ signal: { status: 'continue', phase: 'investigation' } }],
+    investigation: [{ signal: { status: 'continue', phase: 'requirements' } }],
+    requirements: [
+      {
+        files: { '_qa.md': '### Q1: One?\nA) a\nB) b\n**Answer:** _waiting_\n\n### Q2: Two?\nA) a\nB) b\n**Answer:** _waiting_\n\n### Q3: Three?\nA) a\nB) b\n**Answer:** _waiting_\n' },
+        signal: { status: 'waiting', phase: 'requirements', for: 'qa_answers' },
+      },
+      { signal: { status: 'blocked', reason: 'answers read' } },
+    ],
+  },
+};
+
+describe('races', () => {
+  it('three comments that arrived while a run was busy are all taken in, in order, once', async () => {
+    github.addIssue({ number: 41, title: 'Three answers', labels: ['samocode'] });
+    const remote = withScenario(questions);
+    const inputs = { script: 'scenario.json' };
+    await runAction({ apiUrl: github.url, workspace: checkout(remote), event: 'issues', payload: labeled(41), inputs });
+    github.addComment(41, 'alice', 'Q1: A');
+    github.addComment(41, 'bob', 'Q2: B');
+    github.addComment(41, 'Codertocat', 'Q3: A\nQ1: B');
+    // Only the last comment's event reaches a run (GitHub keeps one pending run per group).
+    const run = await runAction({ apiUrl: github.url, workspace: checkout(remote), event: 'issue_comment', payload: commented(41, 'Q3: A', 'Codertocat'), inputs });
+    expect(run.outputs.status).toBe('blocked');
+    const session = `.samocode/sessions/${run.outputs.session}`;
+    const gates = JSON.parse(remoteFile(remote, 'samocode/41-three-answers', `${session}/_gates.json`));
+    expect(gates.answers.map((a: { by: string; questions: string[] }) => `${a.by}:${a.questions}`)).toEqual([
+      'alice:Q1',
+      'bob:Q2',
+      'Codertocat:Q3',
+      'Codertocat:Q1',
+    ]);
+    expect(remoteFile(remote, 'samocode/41-three-answers', `${session}/_qa.md`)).toContain('**Answer:** B) b (@Codertocat)');
+  });
+
+  it('the same event delivered twice is processed once', async () => {
+    github.addIssue({ number: 42, title: 'Twice', labels: ['samocode'] });
+    const remote = withScenario(questions);
+    const inputs = { script: 'scenario.json' };
+    await runAction({ apiUrl: github.url, workspace: checkout(remote), event: 'issues', payload: labeled(42), inputs });
+    github.addComment(42, 'reader-x', '/approve');
+    const event = commented(42, '/approve', 'reader-x');
+    const first = await runAction({ apiUrl: github.url, workspace: checkout(remote), event: 'issue_comment', payload: event, inputs });
+    const second = await runAction({ apiUrl: github.url, workspace: checkout(remote), event: 'issue_comment', payload: event, inputs });
+    expect([first.outputs.status, second.outputs.status]).toEqual(['waiting', 'waiting']);
+    const replies = github.issues.get(42)!.comments.filter((c) => c.body.includes('<!-- samocode:reply:'));
+    expect(replies).toHaveLength(1);
+    // The label event again is not a second session either.
+    await runAction({ apiUrl: github.url, workspace: checkout(remote), event: 'issues', payload: labeled(42), inputs });
+    expect(github.issues.get(42)!.comments.filter((c) => c.body.includes('<!-- samocode:tracking'))).toHaveLength(1);
+    expect(github.issues.get(42)!.comments.filter((c) => c.body.includes('<!-- samocode:questions'))).toHaveLength(1);
+  });
+
+  it('two runs for one issue at once: one proceeds, the other exits cleanly', async () => {
+    github.addIssue({ number: 43, title: 'Two at once', labels: ['samocode'] });
+    const remote = withScenario({
+      phases: {
+        init: [{ delayMs: 1500, signal: { status: 'continue', phase: 'investigation' } }],
+        investigation: [{ signal: { status: 'blocked', reason: 'one run got here' } }],
+      },
+    });
+    const inputs = { script: 'scenario.json' };
+    const [a, b] = await Promise.all([
+      runAction({ apiUrl: github.url, workspace: checkout(remote), event: 'issues', payload: labeled(43), inputs }),
+      runAction({ apiUrl: github.url, workspace: checkout(remote), event: 'issues', payload: labeled(43), inputs }),
+    ]);
+    const statuses = [a.outputs.status, b.outputs.status].sort();
+    expect(statuses).toEqual(['blocked', 'skipped']);
+    const skipped = a.outputs.status === 'skipped' ? a : b;
+    expect(skipped.code).toBe(0);
+    expect(skipped.stdout).toMatch(/::notice::samocode: run \S+ is working on this session/);
+    const session = `.samocode/sessions/${(a.outputs.session ?? b.outputs.session)!}`;
+    const history = remoteFile(remote, 'samocode/43-two-at-once', `${session}/_signals.jsonl`).trim().split('\n');
+    expect(history.map((l) => JSON.parse(l).iteration)).toEqual([1, 2]);
+  });
+});
