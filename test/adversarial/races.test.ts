@@ -1,5 +1,9 @@
 // Races: comments arriving while a run is busy, the same event twice, two
 // runs for one issue at once.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../helpers/fake-github.js';
 import { checkout, makeRemote, payload, remoteFile, runAction, type Remote } from '../helpers/runner.js';
@@ -108,5 +112,68 @@ describe('races', () => {
     const session = `.samocode/sessions/${(a.outputs.session ?? b.outputs.session)!}`;
     const history = remoteFile(remote, 'samocode/43-two-at-once', `${session}/_signals.jsonl`).trim().split('\n');
     expect(history.map((l) => JSON.parse(l).iteration)).toEqual([1, 2]);
+  });
+});
+
+describe('a person pushing to the session branch mid-run', () => {
+  function personPushes(remote: Remote, branch: string, file: string, content: string) {
+    const dir = mkdtempSync(join(tmpdir(), 'samocode-person-'));
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=person', '-c', 'user.email=p@example.com', ...args], { cwd: dir, stdio: 'ignore' });
+    git('clone', '-q', '--branch', branch, remote.url, '.');
+    writeFileSync(join(dir, file), content);
+    git('add', '-A');
+    git('commit', '-q', '-m', `person: ${file}`);
+    git('push', '-q', 'origin', branch);
+  }
+  const branchExists = (remote: Remote, branch: string) => {
+    try {
+      execFileSync('git', ['rev-parse', '--verify', `refs/heads/${branch}`], { cwd: remote.bare, stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it.each([
+    ['a separate file: rebased, nothing lost', 'theirs.txt', 'blocked', 'one run got here'],
+    ['the same file: blocked, this run saved to a backup branch', 'shared.txt', 'blocked', "this run's work is on samocode/"],
+  ])('%s', async (_name, file, status, reason) => {
+    const issue = file === 'theirs.txt' ? 44 : 45;
+    const title = `Push ${issue}`;
+    github.addIssue({ number: issue, title, labels: ['samocode'] });
+    const branch = `samocode/${issue}-push-${issue}`;
+    const remote = withScenario({
+      phases: {
+        init: [{ delayMs: 1500, repoFiles: { 'shared.txt': 'from the agent\n' }, signal: { status: 'continue', phase: 'investigation' } }],
+        investigation: [{ signal: { status: 'blocked', reason: 'one run got here' } }],
+      },
+    });
+    let pushed = false;
+    const run = await runAction({
+      apiUrl: github.url,
+      workspace: checkout(remote),
+      event: 'issues',
+      payload: labeled(issue),
+      inputs: { script: 'scenario.json' },
+      killWhen: () => {
+        if (!pushed && branchExists(remote, branch)) {
+          pushed = true;
+          personPushes(remote, branch, file, 'from the person\n');
+        }
+        return false;
+      },
+    });
+    expect(pushed).toBe(true);
+    expect(run.outputs.status).toBe(status);
+    expect(run.stdout).toContain(reason);
+    expect(remoteFile(remote, branch, file)).toBe('from the person\n');
+    if (file === 'theirs.txt') {
+      expect(remoteFile(remote, branch, 'shared.txt')).toBe('from the agent\n');
+    } else {
+      const backup = /this run's work is on (\S+)/.exec(run.stdout)![1]!;
+      expect(remoteFile(remote, backup, 'shared.txt')).toBe('from the agent\n');
+      const comment = github.issues.get(issue)!.comments.find((c) => c.body.includes('<!-- samocode:blocked'))!;
+      expect(comment.body).toContain(backup);
+    }
   });
 });
