@@ -192,6 +192,8 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
   const branchName = existing ?? `${branchPrefix}${slugify(issue.title)}`;
   const branch = new SessionBranch(branchName, gitOptions);
   const baseBranch = inputs.baseBranch ?? (await api.defaultBranch());
+  // What actions/checkout left is the base: the agent's configuration is taken from there.
+  const baseCommit = await branch.head();
   if (existing) await branch.checkoutRemote();
   else await branch.create();
 
@@ -208,7 +210,11 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
     sessionPath,
     workdir: runner.workspace,
     redact: (text) => redactor.redact(text),
-    checkpoint: (message) => branch.checkpoint(message),
+    checkpoint: async (message) => {
+      const restored = await branch.restoreFromBase(baseCommit, AGENT_CONFIG_PATHS);
+      if (restored.length) core.warning(`samocode: the agent changed ${restored.join(', ')}; restored from the base branch (agent configuration is not taken from the session)`);
+      await branch.checkpoint(message);
+    },
   });
   const issueText = cleanUntrusted(`${issue.title}\n\n${issue.body}`);
 
@@ -426,6 +432,9 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
   // A person's /stop is not a failure; anything else that blocks the session is.
   if (outcome.kind === 'blocked' && !outcome.reason.startsWith('stopped by @')) core.setFailed(redactor.redact(`samocode: blocked: ${outcome.reason}`));
 }
+
+/** Files that configure or instruct the agent CLI; a session may not change them for its later calls. */
+const AGENT_CONFIG_PATHS = ['.claude', '.mcp.json', 'CLAUDE.md', 'CLAUDE.local.md', '.codex', 'AGENTS.md'];
 
 /** Unique per run and attempt, and per process for runs outside GitHub (act, tests). */
 function runId(): string {

@@ -3,7 +3,7 @@
 // authenticates per command (through the environment, not argv or
 // .git/config), commits as the action, and never throws work away: a push
 // that cannot be rebased goes to a backup branch.
-import { lstat, readFile, writeFile } from 'node:fs/promises';
+import { lstat, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 
@@ -151,6 +151,31 @@ export class SessionBranch {
       }
     }
     return scrubbed;
+  }
+
+  /**
+   * Puts `paths` back as they are in `base` (or removes them when base has
+   * none): what the agent wrote there is not committed, so the next agent call
+   * loads the repository's own configuration, not the session's.
+   */
+  async restoreFromBase(base: string, paths: string[]): Promise<string[]> {
+    // Two git calls in the usual case where nothing was touched: this runs every iteration.
+    const [dirty, committed] = await Promise.all([
+      this.git.raw(['status', '--porcelain', '--untracked-files=all', '--', ...paths]),
+      this.git.raw(['diff', '--name-only', base, 'HEAD', '--', ...paths]).catch(() => ''),
+    ]);
+    const touched = `${dirty}\n${committed}`;
+    const changed = paths.filter((path) => touched.split('\n').some((line) => {
+      const name = line.length > 3 && /^[ MADRCU?!]{2} /.test(line) ? line.slice(3) : line;
+      return name === path || name.startsWith(`${path}/`);
+    }));
+    for (const path of changed) {
+      await rm(join(this.options.workspace, path), { recursive: true, force: true });
+      await this.git.raw(['rm', '-r', '-q', '--cached', '--ignore-unmatch', '--', path]);
+      const inBase = await this.git.raw(['ls-tree', '--name-only', base, '--', path]);
+      if (inBase.trim()) await this.git.raw(['checkout', base, '--', path]);
+    }
+    return changed;
   }
 
   /** Commits everything; true when there was something to commit. */
