@@ -45,6 +45,7 @@ interface Inputs {
   allowedBots: string[];
   script?: string;
   agentEnv: string[];
+  agentGithubToken?: string;
 }
 
 class InputError extends Error {}
@@ -80,6 +81,7 @@ function readInputs(): Inputs {
     allowedBots: list('allowed-bots'),
     script: core.getInput('script') || undefined,
     agentEnv: list('agent-env'),
+    agentGithubToken: core.getInput('agent-github-token') || undefined,
   };
 }
 
@@ -142,7 +144,7 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
     return;
   }
   const telegramToken = core.getInput('telegram-bot-token') || process.env.TELEGRAM_BOT_TOKEN;
-  const secrets = knownSecrets([inputs.token, telegramToken], process.env);
+  const secrets = knownSecrets([inputs.token, telegramToken, inputs.agentGithubToken], process.env);
   for (const secret of secrets) core.setSecret(secret);
   const redactor = new Redactor(secrets);
   const notifier = new TelegramNotifier(
@@ -308,6 +310,7 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
       cliSetting: 'the cli-path input',
       env: process.env,
       extraEnv: inputs.agentEnv,
+      agentGithubToken: inputs.agentGithubToken,
     });
     result = await runSession(
       { agent, store, reporter: new Reporters([log, tracking]), clock: { now: Date.now } },

@@ -13,6 +13,8 @@ export interface AgentEnvOptions {
   extra?: string[];
   /** Variables to set for this call (SAMOCODE_*). */
   set: Record<string, string>;
+  /** A token the user chose to give the agent (input `agent-github-token`), as GITHUB_TOKEN and GH_TOKEN. */
+  githubToken?: string;
 }
 
 export function agentEnv(source: NodeJS.ProcessEnv, options: AgentEnvOptions): Record<string, string> {
@@ -24,7 +26,8 @@ export function agentEnv(source: NodeJS.ProcessEnv, options: AgentEnvOptions): R
     if (value === undefined || deny.has(name)) continue;
     if (ALWAYS.includes(name) || extra.has(name) || prefixes.some((p) => name.startsWith(p))) env[name] = value;
   }
-  return { ...env, ...options.set };
+  const github: Record<string, string> = options.githubToken ? { GITHUB_TOKEN: options.githubToken, GH_TOKEN: options.githubToken } : {};
+  return { ...env, ...github, ...options.set };
 }
 
 export function samocodeVars(sessionPath: string, phase: string, iteration: number): Record<string, string> {

@@ -147,6 +147,7 @@ export class ClaudeAgent implements Agent {
       env: agentEnv(this.settings.env, {
         credentialPrefixes: ['ANTHROPIC_', 'CLAUDE_'],
         extra: this.settings.extraEnv,
+        githubToken: this.settings.agentGithubToken,
         set: { ...samocodeVars(request.sessionPath, request.phase, request.iteration), CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' },
       }),
       timeoutMs: request.timeoutMs,

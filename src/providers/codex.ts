@@ -108,6 +108,7 @@ export class CodexAgent implements Agent {
       env: agentEnv(this.settings.env, {
         credentialPrefixes: ['OPENAI_', 'CODEX_'],
         extra: this.settings.extraEnv,
+        githubToken: this.settings.agentGithubToken,
         set: samocodeVars(request.sessionPath, request.phase, request.iteration),
       }),
       timeoutMs: request.timeoutMs,

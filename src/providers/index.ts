@@ -21,6 +21,8 @@ export interface ProviderSettings {
   cliSetting: string;
   env: NodeJS.ProcessEnv;
   extraEnv?: string[];
+  /** Given to the agent as GITHUB_TOKEN and GH_TOKEN; without it the agent gets no GitHub token. */
+  agentGithubToken?: string;
   /** For `claude`: the turn limit of one iteration (default 120). */
   maxTurns?: number;
   /** How many times a transiently failed run is tried again (default 2). */

@@ -3,7 +3,7 @@
 // it finds everywhere it can: no comment, pull request, commit, log line,
 // session file, output or summary may hold the token afterwards.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,5 +101,35 @@ describe('secrets never come out', () => {
         expect(text.includes(secret), `${secret.slice(0, 12)}… found in ${where}`).toBe(false);
       }
     }
+  });
+});
+
+describe('the agent and GitHub tokens', () => {
+  it('gets no GitHub token, unless agent-github-token gives it one of its own', async () => {
+    const { writeFakeCli } = await import('../providers/fake-cli.js');
+    const cli = await writeFakeCli(
+      'claude',
+      `fs.writeFileSync(path.join(dir, 'seen-' + call + '.json'), JSON.stringify({ github: process.env.GITHUB_TOKEN ?? null, gh: process.env.GH_TOKEN ?? null, input: process.env['INPUT_GITHUB-TOKEN'] ?? null }));
+signal({ status: 'blocked', reason: 'looked' });
+emit({ type: 'result', subtype: 'success', is_error: false, total_cost_usd: 0, num_turns: 1 });`,
+    );
+    const seen = (n: number) => JSON.parse(readFileSync(join(cli.dir, `seen-${n}.json`), 'utf8'));
+    for (const [issue, extra] of [[24, {}], [25, { 'agent-github-token': 'github_pat_NarrowAgentToken000000000000' }]] as const) {
+      github.addIssue({ number: issue, title: `Token ${issue}`, labels: ['samocode'] });
+      await runAction({
+        apiUrl: github.url,
+        workspace: checkout(makeRemote()),
+        event: 'issues',
+        payload: payload('issues', 'labeled', (p) => {
+          p.label.name = 'samocode';
+          p.issue.number = issue;
+        }),
+        token: TOKEN,
+        inputs: { provider: 'claude', 'cli-path': cli.path, ...extra },
+        env: { GITHUB_TOKEN: TOKEN, GH_TOKEN: TOKEN },
+      });
+    }
+    expect(seen(1)).toEqual({ github: null, gh: null, input: null });
+    expect(seen(2)).toEqual({ github: 'github_pat_NarrowAgentToken000000000000', gh: 'github_pat_NarrowAgentToken000000000000', input: null });
   });
 });
