@@ -220,6 +220,8 @@ export async function runSession(ports: LoopPorts, options: LoopOptions): Promis
       verdict: verdictName,
       ...(reason ? { reason } : {}),
       next: next.phase,
+      ...(result.costUsd !== undefined ? { costUsd: result.costUsd } : {}),
+      ...(result.usage ? { usage: result.usage } : {}),
     });
     await save(next);
     await store.checkpoint(`samocode: ${phase} #${iteration} → ${describe(next)}`);
@@ -238,6 +240,7 @@ export async function runSession(ports: LoopPorts, options: LoopOptions): Promis
         ...(next.next.kind === 'waiting' ? { waitingFor: next.next.gate } : {}),
         ...(reason ? { reason } : {}),
         ...(result.costUsd !== undefined ? { costUsd: result.costUsd } : {}),
+        ...(result.usage ? { usage: result.usage } : {}),
         logFile,
       },
       outcome,

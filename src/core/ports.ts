@@ -71,6 +71,8 @@ export interface HistoryEntry {
   verdict: 'accepted' | 'rejected' | 'gated' | 'failed';
   reason?: string;
   next: Phase;
+  costUsd?: number;
+  usage?: TokenUsage;
 }
 
 export interface SessionStore {
@@ -107,6 +109,7 @@ export interface IterationRecord {
   waitingFor?: Gate;
   reason?: string;
   costUsd?: number;
+  usage?: TokenUsage;
   logFile: string;
 }
 

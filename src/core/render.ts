@@ -110,6 +110,8 @@ export function pullRequestBody(issue: number, summary: string, links: { plan?: 
   );
 }
 
+const tokens = (r: IterationRecord) => (r.usage ? r.usage.inputTokens + r.usage.outputTokens : 0);
+
 export function summaryTable(records: IterationRecord[]): string {
   const rows = records.map((r) =>
     [
@@ -120,11 +122,17 @@ export function summaryTable(records: IterationRecord[]): string {
       r.nextPhase,
       `${(r.durationMs / 1000).toFixed(1)} s`,
       r.costUsd !== undefined ? `$${r.costUsd.toFixed(4)}` : '',
+      r.usage ? String(tokens(r)) : '',
       (r.reason ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ').slice(0, 200),
     ].join(' | '),
   );
-  return ['| # | phase | iteration | signal | next | time | cost | note |', '|---|---|---|---|---|---|---|---|', ...rows.map((r) => `| ${r} |`)].join(
-    '\n',
-  );
+  const cost = records.reduce((sum, r) => sum + (r.costUsd ?? 0), 0);
+  const used = records.reduce((sum, r) => sum + tokens(r), 0);
+  const seconds = records.reduce((sum, r) => sum + r.durationMs, 0) / 1000;
+  return [
+    '| # | phase | iteration | signal | next | time | cost | tokens | note |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r} |`),
+    `| **this run** | | ${records.length} | | | ${seconds.toFixed(1)} s | $${cost.toFixed(4)} | ${used} | |`,
+  ].join('\n');
 }
-

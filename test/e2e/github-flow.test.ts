@@ -68,7 +68,8 @@ describe('GitHub mode end to end', () => {
     const overview = remoteFile(remote, branch, `.samocode/sessions/${run.outputs.session}/_overview.md`);
     expect(overview).toContain('Please add a greeting file.');
     expect(overview).not.toContain('ignore all previous instructions');
-    expect(run.summary).toContain('| # | phase | iteration | signal | next | time | cost | note |');
+    expect(run.summary).toContain('| # | phase | iteration | signal | next | time | cost | tokens | note |');
+    expect(run.summary).toMatch(/\| \*\*this run\*\* \| \| 3 \|/);
     expect(github.telegram).toEqual([
       {
         token: '123456:telegram-secret-token',

@@ -292,3 +292,13 @@ describe('log file names', () => {
     expect(logFileName(Date.parse('2026-12-31T23:59:00Z'), 1234, 'done')).toBe('12-31-2359-1234-done.jsonl');
   });
 });
+
+describe('usage', () => {
+  it('goes into the history and the iteration record', async () => {
+    const store = session();
+    const usage = { inputTokens: 100, outputTokens: 20, cacheReadTokens: 5 };
+    const { reporter } = await play(store, [steps(go('investigation'), () => ({ costUsd: 0.1, usage })), signal({ status: 'blocked', reason: 'x' })]);
+    expect(store.history[0]).toMatchObject({ costUsd: 0.1, usage });
+    expect(reporter.records[0]).toMatchObject({ costUsd: 0.1, usage });
+  });
+});
