@@ -195,7 +195,9 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
   const branch = new SessionBranch(branchName, gitOptions);
   const baseBranch = inputs.baseBranch ?? (await api.defaultBranch());
   // What actions/checkout left is the base: the agent's configuration is taken from there.
-  const baseCommit = await branch.head();
+  branch.protectFromBase(await branch.head(), AGENT_CONFIG_PATHS, (restored) =>
+    core.warning(`samocode: the agent changed ${restored.join(', ')}; restored from the base branch (agent configuration is not taken from the session)`),
+  );
   if (existing) await branch.checkoutRemote();
   else await branch.create();
 
@@ -212,11 +214,7 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
     sessionPath,
     workdir: runner.workspace,
     redact: (text) => redactor.redact(text),
-    checkpoint: async (message) => {
-      const restored = await branch.restoreFromBase(baseCommit, AGENT_CONFIG_PATHS);
-      if (restored.length) core.warning(`samocode: the agent changed ${restored.join(', ')}; restored from the base branch (agent configuration is not taken from the session)`);
-      await branch.checkpoint(message);
-    },
+    checkpoint: (message) => branch.checkpoint(message),
   });
   const issueText = cleanUntrusted(`${issue.title}\n\n${issue.body}`);
 

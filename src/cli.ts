@@ -134,6 +134,13 @@ async function runTerminalSession(
       dive: session.dive,
     },
   );
+  if (result.iterations.length > 0) {
+    const first = result.iterations[0]!;
+    const last = result.iterations.at(-1)!;
+    await session.worktree.commit(
+      `samocode: ${session.folder} iterations ${first.totalIteration}-${last.totalIteration} (${first.phase} → ${last.nextPhase}, ${result.outcome.kind})`,
+    );
+  }
   const { code, line } = finalLine(result, session.folder, session.path, values.session!);
   out(line);
   if (result.outcome.kind !== 'paused') await notifier.notify(result.outcome.kind, `${session.folder}: ${line.replace(/^samocode: /, '')}`);

@@ -5,7 +5,7 @@
 // that cannot be rebased goes to a backup branch.
 import { lstat, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { simpleGit, type SimpleGit } from 'simple-git';
+import { Git } from './git.js';
 
 export interface BranchOptions {
   workspace: string;
@@ -48,7 +48,7 @@ export function checkBranchName(name: string): void {
 }
 
 export class SessionBranch {
-  readonly git: SimpleGit;
+  readonly git: Git;
   private readonly remote: string;
 
   constructor(
@@ -80,9 +80,8 @@ export class SessionBranch {
         GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}`,
       });
     }
-    // The token travels in GIT_CONFIG_* for this process only; simple-git asks that this be said out loud.
-    const gitVars = Object.keys(env).filter((k) => k.startsWith('GIT_'));
-    this.git = simpleGit({ baseDir: options.workspace, allowEnvironment: gitVars, unsafe: { allowUnsafeConfigEnvCount: true } }).env(env);
+    // The token travels in GIT_CONFIG_* for these processes only, never in argv or .git/config.
+    this.git = new Git(options.workspace, env);
   }
 
   /**
@@ -118,25 +117,56 @@ export class SessionBranch {
   /** A new branch from what is checked out (the base branch). */
   async create(): Promise<void> {
     await this.git.raw(['checkout', '-q', '-B', this.branch]);
+    this.unpushed = true;
   }
 
   async head(): Promise<string> {
-    return (await this.git.revparse(['HEAD'])).trim();
+    return (await this.git.raw(['rev-parse', 'HEAD'])).trim();
   }
 
-  /** Replaces secret values in the files about to be committed; returns the files it changed. */
-  async scrubSecrets(): Promise<string[]> {
-    const secrets = (this.options.secrets ?? []).filter((s) => s.length >= 6);
-    if (secrets.length === 0) return [];
-    const listed = await this.git.raw(['status', '--porcelain', '-z', '--untracked-files=all']);
-    const entries = listed.split('\0').filter(Boolean);
-    const scrubbed: string[] = [];
+  private protection: { base: string; paths: string[]; onRestore: (paths: string[]) => void } | null = null;
+  private unpushed = false;
+
+  /**
+   * From now on, what the agent writes under `paths` is put back as it is in
+   * `base` (or removed when base has none) before each commit, so later agent
+   * calls load the repository's own configuration, not the session's.
+   */
+  protectFromBase(base: string, paths: string[], onRestore: (paths: string[]) => void = () => {}): void {
+    this.protection = { base, paths, onRestore };
+  }
+
+  /** The working tree's changes, from one `git status`. */
+  private async changes(): Promise<{ path: string; deleted: boolean }[]> {
+    const entries = (await this.git.raw(['status', '--porcelain', '-z', '--untracked-files=all'])).split('\0');
+    const changes: { path: string; deleted: boolean }[] = [];
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i]!;
+      if (!entry) continue;
       const code = entry.slice(0, 2);
       if (code[0] === 'R' || code[0] === 'C') i++; // the next entry is the old name
-      if (code.includes('D')) continue;
-      const file = join(this.options.workspace, entry.slice(3));
+      changes.push({ path: entry.slice(3), deleted: code.includes('D') });
+    }
+    return changes;
+  }
+
+  private async restore(base: string, paths: string[]): Promise<void> {
+    for (const path of paths) {
+      await rm(join(this.options.workspace, path), { recursive: true, force: true });
+      await this.git.raw(['rm', '-r', '-q', '--cached', '--ignore-unmatch', '--', path]);
+      const inBase = await this.git.raw(['ls-tree', '--name-only', base, '--', path]);
+      if (inBase.trim()) await this.git.raw(['checkout', base, '--', path]);
+    }
+  }
+
+  /** Replaces known secret values in changed files; returns the files it changed. */
+  private async scrub(changes: { path: string; deleted: boolean }[]): Promise<string[]> {
+    const secrets = (this.options.secrets ?? []).filter((secret) => secret.length >= 6);
+    if (secrets.length === 0) return [];
+    const scrubbed: string[] = [];
+    for (const { path, deleted } of changes) {
+      if (deleted) continue;
+      const file = join(this.options.workspace, path);
       try {
         const info = await lstat(file);
         if (!info.isFile() || info.size > SCAN_LIMIT) continue;
@@ -145,7 +175,7 @@ export class SessionBranch {
         let clean = text;
         for (const secret of secrets) clean = clean.split(secret).join('***');
         await writeFile(file, clean, 'latin1');
-        scrubbed.push(entry.slice(3));
+        scrubbed.push(path);
       } catch {
         // gone meanwhile
       }
@@ -154,38 +184,34 @@ export class SessionBranch {
   }
 
   /**
-   * Puts `paths` back as they are in `base` (or removes them when base has
-   * none): what the agent wrote there is not committed, so the next agent call
-   * loads the repository's own configuration, not the session's.
+   * Readies the tree for a commit: protected paths back from base, secrets
+   * scrubbed. One `git status` when nothing needs doing: this runs every iteration.
    */
-  async restoreFromBase(base: string, paths: string[]): Promise<string[]> {
-    // Two git calls in the usual case where nothing was touched: this runs every iteration.
-    const [dirty, committed] = await Promise.all([
-      this.git.raw(['status', '--porcelain', '--untracked-files=all', '--', ...paths]),
-      this.git.raw(['diff', '--name-only', base, 'HEAD', '--', ...paths]).catch(() => ''),
-    ]);
-    const touched = `${dirty}\n${committed}`;
-    const changed = paths.filter((path) => touched.split('\n').some((line) => {
-      const name = line.length > 3 && /^[ MADRCU?!]{2} /.test(line) ? line.slice(3) : line;
-      return name === path || name.startsWith(`${path}/`);
-    }));
-    for (const path of changed) {
-      await rm(join(this.options.workspace, path), { recursive: true, force: true });
-      await this.git.raw(['rm', '-r', '-q', '--cached', '--ignore-unmatch', '--', path]);
-      const inBase = await this.git.raw(['ls-tree', '--name-only', base, '--', path]);
-      if (inBase.trim()) await this.git.raw(['checkout', base, '--', path]);
+  private async prepare(committedToo: boolean): Promise<{ changed: boolean; scrubbed: string[] }> {
+    let changes = await this.changes();
+    if (this.protection) {
+      const { base, paths, onRestore } = this.protection;
+      const committed = committedToo ? await this.git.raw(['diff', '--name-only', base, 'HEAD', '--', ...paths]).catch(() => '') : '';
+      const touched = paths.filter(
+        (p) => changes.some((c) => c.path === p || c.path.startsWith(`${p}/`)) || committed.split('\n').some((n) => n === p || n.startsWith(`${p}/`)),
+      );
+      if (touched.length) {
+        await this.restore(base, touched);
+        onRestore(touched);
+        changes = await this.changes();
+      }
     }
-    return changed;
+    return { changed: changes.length > 0, scrubbed: await this.scrub(changes) };
   }
 
   /** Commits everything; true when there was something to commit. */
-  async commit(message: string): Promise<boolean> {
-    const scrubbed = await this.scrubSecrets();
+  async commit(message: string, options: { allowEmpty?: boolean; committedToo?: boolean } = {}): Promise<boolean> {
+    const { changed, scrubbed } = await this.prepare(options.committedToo ?? false);
+    if (!changed && !options.allowEmpty) return false;
     if (scrubbed.length) message = `${message}\n\nsamocode replaced a secret value in: ${scrubbed.join(', ')}`;
     await this.git.raw(['add', '-A']);
-    const status = await this.git.raw(['status', '--porcelain']);
-    if (!status.trim()) return false;
-    await this.git.raw(['commit', '--no-verify', '-q', '-m', message]);
+    await this.git.raw(['commit', '--no-verify', '-q', ...(options.allowEmpty ? ['--allow-empty'] : []), '-m', message]);
+    this.unpushed = true;
     return true;
   }
 
@@ -194,6 +220,7 @@ export class SessionBranch {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.git.raw(['push', '-q', this.remote, `HEAD:refs/heads/${this.branch}`]);
+        this.unpushed = false;
         return;
       } catch (error) {
         if (!/rejected|non-fast-forward|fetch first|stale info/i.test(String((error as Error).message)) || attempt >= attempts) throw error;
@@ -246,15 +273,14 @@ export class SessionBranch {
    */
   async claim(runId: string, note: string): Promise<void> {
     this.runId = runId;
-    await this.scrubSecrets();
-    await this.git.raw(['add', '-A']);
-    await this.git.raw(['commit', '--no-verify', '-q', '--allow-empty', '-m', `samocode: run ${runId} takes the session (${note})`]);
+    // The first commit of a run also catches configuration committed earlier (by a person, or before protection).
+    await this.commit(`samocode: run ${runId} takes the session (${note})`, { allowEmpty: true, committedToo: true });
     await this.push();
     this.claimed = true;
   }
 
   async checkpoint(message: string): Promise<void> {
     await this.commit(message);
-    await this.push();
+    if (this.unpushed) await this.push();
   }
 }

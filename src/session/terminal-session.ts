@@ -61,11 +61,9 @@ export async function openTerminalSession(paths: ProjectPaths, options: OpenOpti
   const notices: string[] = [];
   const worktree = await prepareWorktree(paths.mainRepo, paths.worktrees, found.folder);
   notices.push(worktree.note);
-  const store = new FsSessionStore({
-    sessionPath: found.path,
-    workdir: worktree.path,
-    checkpoint: (message) => worktree.commit(message),
-  });
+  // The worktree is committed once per run (see cli.ts), not per iteration: it is local,
+  // so nothing is lost in between, and a commit per iteration costs more than the loop.
+  const store = new FsSessionStore({ sessionPath: found.path, workdir: worktree.path });
 
   let overview = await store.readOverview();
   if (overview === null) {

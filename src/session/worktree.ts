@@ -4,7 +4,7 @@
 // used as it is.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { simpleGit, type SimpleGit } from 'simple-git';
+import { Git, ambientEnv } from './git.js';
 
 export interface Worktree {
   path: string;
@@ -15,22 +15,22 @@ export interface Worktree {
 
 export const FALLBACK_IDENTITY = ['-c', 'user.name=samocode', '-c', 'user.email=samocode@users.noreply.github.com'];
 
-async function hasCommits(git: SimpleGit): Promise<boolean> {
+async function hasCommits(git: Git): Promise<boolean> {
   try {
-    await git.revparse(['--verify', 'HEAD']);
+    await git.raw(['rev-parse', '--verify', '-q', 'HEAD']);
     return true;
   } catch {
     return false;
   }
 }
 
-async function identityArgs(git: SimpleGit): Promise<string[]> {
+async function identityArgs(git: Git): Promise<string[]> {
   const email = await git.raw(['config', '--get', 'user.email']).catch(() => '');
   return email.trim() ? [] : FALLBACK_IDENTITY;
 }
 
 /** Commits everything in `dir`; nothing to commit is not an error. */
-export async function commitAll(git: SimpleGit, message: string, identity: string[]): Promise<boolean> {
+export async function commitAll(git: Git, message: string, identity: string[]): Promise<boolean> {
   await git.raw(['add', '-A']);
   const status = await git.raw(['status', '--porcelain']);
   if (!status.trim()) return false;
@@ -39,8 +39,11 @@ export async function commitAll(git: SimpleGit, message: string, identity: strin
 }
 
 export async function prepareWorktree(mainRepo: string, worktreesDir: string, folder: string): Promise<Worktree> {
-  const main = simpleGit(mainRepo);
-  const isRepo = await main.checkIsRepo().catch(() => false);
+  const main = new Git(mainRepo, ambientEnv());
+  const isRepo = await main
+    .raw(['rev-parse', '--is-inside-work-tree'])
+    .then((out) => out.trim() === 'true')
+    .catch(() => false);
   if (!isRepo || !(await hasCommits(main))) {
     return {
       path: mainRepo,
@@ -55,12 +58,12 @@ export async function prepareWorktree(mainRepo: string, worktreesDir: string, fo
   if (existsSync(join(path, '.git'))) {
     note = `worktree ${path} (branch ${branch})`;
   } else {
-    const branches = await main.branchLocal();
-    const args = branches.all.includes(branch) ? [path, branch] : ['-b', branch, path, 'HEAD'];
+    const exists = await main.raw(['rev-parse', '--verify', '-q', `refs/heads/${branch}`]).then(() => true, () => false);
+    const args = exists ? [path, branch] : ['-b', branch, path, 'HEAD'];
     await main.raw(['worktree', 'add', '-q', ...args]);
     note = `created worktree ${path} on branch ${branch}`;
   }
-  const git = simpleGit(path);
+  const git = new Git(path, ambientEnv());
   const identity = await identityArgs(git);
   return {
     path,
