@@ -9,9 +9,10 @@ import * as core from '@actions/core';
 import { cleanUntrusted } from './core/clean.js';
 import type { GateRecord } from './core/gates.js';
 import { selectComments, takeInComments } from './core/intake.js';
-import type { Intent } from './core/intent.js';
+import { MARKER_PREFIX, isBotAllowed, type Intent } from './core/intent.js';
 import { runSession, type LoopResult, type Outcome } from './core/loop.js';
-import { newOverview, parseStatus, readSection, writeStatus, type SessionStatus } from './core/overview.js';
+import { newOverview, parseStatus, readSection, resumeStatus, writeStatus, type SessionStatus } from './core/overview.js';
+import { PHASE_TABLE } from './core/phases.js';
 import { openQuestions } from './core/qa.js';
 import { Redactor } from './core/redact.js';
 import { describeState, marker, noticeComment, planComment, pullRequestBody, questionsComment, trackingComment, type Links } from './core/render.js';
@@ -170,8 +171,9 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
     return;
   }
 
-  const actorAllowed = inputs.allowedBots.includes(intent.actor.replace(/\[bot\]$/, '')) || inputs.allowedBots.includes(intent.actor);
-  if (intent.kind === 'start' && !actorAllowed && !(await api.canSteer(intent.actor))) {
+  // A listed bot is let in by allowed-bots; anyone else, bot or person, needs write access.
+  const listedBot = intent.kind === 'start' && isBot(intent.actor, intent.actorType) && isBotAllowed(intent.actor, intent.actorType, inputs.allowedBots);
+  if (intent.kind === 'start' && !listedBot && !(await api.canSteer(intent.actor))) {
     await api.commentOnce(
       issue.number,
       marker('refused-start', `${intent.actor}`),
@@ -195,14 +197,22 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
   const branch = new SessionBranch(branchName, gitOptions);
   const baseBranch = inputs.baseBranch ?? (await api.defaultBranch());
   // What actions/checkout left is the base: the agent's configuration is taken from there.
-  branch.protectFromBase(await branch.head(), AGENT_CONFIG_PATHS, (restored) =>
-    core.warning(`samocode: the agent changed ${restored.join(', ')}; restored from the base branch (agent configuration is not taken from the session)`),
+  branch.protectFromBase(await branch.head(), PROTECTED_PATHS, (restored) =>
+    core.warning(`samocode: the agent changed ${restored.join(', ')}; put back as on the base branch (agent configuration and workflows are not taken from the session)`),
   );
   if (existing) await branch.checkoutRemote();
   else await branch.create();
 
   const sessionsRoot = join(runner.workspace, inputs.sessionsDir);
-  const folder = await findSessionFolder(sessionsRoot, issue.number) ?? `${datePrefix(new Date(startedAt))}-${issue.number}-${slugify(issue.title)}`;
+  const found = await findSessionFolder(sessionsRoot, issue.number);
+  if (existing && !found) {
+    // The branch says a session exists; starting another from scratch would replay every old comment.
+    const text = `the session folder for #${issue.number} is missing from ${inputs.sessionsDir}/ on ${existing}; restore it there, or delete the branch to start over`;
+    await failOnIssue(api, issue, text);
+    core.setFailed(`samocode: ${text}`);
+    return;
+  }
+  const folder = found ?? `${datePrefix(new Date(startedAt))}-${issue.number}-${slugify(issue.title)}`;
   const sessionPath = join(sessionsRoot, folder);
   const links: Links = {
     run: runner.runUrl,
@@ -216,9 +226,12 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
     redact: (text) => redactor.redact(text),
     checkpoint: (message) => branch.checkpoint(message),
   });
-  const issueText = cleanUntrusted(`${issue.title}\n\n${issue.body}`);
+  // The label event's own snapshot of the issue: an edit made after the label was added is not the task.
+  const snapshot = intent.kind === 'start' ? (payload.issue as { title?: string; body?: string | null } | undefined) : undefined;
+  const issueText = cleanUntrusted(`${snapshot?.title ?? issue.title}\n\n${snapshot?.body ?? issue.body}`);
 
   let overview = await store.readOverview();
+  const created = overview === null;
   if (overview === null) {
     overview = newOverview({
       sessionName: folder,
@@ -240,32 +253,39 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
 
   // The tracking comment: found by its marker, or made once.
   const comments = await api.comments(issue.number);
+  const runStart = new Date(startedAt).toISOString();
+  if (created) {
+    // A new session: what was said before it started is not an answer to anything it will ask.
+    const before = comments.filter((c) => c.createdAt < runStart).map((c) => c.id);
+    if (before.length) status = { ...status, lastComment: String(Math.max(...before)) };
+  }
   const trackingId = await api.commentOnce(issue.number, TRACKING_MARKER, trackingComment(folder, status, links), comments);
   const tracking = new TrackingComment(api, issue.number, trackingId, folder, links);
   let labels = issue.labels;
 
-  // Comments since `Last Comment`, in order, each once.
-  const runStart = new Date(startedAt).toISOString();
+  // Comments since `Last Comment`, in order, each once; who may steer is known first, so that only
+  // their comments can hold the intake back.
   let gates = await store.readGates();
-  const selection = selectComments(comments, status.lastComment, gates, runStart);
-  const authors = [...new Set(selection.take.map((c) => c.author))];
+  const after = status.lastComment === null ? -1 : Number(status.lastComment);
   const permitted = new Map<string, boolean>();
-  for (const login of authors) {
-    const bot = selection.take.find((c) => c.author === login)?.authorType === 'Bot' || login.endsWith('[bot]');
-    permitted.set(login, bot ? inputs.allowedBots.includes(login.replace(/\[bot\]$/, '')) : await api.canSteer(login));
+  for (const c of comments) {
+    if (c.id <= after || permitted.has(c.author) || c.body.includes(MARKER_PREFIX)) continue;
+    permitted.set(c.author, isBot(c.author, c.authorType) ? isBotAllowed(c.author, c.authorType, inputs.allowedBots) : await api.canSteer(c.author));
   }
-  const bots = new Set(selection.take.filter((c) => c.authorType === 'Bot' && !permitted.get(c.author)).map((c) => c.id));
+  const mayGovern = (login: string) => permitted.get(login) ?? false;
+  const selection = selectComments(comments, status.lastComment, gates, runStart, mayGovern);
+  const bots = new Set(selection.take.filter((c) => isBot(c.author, c.authorType) && !mayGovern(c.author)).map((c) => c.id));
   const intake = takeInComments(
     { status, gates, qa: await store.readQa(), postedPlan: gates.posted },
     selection.take,
     selection.lastId,
-    (login) => permitted.get(login) ?? false,
+    mayGovern,
     new Date().toISOString(),
   );
   status = intake.status;
   // Adding the trigger label again resumes a blocked session.
   if (intent.kind === 'start' && status.blocked) {
-    status = { ...status, blocked: null, next: { kind: 'continue' }, lastAction: `label added again by @${intent.actor}` };
+    status = resumeStatus(status, PHASE_TABLE[status.phase].maxIterations, `@${intent.actor} (label added again)`);
   }
   gates = intake.gates;
   if (intake.qa !== null) await store.writeQa(intake.qa);
@@ -354,7 +374,8 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
     case 'waiting':
       if (outcome.gate === 'qa_answers') {
         const open = openQuestions(await store.readQa());
-        const round = shortHash(open.map((q) => `${q.id}:${q.text}`).join('\n') || `${status.totalIterations}`);
+        // One comment per wait: the same questions asked again are posted again.
+        const round = shortHash(`${(await store.readGates()).pending?.since ?? status.totalIterations}:${open.map((q) => q.id).join(',')}`);
         await api.commentOnce(issue.number, marker('questions', round), questionsComment(open, round));
         note = 'Answer the questions in a comment.';
       } else {
@@ -363,7 +384,7 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
           const text = await readFile(join(sessionPath, plan.file), 'utf8');
           await api.commentOnce(issue.number, marker('plan', plan.blob), planComment(plan.file, text, plan.blob, links));
           if (gates.posted?.blob !== plan.blob) {
-            const latest: GateRecord = { ...(await store.readGates()), posted: { file: plan.file, blob: plan.blob } };
+            const latest: GateRecord = { ...(await store.readGates()), posted: { file: plan.file, blob: plan.blob, at: new Date().toISOString() } };
             await store.writeGates(latest);
             await branch.checkpoint(`samocode: plan ${plan.file} posted for approval`);
           }
@@ -413,7 +434,7 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
     }
   }
   labels = await api.setStateLabel(issue.number, stateLabel(status), labels);
-  await tracking.flush(status, note);
+  await tracking.flush(status, note).catch((error: unknown) => core.warning(redactor.redact(`samocode: could not update the tracking comment: ${(error as Error).message}`)));
   if (outcome.kind !== 'paused') {
     const text = outcome.kind === 'done' ? outcome.summary : outcome.kind === 'blocked' ? outcome.reason : `waiting for ${outcome.gate}`;
     await notifier.notify(outcome.kind, redactor.redact(`${runner.repository}#${issue.number} (${folder}): ${text} ${issue.url}`));
@@ -434,8 +455,13 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
   if (outcome.kind === 'blocked' && !outcome.reason.startsWith('stopped by @')) core.setFailed(redactor.redact(`samocode: blocked: ${outcome.reason}`));
 }
 
-/** Files that configure or instruct the agent CLI; a session may not change them for its later calls. */
-const AGENT_CONFIG_PATHS = ['.claude', '.mcp.json', 'CLAUDE.md', 'CLAUDE.local.md', '.codex', 'AGENTS.md'];
+/**
+ * Files that configure or instruct the agent CLI, which a session may not change for its later calls,
+ * and workflows, which the workflow token cannot push (the push would fail and take the iteration with it).
+ */
+const PROTECTED_PATHS = ['.claude', '.mcp.json', 'CLAUDE.md', 'CLAUDE.local.md', '.codex', 'AGENTS.md', '.github/workflows'];
+
+const isBot = (login: string, type: string | undefined) => type === 'Bot' || login.endsWith('[bot]');
 
 /** Unique per run and attempt, and per process for runs outside GitHub (act, tests). */
 function runId(): string {

@@ -9,9 +9,11 @@ import { parseQuestions } from './qa.js';
  */
 export function recordFileAnswers(gates: GateRecord, qaMarkdown: string | null, by: string, at: string): GateRecord {
   const recorded = answeredQuestions(gates);
+  const asked = new Set(gates.asked);
   let next = gates;
   for (const question of parseQuestions(qaMarkdown)) {
-    if (question.answer === null || recorded.has(question.id)) continue;
+    // Only what was asked of a person when the wait began; an answer the agent wrote itself is not one.
+    if (question.answer === null || recorded.has(question.id) || !asked.has(question.id)) continue;
     next = recordAnswer(next, { questions: [question.id], text: question.answer, by, at, source: '_qa.md' });
   }
   return next;

@@ -13,7 +13,9 @@ const MD_LINK_TITLE = /(\[[^\]]*\]\(\s*<?[^)\s>]*>?)\s+(?:"[^"]*"|'[^']*'|\([^)]
 const REF_DEFINITION = /^\s{0,3}\[[^\]]+\]:\s*\S+(?:\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?\s*$/gm;
 const HTML_IMG = /<img\b[^>]*>/gi;
 const HIDDEN_ELEMENT = /<(details|summary|picture|source|svg|style|script|template|object|iframe)\b[\s\S]*?(?:<\/\1\s*>|$)/gi;
-const HTML_TAG = /<\/?[A-Za-z][^>]*>/g;
+// Only real HTML elements: `Promise<void>` or `a<b && c>d` in a task is code, not markup.
+const HTML_TAG =
+  /<\/?(?:a|abbr|b|bdi|bdo|blockquote|br|caption|cite|code|dd|del|dfn|div|dl|dt|em|figcaption|figure|font|h[1-6]|hr|i|ins|kbd|li|mark|ol|p|pre|q|rp|rt|ruby|s|samp|small|span|strike|strong|sub|sup|table|tbody|td|tfoot|th|thead|tr|tt|u|ul|var|wbr|center|section|article|header|footer|nav|main|aside|label|input|button|form|select|option|textarea|meta|link|base|body|html|head|title)\b[^>]*>/gi;
 
 export function cleanUntrusted(text: string): string {
   return text

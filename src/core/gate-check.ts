@@ -35,7 +35,8 @@ export function checkGate(gate: Gate, facts: GateFacts, resuming: boolean): Gate
 }
 
 function checkAnswers(facts: GateFacts, resuming: boolean): GateDecision {
-  const ids = facts.questions.map((q) => q.id);
+  // What a person must answer: what was asked when the session began waiting, and what is open now.
+  const ids = facts.questions.filter((q) => q.answer === null).map((q) => q.id);
   const open = unansweredQuestions(facts.gates, ids);
   const since = facts.gates.pending?.since;
   const freshAnswer = since === undefined || facts.gates.answers.some((a) => a.at >= since);

@@ -2,7 +2,7 @@
 // (and last edited) before the run started, only from people who may steer.
 import { cleanUntrusted } from './clean.js';
 import { readComment } from './commands.js';
-import { recordAnswer, recordApproval, type GateRecord, type PlanFingerprint } from './gates.js';
+import { answeredQuestions, recordAnswer, recordApproval, type GateRecord, type PlanFingerprint } from './gates.js';
 import { MARKER_PREFIX } from './intent.js';
 import { resumeStatus, type SessionStatus } from './overview.js';
 import { PHASE_TABLE } from './phases.js';
@@ -26,19 +26,43 @@ export interface Selection {
 
 const KEEP_PROCESSED = 200;
 
+/*
+ * GitHub dates comments to the second; our own times carry milliseconds, so
+ * times are compared as instants, never as strings, and a comment dated in
+ * the same second as a gate opening counts as made after it.
+ */
+const instant = (iso: string) => Date.parse(iso);
+const second = (iso: string) => Math.floor(Date.parse(iso) / 1000) * 1000;
+/** Made or last edited after the run started: too new to trust in this run. */
+const tooNew = (comment: IssueComment, runStartedAt: string) =>
+  instant(comment.createdAt) > instant(runStartedAt) || instant(comment.updatedAt) > instant(runStartedAt);
+/** Made once the gate had opened. */
+const madeAfter = (comment: IssueComment, since: string) => instant(comment.createdAt) >= second(since);
+
 /**
  * Every comment after `Last Comment`, oldest first, stopping at the first one
  * created or edited at or after the run's start: that one waits for the next
  * run, which will trust it.
  */
-export function selectComments(comments: IssueComment[], lastComment: string | null, gates: GateRecord, runStartedAt: string): Selection {
+export function selectComments(
+  comments: IssueComment[],
+  lastComment: string | null,
+  gates: GateRecord,
+  runStartedAt: string,
+  /** Only a comment by someone who may steer can hold the intake back; others are passed over. */
+  mayGovern: (login: string) => boolean = () => true,
+): Selection {
   const after = lastComment === null ? -1 : Number(lastComment);
   const seen = new Set(gates.processedComments);
   const take: IssueComment[] = [];
   let lastId: number | null = null;
   for (const comment of [...comments].sort((a, b) => a.id - b.id)) {
     if (comment.id <= after) continue;
-    if (comment.createdAt >= runStartedAt || comment.updatedAt >= runStartedAt) break;
+    if (tooNew(comment, runStartedAt)) {
+      if (mayGovern(comment.author)) break;
+      lastId = comment.id;
+      continue;
+    }
     lastId = comment.id;
     if (seen.has(comment.id) || comment.body.includes(MARKER_PREFIX)) continue;
     take.push(comment);
@@ -50,8 +74,8 @@ export interface IntakeState {
   status: SessionStatus;
   gates: GateRecord;
   qa: string | null;
-  /** The plan as it was posted on the issue, which is what `/approve` approves. */
-  postedPlan: PlanFingerprint | null;
+  /** The plan as it was posted on the issue, which is what `/approve` approves, and when. */
+  postedPlan: (PlanFingerprint & { at?: string }) | null;
 }
 
 export interface Reply {
@@ -78,21 +102,30 @@ export function takeInComments(
   const feedback: IntakeResult['feedback'] = [];
   let postStatus = false;
   const processed: number[] = [];
+  const answered = new Set<string>();
+  // One reply per person per run, and only to commands: a flood of comments gets no flood back.
+  const reply = (comment: IssueComment, text: string) => {
+    if (answered.has(comment.author)) return;
+    answered.add(comment.author);
+    replies.push({ to: comment.id, text });
+  };
+  // A gate counts only what was written after it opened: no approving a plan, or answering questions, unseen.
+  const after = (comment: IssueComment, since: string | undefined) => since !== undefined && madeAfter(comment, since);
 
   for (const comment of comments) {
     processed.push(comment.id);
     const meaning = readComment(cleanUntrusted(comment.body));
-    const gateOpen = status.next.kind === 'waiting';
     if (!mayGovern(comment.author)) {
-      if (meaning.kind === 'command' || gateOpen) {
-        replies.push({ to: comment.id, text: `@${comment.author} only people with write access to this repository can steer samocode; nothing changed.` });
+      if (meaning.kind === 'command') {
+        reply(comment, `@${comment.author} only people with write access to this repository can steer samocode; nothing changed.`);
       }
       continue;
     }
+    const waitingFor = status.next.kind === 'waiting' ? status.next.gate : null;
     if (meaning.kind === 'command') {
       switch (meaning.command) {
         case 'approve':
-          if (status.next.kind === 'waiting' && status.next.gate === 'plan_approval' && state.postedPlan) {
+          if (waitingFor === 'plan_approval' && state.postedPlan && after(comment, state.postedPlan.at ?? gates.pending?.since)) {
             gates = recordApproval(gates, {
               plan: state.postedPlan.file,
               blob: state.postedPlan.blob,
@@ -103,7 +136,7 @@ export function takeInComments(
             });
             status = { ...status, lastAction: `plan approved by @${comment.author}` };
           } else {
-            replies.push({ to: comment.id, text: `@${comment.author} there is no plan waiting for approval right now; nothing changed.` });
+            reply(comment, `@${comment.author} no plan was waiting for approval when this was written; nothing changed.`);
           }
           break;
         case 'stop':
@@ -119,8 +152,8 @@ export function takeInComments(
       }
       continue;
     }
-    if (status.next.kind !== 'waiting') continue;
-    if (status.next.gate === 'qa_answers') {
+    if (!waitingFor || !after(comment, waitingFor === 'plan_approval' ? (state.postedPlan?.at ?? gates.pending?.since) : gates.pending?.since)) continue;
+    if (waitingFor === 'qa_answers') {
       ({ qa, gates } = takeAnswers(qa ?? '', gates, meaning.answers, meaning.text, comment, now));
       status = { ...status, lastAction: `answers from @${comment.author}` };
     } else {
@@ -148,7 +181,8 @@ function takeAnswers(
   now: string,
 ): { qa: string; gates: GateRecord } {
   const questions = parseQuestions(qa);
-  const known = answers.filter((a) => questions.some((q) => q.id === a.question));
+  const asked = new Set([...gates.asked, ...questions.map((q) => q.id)]);
+  const known = answers.filter((a) => asked.has(a.question));
   const base = { by: comment.author, at: now, source: 'issue comment', commentId: comment.id };
   if (known.length > 0) {
     for (const { question, answer } of known) {
@@ -156,10 +190,17 @@ function takeAnswers(
       qa = setAnswer(qa, question, `${full} (@${comment.author})`);
       gates = recordAnswer(gates, { ...base, questions: [question], text: full });
     }
+    // Whatever else the comment says goes under the questions too.
+    const rest = text
+      .split('\n')
+      .filter((line) => !known.some((a) => new RegExp(`^\\s*(?:[-*]\\s*)?\\*{0,2}(?:Q\\s*)?${a.question.slice(1)}\\b`, 'i').test(line)))
+      .join('\n')
+      .trim();
+    if (rest) qa = appendNote(qa, `More from @${comment.author}`, rest);
     return { qa, gates };
   }
   // Free text answers everything still open.
-  const open = questions.filter((q) => q.answer === null).map((q) => q.id);
+  const open = [...new Set([...gates.asked.filter((id) => !answeredQuestions(gates).has(id)), ...questions.filter((q) => q.answer === null).map((q) => q.id)])];
   for (const id of open) qa = setAnswer(qa, id, `see the answer from @${comment.author} below`);
   qa = appendNote(qa, `Answer from @${comment.author}`, text);
   gates = recordAnswer(gates, { ...base, questions: open, text });

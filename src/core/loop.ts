@@ -134,7 +134,9 @@ export async function runSession(ports: LoopPorts, options: LoopOptions): Promis
   }
 
   async function enterWaiting(gate: Gate, gates: GateRecord): Promise<void> {
-    const questions = parseQuestions(await store.readQa()).map((q) => q.id);
+    const questions = parseQuestions(await store.readQa())
+      .filter((q) => q.answer === null)
+      .map((q) => q.id);
     await store.writeGates({ ...withAsked(gates, questions), pending: { gate, since: iso() } });
   }
 
@@ -268,7 +270,7 @@ export async function runSession(ports: LoopPorts, options: LoopOptions): Promis
         };
       }
       case 'waiting':
-        return wait(signal.for, signal.phase === phase ? phase : signal.phase, phase, iteration, base, gates, false);
+        return wait(signal.for, phase, phase, iteration, base, gates, false);
       case 'continue': {
         const gate = gateOnMove(phase, signal.phase);
         if (gate) {

@@ -148,6 +148,7 @@ export function updateStatus(markdown: string, values: Partial<Record<StatusKey,
     return `${base}${base ? '\n\n' : ''}## Status\n${body}\n`;
   }
   const lines = [...block.lines];
+  const written = new Set<string>();
   let lastKeyLine = block.start;
   for (let i = block.start + 1; i < block.end; i++) {
     const match = KEY_LINE.exec(lines[i]!);
@@ -155,10 +156,11 @@ export function updateStatus(markdown: string, values: Partial<Record<StatusKey,
     lastKeyLine = i;
     const wanted = [...pending.keys()].find((k) => k.toLowerCase() === match[1]!.trim().toLowerCase());
     if (wanted === undefined) continue;
+    // Every line with the key, not only the first: a duplicate left by the agent must not win on the next read.
     lines[i] = `${wanted}: ${pending.get(wanted)}`;
-    pending.delete(wanted);
+    written.add(wanted);
   }
-  const added = [...pending].map(([k, v]) => `${k}: ${v}`);
+  const added = [...pending].filter(([k]) => !written.has(k)).map(([k, v]) => `${k}: ${v}`);
   lines.splice(lastKeyLine + 1, 0, ...added);
   return lines.join('\n');
 }
@@ -189,6 +191,19 @@ export function initialStatus(): SessionStatus {
   };
 }
 
+/**
+ * Task and dive text is kept as a blockquote: a line of it can never be read
+ * as a heading, so text from an issue cannot add a `## Status` of its own or
+ * end its section early.
+ */
+function quote(text: string): string {
+  return text
+    .trim()
+    .split('\n')
+    .map((line) => (line ? `> ${line}` : '>'))
+    .join('\n');
+}
+
 /** The notebook a new session starts with; the agent fills in the rest. */
 export function newOverview(info: NewOverview, status: SessionStatus = initialStatus()): string {
   const header = [
@@ -199,8 +214,8 @@ export function newOverview(info: NewOverview, status: SessionStatus = initialSt
   ];
   const sections = [
     header.join('\n'),
-    `## Task\n${info.task?.trim() || '_not given yet_'}`,
-    `## Dive\n${info.dive?.trim() || '_not given_'}`,
+    `## Task\n${info.task?.trim() ? quote(info.task) : '_not given yet_'}`,
+    `## Dive\n${info.dive?.trim() ? quote(info.dive) : '_not given_'}`,
     `## Status\n${Object.entries(statusValues(status))
       .map(([k, v]) => `${k}: ${oneLine(v)}`)
       .join('\n')}`,
@@ -218,7 +233,9 @@ export function readSection(markdown: string | null, title: string): string | un
   if (start < 0) return undefined;
   let end = start + 1;
   while (end < lines.length && !NEXT_HEADING.test(lines[end]!)) end++;
-  const text = lines.slice(start + 1, end).join('\n').trim();
+  const body = lines.slice(start + 1, end);
+  const quoted = body.filter((l) => l.trim()).every((l) => /^>( |$)/.test(l));
+  const text = (quoted ? body.map((l) => l.replace(/^> ?/, '')) : body).join('\n').trim();
   return text && !/^_.*_$/.test(text) ? text : undefined;
 }
 

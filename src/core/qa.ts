@@ -15,7 +15,11 @@ const QUESTION = /^###\s*Q(\d+)\s*[:.)-]?\s*(.*)$/i;
 const OPTION = /^\s*(?:[-*]\s*)?\(?([A-Z])[).:]\s+(.+)$/;
 const SUGGESTION = /^\s*\*\*Suggestion:?\*\*:?\s*(.*)$/i;
 const ANSWER = /^\s*\*\*Answer:?\*\*:?\s*(.*)$/i;
-const WAITING = /^_?\s*(waiting|pending|tbd|todo)?\s*_?$/i;
+/** Still open: empty, or a placeholder such as `_waiting_`, `*pending*`, `(TBD)`. */
+function isPlaceholder(value: string): boolean {
+  const bare = value.replace(/[\s_*()[\]-]+/g, ' ').trim().toLowerCase();
+  return bare === '' || /^(waiting|pending|tbd|todo|to be answered)( |$)/.test(bare);
+}
 
 export function parseQuestions(markdown: string | null): Question[] {
   if (!markdown) return [];
@@ -36,7 +40,7 @@ export function parseQuestions(markdown: string | null): Question[] {
     const answer = ANSWER.exec(line);
     if (answer) {
       const value = answer[1]!.trim();
-      current.answer = WAITING.test(value) ? null : value;
+      current.answer = isPlaceholder(value) ? null : value;
       continue;
     }
     const suggestion = SUGGESTION.exec(line);

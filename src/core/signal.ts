@@ -109,6 +109,10 @@ function checkAgainstTable(signal: Signal, ctx: SignalContext): SignalVerdict {
       const allowed = [ctx.phase, ...rule.next].join(', ');
       return reject(`${ctx.phase} may not move to ${signal.phase} (allowed: ${allowed})`);
     }
+    // A wait resumes where it stopped: naming the next phase would let it pass a gate unapproved.
+    if (signal.status === 'waiting' && signal.phase !== ctx.phase) {
+      return reject(`a waiting signal must name the current phase ${ctx.phase}, not ${signal.phase}`);
+    }
     if (signal.status === 'waiting' && !rule.waitsFor.includes(signal.for)) {
       return reject(`phase ${ctx.phase} may not wait for ${signal.for} (allowed: ${rule.waitsFor.join(', ') || 'none'})`);
     }

@@ -95,10 +95,28 @@ export class RepoApi {
     await this.client.rest.issues.updateComment({ owner: this.owner, repo: this.repo, comment_id: id, body: this.body(body) });
   }
 
-  /** Posts unless a comment with this marker is already there (a retried run, a 502 after the write). */
+  /** Posts unless a comment of its own with this marker is already there (a retried run, a 502 after the write). */
   async commentOnce(issue: number, marker: string, body: string, existing?: IssueComment[]): Promise<number> {
-    const found = (existing ?? (await this.comments(issue))).find((c) => c.body.includes(marker));
-    return found ? found.id : this.comment(issue, body);
+    for (const c of existing ?? (await this.comments(issue))) {
+      if (c.body.includes(marker) && (await this.isOwn(c))) return c.id;
+    }
+    return this.comment(issue, body);
+  }
+
+  private self: Promise<string | null> | null = null;
+
+  /**
+   * The action writes as a bot (the workflow token or an app); with a personal
+   * token it writes as that person, found once by asking who the token is.
+   * A marker copied into someone else's comment does not make it ours.
+   */
+  private async isOwn(comment: IssueComment): Promise<boolean> {
+    if (comment.authorType === 'Bot') return true;
+    this.self ??= this.client.rest.users.getAuthenticated().then(
+      ({ data }) => data.login,
+      () => null,
+    );
+    return comment.author === (await this.self);
   }
 
   async setStateLabel(issue: number, state: StateLabel, current: string[]): Promise<string[]> {

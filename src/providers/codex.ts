@@ -91,11 +91,12 @@ export class CodexAgent implements Agent {
   }
 
   run(request: AgentRequest): Promise<AgentResult> {
-    return withRetries(() => this.runOnce(request), {
+    return withRetries((timeoutMs) => this.runOnce({ ...request, timeoutMs }), {
       retries: this.settings.retries,
       retryDelayMs: this.settings.retryDelayMs,
       sessionPath: request.sessionPath,
       log: request.log,
+      timeoutMs: request.timeoutMs,
     });
   }
 

@@ -131,6 +131,9 @@ export async function runProcess(request: ProcessRequest): Promise<ProcessOutcom
   });
   const linesDone = child.stdout ? pumpLines(child.stdout, request) : Promise.resolve();
 
+  // When the CLI itself exits, what it left running in its group goes too, so a
+  // background process holding stdout open cannot turn a finished call into a timeout.
+  child.once('exit', () => killGroup(child.pid, 'SIGKILL'));
   let timedOut = false;
   let killTimer: NodeJS.Timeout | undefined;
   const timer = setTimeout(() => {

@@ -82,6 +82,8 @@ export interface RetryOptions {
   retryDelayMs?: number;
   sessionPath: string;
   log: LineSink;
+  /** The iteration's whole budget: every try, and the waits between, share it. */
+  timeoutMs: number;
 }
 
 /**
@@ -89,12 +91,13 @@ export interface RetryOptions {
  * run out. A timeout is never retried (it would only time out again), nor is
  * a run that already gave its signal (its work would be done twice).
  */
-export async function withRetries(attempt: () => Promise<AgentResult>, options: RetryOptions): Promise<AgentResult> {
+export async function withRetries(attempt: (timeoutMs: number) => Promise<AgentResult>, options: RetryOptions): Promise<AgentResult> {
   const retries = Math.max(0, options.retries ?? DEFAULT_RETRIES);
   const delayMs = Math.max(0, options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS);
+  const deadline = Date.now() + options.timeoutMs;
   let total: AgentResult | undefined;
   for (let tries = 1; ; tries++) {
-    const result = await attempt();
+    const result = await attempt(Math.max(1, deadline - Date.now()));
     total = total ? spentSoFar(total, result) : result;
     if (result.timedOut || !failed(result) || !isTransient(result.error)) return total;
     if (await exists(join(options.sessionPath, '_signal.json'))) return total;
@@ -102,6 +105,10 @@ export async function withRetries(attempt: () => Promise<AgentResult>, options: 
       return { ...total, error: `transient failure after ${tries} ${tries === 1 ? 'try' : 'tries'}: ${result.error}` };
     }
     const waitMs = delayMs * 2 ** (tries - 1);
+    // A try needs time to do anything; without it, the failure stands.
+    if (deadline - Date.now() - waitMs < Math.min(options.timeoutMs / 4, 60_000)) {
+      return { ...total, error: `transient failure, no time left in the iteration for another try: ${result.error}` };
+    }
     options.log.write(JSON.stringify({ type: 'samocode', event: 'retry', attempt: tries, of: retries + 1, waitMs, error: result.error }));
     await sleep(waitMs);
   }

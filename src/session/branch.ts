@@ -4,6 +4,7 @@
 // .git/config), commits as the action, and never throws work away: a push
 // that cannot be rebased goes to a backup branch.
 import { lstat, readFile, rm, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { Git } from './git.js';
 
@@ -42,6 +43,8 @@ export class AnotherRunError extends BranchConflictError {
 }
 
 const CLAIM = /^samocode: run (\S+) takes the session/;
+/** Network trouble or a 5xx from the server: worth another try. */
+const TRANSIENT_GIT = /could not resolve host|timed out|connection (reset|refused|timed out)|early EOF|RPC failed|unexpected disconnect|the remote end hung up|HTTP 5\d\d|returned error: 5\d\d|internal server error|bad gateway|service unavailable/i;
 
 export function checkBranchName(name: string): void {
   if (!SAFE_BRANCH.test(name) || name.endsWith('.lock')) throw new Error(`unsafe branch name "${name}"`);
@@ -71,16 +74,24 @@ export class SessionBranch {
       GIT_COMMITTER_EMAIL: identity.email,
       GIT_TERMINAL_PROMPT: '0',
     });
+    // Config given in the environment wins over .git/config, which the agent can write: no hooks, no
+    // fsmonitor command runs in our git calls. The token travels here too, for these processes only,
+    // never in argv or .git/config.
+    const config: [string, string][] = [
+      ['core.hooksPath', '/dev/null'],
+      ['core.fsmonitor', 'false'],
+      ['core.quotePath', 'false'],
+    ];
     if (options.token) {
       const basic = Buffer.from(`x-access-token:${options.token}`).toString('base64');
       const host = (options.serverUrl ?? 'https://github.com').replace(/\/+$/, '');
-      Object.assign(env, {
-        GIT_CONFIG_COUNT: '1',
-        GIT_CONFIG_KEY_0: `http.${host}/.extraheader`,
-        GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}`,
-      });
+      config.push([`http.${host}/.extraheader`, `AUTHORIZATION: basic ${basic}`]);
     }
-    // The token travels in GIT_CONFIG_* for these processes only, never in argv or .git/config.
+    env.GIT_CONFIG_COUNT = String(config.length);
+    config.forEach(([key, value], i) => {
+      env[`GIT_CONFIG_KEY_${i}`] = key;
+      env[`GIT_CONFIG_VALUE_${i}`] = value;
+    });
     this.git = new Git(options.workspace, env);
   }
 
@@ -90,12 +101,26 @@ export class SessionBranch {
    */
   async removePersistedCredentials(): Promise<string[]> {
     const removed: string[] = [];
-    const found = await this.git.raw(['config', '--local', '--name-only', '--get-regexp', '^(http\\..*\\.extraheader|includeif\\..*)$']).catch(() => '');
-    for (const key of new Set(found.split('\n').map((k) => k.trim()).filter(Boolean))) {
-      await this.git.raw(['config', '--local', '--unset-all', key]).catch(() => {});
-      removed.push(key);
+    const found = await this.git.raw(['config', '--local', '--get-regexp', '^(http\\..*\\.extraheader|includeif\\..*)$']).catch(() => '');
+    for (const line of found.split('\n').filter(Boolean)) {
+      const [key, ...rest] = line.split(' ');
+      // Newer checkouts keep the header in a file the config includes: that file goes too.
+      if (key!.startsWith('includeif.') && /credentials/i.test(rest.join(' '))) await rm(rest.join(' '), { force: true });
+      await this.git.raw(['config', '--local', '--unset-all', key!]).catch(() => {});
+      if (!removed.includes(key!)) removed.push(key!);
     }
+    this.configSnapshot = await readFile(join(this.options.workspace, '.git', 'config'), 'utf8').catch(() => null);
     return removed;
+  }
+
+  /** .git/config as it was before any agent ran; put back before each commit. */
+  private configSnapshot: string | null = null;
+
+  private async restoreConfig(): Promise<void> {
+    if (this.configSnapshot === null) return;
+    const file = join(this.options.workspace, '.git', 'config');
+    const now = await readFile(file, 'utf8').catch(() => null);
+    if (now !== this.configSnapshot) await writeFile(file, this.configSnapshot);
   }
 
   /** The remote branch whose name starts with `prefix`, if any (the title may have changed since). */
@@ -104,7 +129,7 @@ export class SessionBranch {
     const names = out
       .split('\n')
       .map((line) => line.split('\t')[1]?.replace('refs/heads/', '').trim())
-      .filter((n): n is string => Boolean(n) && !n!.includes('-backup-'));
+      .filter((n): n is string => Boolean(n) && !/-backup-\d+$/.test(n!));
     return names.sort()[0] ?? null;
   }
 
@@ -188,13 +213,13 @@ export class SessionBranch {
    * scrubbed. One `git status` when nothing needs doing: this runs every iteration.
    */
   private async prepare(committedToo: boolean): Promise<{ changed: boolean; scrubbed: string[] }> {
+    await this.restoreConfig();
     let changes = await this.changes();
     if (this.protection) {
       const { base, paths, onRestore } = this.protection;
-      const committed = committedToo ? await this.git.raw(['diff', '--name-only', base, 'HEAD', '--', ...paths]).catch(() => '') : '';
-      const touched = paths.filter(
-        (p) => changes.some((c) => c.path === p || c.path.startsWith(`${p}/`)) || committed.split('\n').some((n) => n === p || n.startsWith(`${p}/`)),
-      );
+      const committed = committedToo ? (await this.git.raw(['diff', '-z', '--name-only', base, 'HEAD', '--', ...paths]).catch(() => '')).split('\0') : [];
+      const under = (name: string, p: string) => name === p || name.startsWith(`${p}/`);
+      const touched = paths.filter((p) => changes.some((c) => under(c.path, p)) || committed.some((name) => under(name, p)));
       if (touched.length) {
         await this.restore(base, touched);
         onRestore(touched);
@@ -223,7 +248,14 @@ export class SessionBranch {
         this.unpushed = false;
         return;
       } catch (error) {
-        if (!/rejected|non-fast-forward|fetch first|stale info/i.test(String((error as Error).message)) || attempt >= attempts) throw error;
+        const message = String((error as Error).message);
+        if (attempt >= attempts) throw error;
+        if (TRANSIENT_GIT.test(message)) {
+          await sleep(1_000 * attempt * attempt);
+          continue;
+        }
+        if (/workflow.*(scope|permission)|refusing to allow/i.test(message)) throw error;
+        if (!/rejected|non-fast-forward|fetch first|stale info/i.test(message)) throw error;
       }
       const tracking = `refs/remotes/${this.remote}/${this.branch}`;
       await this.git.raw(['fetch', '--no-tags', this.remote, `+refs/heads/${this.branch}:${tracking}`]);

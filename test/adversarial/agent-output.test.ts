@@ -63,3 +63,17 @@ more();
     expect(tail).toContain(`…[line cut at ${MAX_LINE_BYTES} characters]`);
   });
 });
+
+describe('an agent that leaves a process behind', () => {
+  it('ends when the CLI exits, even if the leftover holds stdout open', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'samocode-leftover-'));
+    const store = new FsSessionStore({ sessionPath: join(dir, 'session'), workdir: dir });
+    const log = await store.openLog('leftover.jsonl');
+    const started = Date.now();
+    const outcome = await runProcess({ executable: '/bin/sh', args: ['-c', 'sleep 30 & echo done; exit 0'], cwd: dir, env: { PATH: process.env.PATH! }, timeoutMs: 20_000, log });
+    await log.close();
+    expect(outcome).toMatchObject({ exitCode: 0, timedOut: false });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(readFileSync(join(dir, 'session', '_logs', 'leftover.jsonl'), 'utf8')).toBe('done\n');
+  });
+});

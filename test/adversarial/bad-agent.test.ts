@@ -27,6 +27,7 @@ async function session(body: string, inputs: Record<string, string> = {}) {
   const remote = makeRemote();
   const run = await runAction({
     apiUrl: github.url,
+    snapshotFrom: github,
     workspace: checkout(remote),
     event: 'issues',
     payload: payload('issues', 'labeled', (p) => {
@@ -89,6 +90,7 @@ describe('agent faults', () => {
     const remote = makeRemote();
     const run = await runAction({
       apiUrl: github.url,
+      snapshotFrom: github,
       workspace: checkout(remote),
       event: 'issues',
       payload: payload('issues', 'labeled', (p) => {

@@ -28,7 +28,7 @@ describe('GitHub faults', () => {
       { method: 'GET', path: /\/issues\/31\/comments$/, status: 502, times: 2 },
       { method: 'PATCH', path: /\/issues\/comments\/\d+$/, status: 502, times: 1 },
     );
-    const run = await runAction({ apiUrl: github.url, workspace: checkout(makeRemote()), event: 'issues', payload: labeled(31) });
+    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(makeRemote()), event: 'issues', payload: labeled(31) });
     expect(run.code, run.stdout).toBe(0);
     expect(run.outputs.status).toBe('waiting');
     expect(count('GET', /\/issues\/31$/)).toBe(2);
@@ -45,6 +45,7 @@ describe('GitHub faults', () => {
     );
     const run = await runAction({
       apiUrl: github.url,
+      snapshotFrom: github,
       workspace: checkout(makeRemote()),
       event: 'issues',
       payload: labeled(32),
@@ -61,12 +62,12 @@ describe('GitHub faults', () => {
     github.addIssue({ number: 33, title: 'Outage at the end', labels: ['samocode'] });
     const remote = makeRemote();
     github.faults.push({ method: 'POST', path: /\/pulls$/, status: 502, times: 10 });
-    const run = await runAction({ apiUrl: github.url, workspace: checkout(remote), event: 'issues', payload: labeled(33), inputs: { 'auto-approve': 'true' } });
+    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeled(33), inputs: { 'auto-approve': 'true' } });
     // auto-approve: the gates clear on the next runs, which workflow_dispatch stands for here.
     const dispatch = payload('workflow_dispatch', undefined, (p) => (p.inputs = { issue: '33' }));
     let last = run;
     for (let i = 0; i < 3 && last.outputs.status !== 'done'; i++) {
-      last = await runAction({ apiUrl: github.url, workspace: checkout(remote), event: 'workflow_dispatch', payload: dispatch, inputs: { 'auto-approve': 'true' } });
+      last = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'workflow_dispatch', payload: dispatch, inputs: { 'auto-approve': 'true' } });
     }
     expect(last.outputs.status).toBe('done');
     expect(last.outputs['pull-request']).toBe('');
@@ -83,7 +84,7 @@ describe('GitHub faults', () => {
       delete p.issue.pull_request;
       p.comment.body = '/resume';
     });
-    const resumed = await runAction({ apiUrl: github.url, workspace: checkout(remote), event: 'issue_comment', payload: comment });
+    const resumed = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issue_comment', payload: comment });
     expect(resumed.code, resumed.stdout).toBe(0);
     expect(resumed.outputs.status).toBe('done');
     expect(resumed.outputs['pull-request']).toMatch(/\/pull\/\d+$/);

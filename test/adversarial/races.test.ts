@@ -55,12 +55,12 @@ describe('races', () => {
     github.addIssue({ number: 41, title: 'Three answers', labels: ['samocode'] });
     const remote = withScenario(questions);
     const inputs = { script: 'scenario.json' };
-    await runAction({ apiUrl: github.url, workspace: checkout(remote), event: 'issues', payload: labeled(41), inputs });
+    await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeled(41), inputs });
     github.addComment(41, 'alice', 'Q1: A');
     github.addComment(41, 'bob', 'Q2: B');
     github.addComment(41, 'Codertocat', 'Q3: A\nQ1: B');
     // Only the last comment's event reaches a run (GitHub keeps one pending run per group).
-    const run = await runAction({ apiUrl: github.url, workspace: checkout(remote), event: 'issue_comment', payload: commented(41, 'Q3: A', 'Codertocat'), inputs });
+    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issue_comment', payload: commented(41, 'Q3: A', 'Codertocat'), inputs });
     expect(run.outputs.status).toBe('blocked');
     const session = `.samocode/sessions/${run.outputs.session}`;
     const gates = JSON.parse(remoteFile(remote, 'samocode/41-three-answers', `${session}/_gates.json`));
@@ -77,16 +77,16 @@ describe('races', () => {
     github.addIssue({ number: 42, title: 'Twice', labels: ['samocode'] });
     const remote = withScenario(questions);
     const inputs = { script: 'scenario.json' };
-    await runAction({ apiUrl: github.url, workspace: checkout(remote), event: 'issues', payload: labeled(42), inputs });
+    await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeled(42), inputs });
     github.addComment(42, 'reader-x', '/approve');
     const event = commented(42, '/approve', 'reader-x');
-    const first = await runAction({ apiUrl: github.url, workspace: checkout(remote), event: 'issue_comment', payload: event, inputs });
-    const second = await runAction({ apiUrl: github.url, workspace: checkout(remote), event: 'issue_comment', payload: event, inputs });
+    const first = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issue_comment', payload: event, inputs });
+    const second = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issue_comment', payload: event, inputs });
     expect([first.outputs.status, second.outputs.status]).toEqual(['waiting', 'waiting']);
     const replies = github.issues.get(42)!.comments.filter((c) => c.body.includes('<!-- samocode:reply:'));
     expect(replies).toHaveLength(1);
     // The label event again is not a second session either.
-    await runAction({ apiUrl: github.url, workspace: checkout(remote), event: 'issues', payload: labeled(42), inputs });
+    await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeled(42), inputs });
     expect(github.issues.get(42)!.comments.filter((c) => c.body.includes('<!-- samocode:tracking'))).toHaveLength(1);
     expect(github.issues.get(42)!.comments.filter((c) => c.body.includes('<!-- samocode:questions'))).toHaveLength(1);
   });
@@ -101,8 +101,8 @@ describe('races', () => {
     });
     const inputs = { script: 'scenario.json' };
     const [a, b] = await Promise.all([
-      runAction({ apiUrl: github.url, workspace: checkout(remote), event: 'issues', payload: labeled(43), inputs }),
-      runAction({ apiUrl: github.url, workspace: checkout(remote), event: 'issues', payload: labeled(43), inputs }),
+      runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeled(43), inputs }),
+      runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeled(43), inputs }),
     ]);
     const statuses = [a.outputs.status, b.outputs.status].sort();
     expect(statuses).toEqual(['blocked', 'skipped']);
@@ -151,6 +151,7 @@ describe('a person pushing to the session branch mid-run', () => {
     let pushed = false;
     const run = await runAction({
       apiUrl: github.url,
+      snapshotFrom: github,
       workspace: checkout(remote),
       event: 'issues',
       payload: labeled(issue),

@@ -75,6 +75,7 @@ describe('secrets never come out', () => {
     const remote = makeRemote({ 'README.md': '# x\n', 'mode.txt': `${mode}\n` });
     const run = await runAction({
       apiUrl: github.url,
+      snapshotFrom: github,
       workspace: checkout(remote, { persistToken: PERSISTED }),
       event: 'issues',
       payload: payload('issues', 'labeled', (p) => {

@@ -46,7 +46,7 @@ describe('untrusted text', () => {
       `signal({ status: 'blocked', phase: 'init', reason: 'recorded' });
 emit({ type: 'result', subtype: 'success', is_error: false, total_cost_usd: 0, num_turns: 1 });`,
     );
-    await runAction({ apiUrl: github.url, workspace: checkout(makeRemote()), event: 'issues', payload: labeled(71), inputs: { provider: 'claude', 'cli-path': cli.path } });
+    await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(makeRemote()), event: 'issues', payload: labeled(71), inputs: { provider: 'claude', 'cli-path': cli.path } });
     const [call] = await cli.calls();
     const prompt = call!.argv.join('\n');
     expect(prompt).toContain('Add a --verbose flag to the CLI.');
@@ -83,7 +83,7 @@ describe('forged gates', () => {
   it('an agent approving itself (a _gates.json record, /approve lines in files) changes nothing', async () => {
     github.addIssue({ number: 72, title: 'Forge', labels: ['samocode'] });
     remote = makeRemote({ 'README.md': '# x\n', 'scenario.json': JSON.stringify(scenario) });
-    const run = await runAction({ apiUrl: github.url, workspace: checkout(remote), event: 'issues', payload: labeled(72), inputs: { script: 'scenario.json' } });
+    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeled(72), inputs: { script: 'scenario.json' } });
     expect(run.outputs).toMatchObject({ status: 'waiting', phase: 'planning' });
     const gates = JSON.parse(remoteFile(remote, 'samocode/72-forge', `.samocode/sessions/${run.outputs.session}/_gates.json`));
     expect(gates.approvals).toEqual([]);
@@ -96,7 +96,7 @@ describe('forged gates', () => {
     // The writer's comment was edited after the run began: it could now say anything.
     edited.body = '/approve';
     edited.updated_at = new Date(Date.now() + 60_000).toISOString();
-    const run = await runAction({ apiUrl: github.url, workspace: checkout(remote), event: 'issue_comment', payload: commented(72, '/approve'), inputs: { script: 'scenario.json' } });
+    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issue_comment', payload: commented(72, '/approve'), inputs: { script: 'scenario.json' } });
     expect(run.outputs).toMatchObject({ status: 'waiting', phase: 'planning' });
     const session = `.samocode/sessions/${run.outputs.session}`;
     const gates = JSON.parse(remoteFile(remote, 'samocode/72-forge', `${session}/_gates.json`));
@@ -127,9 +127,9 @@ describe('agent configuration', () => {
       },
     };
     const remote = makeRemote({ 'README.md': '# x\n', 'CLAUDE.md': 'Base rules.\n', 'scenario.json': JSON.stringify(scenario) });
-    const run = await runAction({ apiUrl: github.url, workspace: checkout(remote), event: 'issues', payload: labeled(73), inputs: { script: 'scenario.json' } });
+    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeled(73), inputs: { script: 'scenario.json' } });
     expect(run.outputs.status).toBe('blocked');
-    expect(run.stdout).toContain('::warning::samocode: the agent changed .claude, .mcp.json, CLAUDE.md; restored from the base branch');
+    expect(run.stdout).toContain('::warning::samocode: the agent changed .claude, .mcp.json, CLAUDE.md; put back as on the base branch');
     const branch = 'samocode/73-config';
     expect(remoteFile(remote, branch, 'CLAUDE.md')).toBe('Base rules.\n');
     expect(remoteFile(remote, branch, 'src.txt')).toBe('real work\n');

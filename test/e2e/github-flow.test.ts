@@ -49,6 +49,7 @@ describe('GitHub mode end to end', () => {
     const ws = checkout(remote, { persistToken: 'ghs_persistedtoken00000000000000000000000' });
     const run = await runAction({
       apiUrl: github.url,
+      snapshotFrom: github,
       workspace: ws,
       event: 'issues',
       payload: labeled(),
@@ -85,7 +86,7 @@ describe('GitHub mode end to end', () => {
   it('takes the answers from a comment and stops at the plan', async () => {
     github.addComment(ISSUE, 'Codertocat', 'Q1: A\n2. A');
     const ws = checkout(remote);
-    const run = await runAction({ apiUrl: github.url, workspace: ws, event: 'issue_comment', payload: commented('Q1: A', 'Codertocat', ['samocode', 'samocode:waiting']) });
+    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: ws, event: 'issue_comment', payload: commented('Q1: A', 'Codertocat', ['samocode', 'samocode:waiting']) });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.outputs).toMatchObject({ status: 'waiting', phase: 'planning' });
     const session = `.samocode/sessions/${run.outputs.session}`;
@@ -103,7 +104,7 @@ describe('GitHub mode end to end', () => {
   it('refuses /approve from a reader with one reply and changes nothing', async () => {
     const comment = github.addComment(ISSUE, 'reader', '/approve');
     const ws = checkout(remote);
-    const run = await runAction({ apiUrl: github.url, workspace: ws, event: 'issue_comment', payload: commented('/approve', 'reader', ['samocode', 'samocode:waiting']) });
+    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: ws, event: 'issue_comment', payload: commented('/approve', 'reader', ['samocode', 'samocode:waiting']) });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.outputs).toMatchObject({ status: 'waiting', phase: 'planning' });
     const replies = ours(`reply:${comment.id}`);
@@ -114,7 +115,7 @@ describe('GitHub mode end to end', () => {
   it('goes on to done and opens a pull request on /approve by a writer', async () => {
     github.addComment(ISSUE, 'Codertocat', '/approve');
     const ws = checkout(remote);
-    const run = await runAction({ apiUrl: github.url, workspace: ws, event: 'issue_comment', payload: commented('/approve', 'Codertocat', ['samocode', 'samocode:waiting']) });
+    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: ws, event: 'issue_comment', payload: commented('/approve', 'Codertocat', ['samocode', 'samocode:waiting']) });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.outputs).toMatchObject({ status: 'done', phase: 'done', iterations: '10' });
     expect(run.outputs['pull-request']).toBe('https://github.com/Codertocat/Hello-World/pull/100');
@@ -132,7 +133,7 @@ describe('GitHub mode end to end', () => {
 
   it('reuses the open pull request when run again', async () => {
     const ws = checkout(remote);
-    const run = await runAction({ apiUrl: github.url, workspace: ws, event: 'workflow_dispatch', payload: payload('workflow_dispatch', undefined, (p) => (p.inputs = { issue: '1' })) });
+    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: ws, event: 'workflow_dispatch', payload: payload('workflow_dispatch', undefined, (p) => (p.inputs = { issue: '1' })) });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.outputs.status).toBe('done');
     expect(github.pulls).toHaveLength(1);

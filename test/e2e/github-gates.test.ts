@@ -38,7 +38,7 @@ describe('GitHub mode gates and limits', () => {
     github.addIssue({ number: 11, title: 'Not yours', labels: ['samocode'] });
     const remote = makeRemote();
     for (let i = 0; i < 2; i++) {
-      const run = await runAction({ apiUrl: github.url, workspace: checkout(remote), event: 'issues', payload: labeled(11, 'triager') });
+      const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeled(11, 'triager') });
       expect(run.code).toBe(0);
     }
     expect(remoteBranches(remote)).toEqual(['main']);
@@ -62,12 +62,12 @@ describe('GitHub mode gates and limits', () => {
     };
     const remote = remoteWith(scenario);
     const inputs = { script: 'scenario.json' };
-    const first = await runAction({ apiUrl: github.url, workspace: checkout(remote), event: 'issues', payload: labeled(12), inputs });
+    const first = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeled(12), inputs });
     expect(first.outputs).toMatchObject({ status: 'waiting', phase: 'planning' });
     expect(marked(12, 'plan')).toHaveLength(1);
 
     github.addComment(12, 'Codertocat', 'Please also update the README.');
-    const second = await runAction({ apiUrl: github.url, workspace: checkout(remote), event: 'issue_comment', payload: commented(12, 'x'), inputs });
+    const second = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issue_comment', payload: commented(12, 'x'), inputs });
     expect(second.outputs).toMatchObject({ status: 'waiting', phase: 'planning' });
     const plans = marked(12, 'plan');
     expect(plans).toHaveLength(2);
@@ -90,6 +90,7 @@ describe('GitHub mode gates and limits', () => {
     const remote = remoteWith(scenario);
     const run = await runAction({
       apiUrl: github.url,
+      snapshotFrom: github,
       workspace: checkout(remote),
       event: 'issues',
       payload: labeled(13),
@@ -104,7 +105,7 @@ describe('GitHub mode gates and limits', () => {
   it('a session that blocks says why on the issue, labels it and fails the job', async () => {
     github.addIssue({ number: 14, title: 'Bad signal', labels: ['samocode'] });
     const remote = remoteWith({ phases: { init: [{ signal: { status: 'done', phase: 'done', summary: 'skipping everything' } }] } });
-    const run = await runAction({ apiUrl: github.url, workspace: checkout(remote), event: 'issues', payload: labeled(14), inputs: { script: 'scenario.json' } });
+    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeled(14), inputs: { script: 'scenario.json' } });
     expect(run.code).toBe(1);
     expect(run.outputs.status).toBe('blocked');
     expect(run.stdout).toContain('::error::samocode: blocked: invalid signal: "done" is not allowed in phase init');
@@ -119,11 +120,11 @@ describe('GitHub mode gates and limits', () => {
     github.addIssue({ number: 15, title: 'Stop me', labels: ['samocode'] });
     const remote = remoteWith({ phases: { init: [{ signal: { status: 'continue', phase: 'investigation' } }], investigation: [{ signal: { status: 'continue', phase: 'investigation' } }] } });
     const inputs = { script: 'scenario.json', 'max-iterations': '3' };
-    const first = await runAction({ apiUrl: github.url, workspace: checkout(remote), event: 'issues', payload: labeled(15), inputs });
+    const first = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeled(15), inputs });
     expect(first.outputs.status).toBe('blocked');
     github.addComment(15, 'Codertocat', '/resume');
     github.addComment(15, 'Codertocat', '/stop');
-    const stopped = await runAction({ apiUrl: github.url, workspace: checkout(remote), event: 'issue_comment', payload: commented(15, '/stop'), inputs });
+    const stopped = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issue_comment', payload: commented(15, '/stop'), inputs });
     expect(stopped.code).toBe(0);
     expect(stopped.outputs.status).toBe('blocked');
     expect(stopped.stdout).toContain('stopped by @Codertocat');

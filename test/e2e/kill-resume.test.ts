@@ -48,12 +48,13 @@ describe('a run killed mid-iteration', () => {
       }
     };
     // The first run stops at the plan (auto-approve clears it on the next run).
-    const first = await runAction({ apiUrl: github.url, workspace: checkout(remote), event: 'issues', payload: start, inputs });
+    const first = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: start, inputs });
     expect(first.outputs).toMatchObject({ status: 'waiting', phase: 'planning' });
 
     const dispatch = payload('workflow_dispatch', undefined, (p) => (p.inputs = { issue: '5' }));
     const killed = await runAction({
       apiUrl: github.url,
+      snapshotFrom: github,
       workspace: checkout(remote),
       event: 'workflow_dispatch',
       payload: dispatch,
@@ -70,7 +71,7 @@ describe('a run killed mid-iteration', () => {
       delete p.issue.pull_request;
       p.comment.body = '/resume';
     });
-    const resumed = await runAction({ apiUrl: github.url, workspace: checkout(remote), event: 'issue_comment', payload: comment, inputs });
+    const resumed = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issue_comment', payload: comment, inputs });
     expect(resumed.code, resumed.stdout).toBe(0);
     expect(resumed.outputs.status).toBe('done');
 

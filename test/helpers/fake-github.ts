@@ -61,8 +61,8 @@ export class FakeGitHub {
     return full;
   }
 
-  /** A comment as a person would make it, dated now (or when given). */
-  addComment(issue: number, login: string, body: string, at = new Date(Date.now() - 1000).toISOString(), type = 'User'): FakeComment {
+  /** A comment as a person would make it, dated now to the second as GitHub does (or when given). */
+  addComment(issue: number, login: string, body: string, at = new Date().toISOString().replace(/\.\d+Z$/, 'Z'), type = 'User'): FakeComment {
     const comment = { id: this.nextId++, body, user: { login, type }, created_at: at, updated_at: at };
     this.issues.get(issue)!.comments.push(comment);
     return comment;
@@ -129,7 +129,7 @@ export class FakeGitHub {
       const issue = this.issues.get(Number(m[1]));
       if (!issue) return send(404, { message: 'Not Found' });
       if (method === 'GET') return send(200, issue.comments);
-      const comment = this.addComment(issue.number, 'github-actions[bot]', body.body, new Date().toISOString(), 'Bot');
+      const comment = this.addComment(issue.number, 'github-actions[bot]', body.body, undefined, 'Bot');
       return send(201, comment);
     }
     if ((m = /^\/issues\/comments\/(\d+)$/.exec(path)) && method === 'PATCH') {
@@ -137,7 +137,7 @@ export class FakeGitHub {
         const comment = issue.comments.find((c) => c.id === Number(m![1]));
         if (comment) {
           comment.body = body.body;
-          comment.updated_at = new Date().toISOString();
+          comment.updated_at = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
           return send(200, comment);
         }
       }

@@ -82,6 +82,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Polled every 50 ms while the action runs; when it says so, the action gets SIGKILL. */
   killWhen?: () => boolean;
+  /** Fills the payload's issue title and body from this stand-in, as GitHub's own event would carry them. */
+  snapshotFrom?: { issues: Map<number, { title: string; body: string }> };
 }
 
 function parseOutputs(file: string): Record<string, string> {
@@ -98,6 +100,9 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   const eventPath = join(dir, 'event.json');
   const outputFile = join(dir, 'output');
   const summaryFile = join(dir, 'summary.md');
+  const issue = (options.payload as { issue?: { number?: number; title?: string; body?: string } }).issue;
+  const known = issue?.number !== undefined ? options.snapshotFrom?.issues.get(issue.number) : undefined;
+  if (issue && known) Object.assign(issue, { title: known.title, body: known.body });
   writeFileSync(eventPath, JSON.stringify(options.payload));
   writeFileSync(outputFile, '');
   writeFileSync(summaryFile, '');

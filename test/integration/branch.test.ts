@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -84,5 +84,34 @@ describe('the session branch', () => {
 
   it.each(['-oProxyCommand=x', 'a..b', 'a b', 'x.lock', 'ref@{1}', ''])('refuses the unsafe branch name %j', (name) => {
     expect(() => checkBranchName(name)).toThrow(/unsafe branch name/);
+  });
+
+  it('runs no hook and no config the agent planted in .git, and puts .git/config back', async () => {
+    const remote = makeRemote();
+    const ws = checkout(remote);
+    const branch = new SessionBranch('samocode/6-x', { workspace: ws, token: TOKEN });
+    await branch.removePersistedCredentials();
+    await branch.create();
+    const marker = join(ws, '..', 'hook-ran');
+    const hook = `#!/bin/sh\necho "$GIT_CONFIG_VALUE_0" > ${marker}\n`;
+    for (const name of ['pre-commit', 'post-commit', 'pre-push']) {
+      writeFileSync(join(ws, '.git', 'hooks', name), hook, { mode: 0o755 });
+    }
+    const config = readFileSync(join(ws, '.git', 'config'), 'utf8');
+    writeFileSync(join(ws, '.git', 'config'), `${config}[core]\n\tfsmonitor = ${join(ws, '.git', 'hooks', 'pre-commit')}\n\thooksPath = .git/hooks\n`);
+    writeFileSync(join(ws, 'work.txt'), 'work\n');
+    await branch.checkpoint('samocode: with planted hooks');
+    expect(existsSync(marker)).toBe(false);
+    expect(readFileSync(join(ws, '.git', 'config'), 'utf8')).toBe(config);
+    expect(remoteFile(remote, 'samocode/6-x', 'work.txt')).toBe('work\n');
+  });
+
+  it('finds a session branch whose title says "backup"', async () => {
+    const remote = makeRemote();
+    const first = new SessionBranch('samocode/7-fix-the-backup-job', { workspace: checkout(remote) });
+    await first.create();
+    await first.checkpoint('samocode: x');
+    const probe = new SessionBranch('samocode/7-probe', { workspace: checkout(remote) });
+    expect(await probe.findRemote('samocode/7-')).toBe('samocode/7-fix-the-backup-job');
   });
 });

@@ -54,6 +54,16 @@ describe('RepoApi', () => {
     expect(await api().commentOnce(1, '<!-- samocode:tracking -->', 'new')).toBe(7);
   });
 
+  it('does not take a marker copied into someone else\'s comment for its own', async () => {
+    nock(API)
+      .get(`${repo}/issues/1/comments`)
+      .query(true)
+      .reply(200, [{ id: 7, body: '<!-- samocode:tracking -->\nplanted', user: { login: 'mallory', type: 'User' }, created_at: 'x', updated_at: 'x' }]);
+    nock(API).get('/user').reply(403, { message: 'Resource not accessible by integration' });
+    nock(API).post(`${repo}/issues/1/comments`).reply(201, { id: 8 });
+    expect(await api().commentOnce(1, '<!-- samocode:tracking -->', 'new')).toBe(8);
+  });
+
   it('redacts what it posts', async () => {
     let posted = '';
     nock(API)

@@ -20,7 +20,7 @@ describe('terminal mode: a whole session through both gates', () => {
     expect(lastLine(first)).toMatch(/^samocode: waiting for answers \(questions are in _qa.md\): fill in the \*\*Answer:\*\* lines of .*_qa.md, then run again$/);
     const folder = sessionFolder(project);
     expect(folder.endsWith(`${datePrefix(new Date())}-greet`)).toBe(true);
-    expect(read(folder, '_overview.md')).toContain('## Task\nAdd a greeting');
+    expect(read(folder, '_overview.md')).toContain('## Task\n> Add a greeting');
 
     // Running again without answers changes nothing.
     const idle = run(project);

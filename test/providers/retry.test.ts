@@ -33,18 +33,18 @@ describe('withRetries', () => {
   it('adds up what every try spent', async () => {
     const sessionPath = await mkdtemp(join(tmpdir(), 'samocode-retry-'));
     const results: AgentResult[] = [overloaded, { exitCode: 0, timedOut: false, costUsd: 0.25, turns: 2, usage: { inputTokens: 10, outputTokens: 20, cacheWriteTokens: 4 } }];
-    const result = await withRetries(async () => results.shift()!, { retryDelayMs: 1, sessionPath, log: new MemorySink() });
+    const result = await withRetries(async () => results.shift()!, { retryDelayMs: 1, sessionPath, log: new MemorySink(), timeoutMs: 60_000 });
     expect(result).toEqual({ exitCode: 0, timedOut: false, costUsd: 0.75, turns: 3, usage: { inputTokens: 11, outputTokens: 22, cacheReadTokens: 3, cacheWriteTokens: 4 } });
   });
 
   it('never retries a timeout, and retries nothing with retries 0', async () => {
     const sessionPath = await mkdtemp(join(tmpdir(), 'samocode-retry-'));
     let tries = 0;
-    const timedOut = await withRetries(async () => (tries++, { exitCode: null, timedOut: true, error: 'network timed out' }), { retryDelayMs: 1, sessionPath, log: new MemorySink() });
+    const timedOut = await withRetries(async () => (tries++, { exitCode: null, timedOut: true, error: 'network timed out' }), { retryDelayMs: 1, sessionPath, log: new MemorySink(), timeoutMs: 60_000 });
     expect([tries, timedOut.error]).toEqual([1, 'network timed out']);
 
     tries = 0;
-    const once = await withRetries(async () => (tries++, overloaded), { retries: 0, retryDelayMs: 1, sessionPath, log: new MemorySink() });
+    const once = await withRetries(async () => (tries++, overloaded), { retries: 0, retryDelayMs: 1, sessionPath, log: new MemorySink(), timeoutMs: 60_000 });
     expect([tries, once.error]).toEqual([1, 'transient failure after 1 try: Overloaded']);
   });
 
@@ -52,7 +52,7 @@ describe('withRetries', () => {
     const sessionPath = await mkdtemp(join(tmpdir(), 'samocode-retry-'));
     await writeFile(join(sessionPath, '_signal.json'), '{}');
     let tries = 0;
-    const result = await withRetries(async () => (tries++, overloaded), { retryDelayMs: 1, sessionPath, log: new MemorySink() });
+    const result = await withRetries(async () => (tries++, overloaded), { retryDelayMs: 1, sessionPath, log: new MemorySink(), timeoutMs: 60_000 });
     expect([tries, result.error]).toEqual([1, 'Overloaded']);
   });
 });
@@ -63,5 +63,24 @@ describe('exitError', () => {
     expect(exitError('codex', { exitCode: null, timedOut: false, stderrTail: '' }, 1000)).toBe('codex was killed');
     expect(exitError('codex', { exitCode: 2, timedOut: false, stderrTail: `${'a'.repeat(1000)} the reason` }, 1000)).toMatch(/^codex exited with code 2: a+ the reason$/);
     expect(exitError('claude', { exitCode: 1, timedOut: true, stderrTail: '' }, 90_000, 'ignored')).toBe('claude timed out after 90 s');
+  });
+});
+
+describe('withRetries and the iteration budget', () => {
+  it('gives each try only what is left, and stops retrying when too little is', async () => {
+    const sessionPath = await mkdtemp(join(tmpdir(), 'samocode-retry-'));
+    const budgets: number[] = [];
+    const result = await withRetries(
+      async (timeoutMs) => {
+        budgets.push(timeoutMs);
+        await new Promise((r) => setTimeout(r, 150));
+        return { exitCode: 1, timedOut: false, error: 'Overloaded' };
+      },
+      { retries: 5, retryDelayMs: 10, sessionPath, log: new MemorySink(), timeoutMs: 400 },
+    );
+    expect(budgets[0]).toBeGreaterThan(390);
+    expect(budgets.length).toBeLessThan(4);
+    expect(budgets[1]!).toBeLessThan(budgets[0]!);
+    expect(result.error).toMatch(/^transient failure, no time left in the iteration for another try: Overloaded$/);
   });
 });

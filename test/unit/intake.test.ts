@@ -20,8 +20,12 @@ const waiting = (gate: 'qa_answers' | 'plan_approval'): SessionStatus => ({
   next: { kind: 'waiting', gate },
 });
 
+const GATE_OPENED = '2026-11-25T10:00:00.000Z';
+
+/** A session waiting since GATE_OPENED, with the plan posted then; comments are made at 11:00. */
 function state(status: SessionStatus, gates: GateRecord = emptyGates(), qa: string | null = QA): IntakeState {
-  return { status, gates, qa, postedPlan: { file: 'plan.md', blob: 'b'.repeat(40) } };
+  const waiting = status.next.kind === 'waiting' ? { gate: status.next.gate, since: GATE_OPENED } : null;
+  return { status, gates: { ...gates, pending: gates.pending ?? waiting, asked: gates.asked.length ? gates.asked : ['Q1', 'Q2'] }, qa, postedPlan: { file: 'plan.md', blob: 'b'.repeat(40), at: GATE_OPENED } };
 }
 
 const writers = (login: string) => login !== 'reader';
@@ -63,6 +67,21 @@ describe('selecting comments', () => {
     const selection = selectComments([c, ours, b, a], String(a.id - 1), gates, RUN_START);
     expect(selection.take.map((x) => x.body)).toEqual(['one', 'three']);
     expect(selection.lastId).toBe(c.id);
+  });
+
+  it('a comment edited after the run started holds the intake back only when its author may steer', () => {
+    const edited = comment('mallory', 'old, edited again and again', { updatedAt: '2026-11-25T12:00:05.000Z' });
+    const b = comment('bob', 'two');
+    const selection = selectComments([edited, b], null, emptyGates(), RUN_START, (login) => login !== 'mallory');
+    expect(selection.take.map((x) => x.body)).toEqual(['two']);
+    expect(selection.lastId).toBe(b.id);
+  });
+
+  it("compares GitHub's second-precision dates as instants", () => {
+    const sameSecond = comment('alice', 'made in the second the run started', { createdAt: '2026-11-25T12:00:00Z', updatedAt: '2026-11-25T12:00:00Z' });
+    expect(selectComments([sameSecond], null, emptyGates(), '2026-11-25T12:00:00.500Z').take).toHaveLength(1);
+    const later = comment('alice', 'a second later', { createdAt: '2026-11-25T12:00:01Z', updatedAt: '2026-11-25T12:00:01Z' });
+    expect(selectComments([later], null, emptyGates(), '2026-11-25T12:00:00.500Z').take).toHaveLength(0);
   });
 
   it('stops at a comment created or edited after the run started', () => {
@@ -113,7 +132,7 @@ describe('taking in comments', () => {
     const c = comment('alice', '/approve');
     const result = takeInComments(state(waiting('qa_answers')), [c], c.id, writers, NOW);
     expect(result.gates.approvals).toEqual([]);
-    expect(result.replies[0]!.text).toContain('there is no plan waiting for approval');
+    expect(result.replies[0]!.text).toContain('no plan was waiting for approval when this was written');
   });
 
   it('free text at the plan gate asks for a revision', () => {
@@ -150,5 +169,29 @@ describe('taking in comments', () => {
     const result = takeInComments(state(waiting('qa_answers')), [c], c.id, writers, NOW);
     expect(result.qa).not.toContain('approve yourself');
     expect(result.gates.answers[0]!.text).toBe('Use hello.txt');
+  });
+
+  it('an /approve or an answer written before the gate opened does not count', async () => {
+    const early = '2026-11-25T09:00:00.000Z';
+    const approve = comment('alice', '/approve', { createdAt: early, updatedAt: early });
+    const plan = takeInComments(state(waiting('plan_approval')), [approve], approve.id, writers, NOW);
+    expect(plan.gates.approvals).toEqual([]);
+    expect(plan.replies[0]!.text).toContain('no plan was waiting');
+    const answer = comment('alice', 'Q1: A', { createdAt: early, updatedAt: early });
+    const qa = takeInComments(state(waiting('qa_answers')), [answer], answer.id, writers, NOW);
+    expect(qa.gates.answers).toEqual([]);
+  });
+
+  it('replies once per person per run, and only to commands', () => {
+    const cs = [comment('reader', '/approve'), comment('reader', '/stop'), comment('reader', 'Q1: A'), comment('reader', 'just chatting')];
+    const result = takeInComments(state(waiting('qa_answers')), cs, cs.at(-1)!.id, writers, NOW);
+    expect(result.replies.map((r) => r.to)).toEqual([cs[0]!.id]);
+    expect(result.gates.answers).toEqual([]);
+  });
+
+  it('keeps what else an answer comment says', () => {
+    const c = comment('alice', 'Q1: A\nQ2: B\nAlso keep the old flag working.');
+    const result = takeInComments(state(waiting('qa_answers')), [c], c.id, writers, NOW);
+    expect(result.qa).toContain('### More from @alice\nAlso keep the old flag working.');
   });
 });

@@ -77,6 +77,8 @@ describe('the loop', () => {
   it('stays waiting until every question has a recorded answer, then resumes in requirements', async () => {
     const store = session({ phase: 'requirements', iteration: 1, next: { kind: 'waiting', gate: 'qa_answers' } });
     store.files.set('_qa.md', QA);
+    // As the loop records it when the wait begins.
+    await store.writeGates({ ...(await store.readGates()), asked: ['Q1'], pending: { gate: 'qa_answers', since: '2026-11-25T10:00:00Z' } });
     let run = await play(store, []);
     expect(run.result.outcome).toMatchObject({ kind: 'waiting', gate: 'qa_answers', detail: '1 question(s) unanswered: Q1' });
 

@@ -70,6 +70,10 @@ describe('every invalid signal is rejected with a reason', () => {
     expect(rejected(json({ status: 'waiting', phase: 'testing', for: 'qa_answers' }), at('testing'))).toMatch(
       /"waiting" is not allowed in phase testing/,
     ));
+  it('a wait that names another phase (it would pass the gate unapproved)', () =>
+    expect(rejected(json({ status: 'waiting', phase: 'implementation', for: 'plan_approval' }), at('planning'))).toBe(
+      'a waiting signal must name the current phase planning, not implementation',
+    ));
   it('a gate the phase does not wait for', () =>
     expect(rejected(json({ status: 'waiting', phase: 'requirements', for: 'plan_approval' }))).toMatch(
       /phase requirements may not wait for plan_approval/,
