@@ -58,6 +58,8 @@ export async function prepareWorktree(mainRepo: string, worktreesDir: string, fo
   if (existsSync(join(path, '.git'))) {
     note = `worktree ${path} (branch ${branch})`;
   } else {
+    // A worktree folder deleted by hand is still registered until pruned; then it can be made again.
+    await main.raw(['worktree', 'prune']);
     const exists = await main.raw(['rev-parse', '--verify', '-q', `refs/heads/${branch}`]).then(() => true, () => false);
     const args = exists ? [path, branch] : ['-b', branch, path, 'HEAD'];
     await main.raw(['worktree', 'add', '-q', ...args]);
