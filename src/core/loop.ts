@@ -184,7 +184,8 @@ export async function runSession(ports: LoopPorts, options: LoopOptions): Promis
     } finally {
       await log.close();
     }
-    await store.writeGates(gatesBefore);
+    // Put the record back only when the agent touched it: a read costs less than a write every iteration.
+    if (JSON.stringify(await store.readGates()) !== JSON.stringify(gatesBefore)) await store.writeGates(gatesBefore);
 
     const signalFile = await store.readSignal(MAX_SIGNAL_BYTES);
     const verdict = validateSignal(signalFile.text, { phase, iterationsInPhase: iteration }, signalFile.bytes);

@@ -1,6 +1,6 @@
 import { createRequire as __samocodeCreateRequire } from 'node:module';
 const require = __samocodeCreateRequire(import.meta.url);
-import{a as c,b as d,c as l,d as p,e as m,f as g,g as f}from"./chunk-SERK2GH7.js";import"./chunk-JN243YCY.js";import"./chunk-UU5TJRDE.js";import{isAbsolute as T,relative as A,resolve as h}from"node:path";var _=120,b=["Bash","Read","Write","Edit","MultiEdit","Glob","Grep","LS","NotebookEdit","TodoWrite","TaskCreate","TaskGet","TaskList","TaskUpdate","TaskStop","Task","Agent","Skill","WebFetch","WebSearch"];function v(e,t){let n=A(h(e),h(t));return n===""||!n.startsWith("..")&&!T(n)}function E(e,t){return["-p",`${e.prompt.context}
+import{a as c,b as d,c as l,d as p,e as m,f as g,g as f}from"./chunk-756BBTUX.js";import"./chunk-UU5TJRDE.js";import{isAbsolute as T,relative as A,resolve as h}from"node:path";var _=120,b=["Bash","Read","Write","Edit","MultiEdit","Glob","Grep","LS","NotebookEdit","TodoWrite","TaskCreate","TaskGet","TaskList","TaskUpdate","TaskStop","Task","Agent","Skill","WebFetch","WebSearch"];function v(e,t){let n=A(h(e),h(t));return n===""||!n.startsWith("..")&&!T(n)}function E(e,t){return["-p",`${e.prompt.context}
 
 Do one iteration of the ${e.phase} phase as your instructions describe, then write ${e.sessionPath}/_signal.json.`,"--output-format","stream-json","--verbose","--append-system-prompt",`${e.prompt.workflow}
 
