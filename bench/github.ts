@@ -104,10 +104,6 @@ export interface ActionOptions {
   home?: string;
   /** More action inputs (name → value). */
   inputs?: Record<string, string>;
-  /** Package root whose dist/index.js runs (default: the repository). */
-  pkg?: string;
-  /** More node flags (e.g. --cpu-prof). */
-  nodeArgs?: string[];
 }
 
 function parseOutputs(file: string): Record<string, string> {
@@ -152,7 +148,7 @@ export async function runAction(ctx: Ctx, options: ActionOptions): Promise<Actio
     ...Object.fromEntries(Object.entries(options.inputs ?? {}).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
   });
   const first = options.fake.requests.length;
-  const r = await runProc(process.execPath, [...(options.nodeArgs ?? []), '--import', ctx.rssHook, join(options.pkg ?? ctx.root, 'dist', 'index.js')], {
+  const r = await runProc(process.execPath, ['--import', ctx.rssHook, join(ctx.root, 'dist', 'index.js')], {
     cwd: options.workspace,
     env,
     timeoutMs: 180_000,

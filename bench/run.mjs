@@ -21,7 +21,7 @@ try {
     format: 'esm',
     target: 'node20',
     logLevel: 'warning',
-    // CommonJS dependencies (simple-git's) call require.
+    // In case a bundled CommonJS module calls require.
     banner: { js: "import { createRequire as __benchCreateRequire } from 'node:module';\nconst require = __benchCreateRequire(import.meta.url);" },
   });
   const { main } = await import(pathToFileURL(outfile).href);

@@ -123,10 +123,8 @@ export async function runTerminal(
     implIterations: number;
     edit: boolean;
     expect: number;
-    /** Package root whose dist/cli.js runs (default: the repository). */
-    pkg?: string;
-    /** More node flags (e.g. --cpu-prof). */
-    nodeArgs?: string[];
+    /** HOME for this run (e.g. one whose .gitconfig turns trace2 on); default ctx.home. */
+    home?: string;
   },
 ): Promise<TerminalRun> {
   const agent = writeAgent(join(p.dir, 'agent'), { implIterations: options.implIterations, edit: options.edit });
@@ -134,8 +132,12 @@ export async function runTerminal(
   const rssFile = join(p.dir, 'rss');
   const r = await runProc(
     process.execPath,
-    [...(options.nodeArgs ?? []), '--import', ctx.rssHook, join(options.pkg ?? ctx.root, 'dist', 'cli.js'), 'run', '--config', p.config, '--session', SESSION_NAME, '--max-iterations', '100000'],
-    { cwd: p.dir, env: baseEnv(ctx, { SAMOCODE_PROVIDER: 'claude', CLAUDE_PATH: agent.path, BENCH_RSS_FILE: rssFile }), timeoutMs: 120_000 },
+    ['--import', ctx.rssHook, join(ctx.root, 'dist', 'cli.js'), 'run', '--config', p.config, '--session', SESSION_NAME, '--max-iterations', '100000'],
+    {
+      cwd: p.dir,
+      env: baseEnv(ctx, { ...(options.home ? { HOME: options.home } : {}), SAMOCODE_PROVIDER: 'claude', CLAUDE_PATH: agent.path, BENCH_RSS_FILE: rssFile }),
+      timeoutMs: 120_000,
+    },
   );
   const lines = r.stdout.trim().split('\n');
   const last = lines.at(-1) ?? '';
