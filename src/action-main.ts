@@ -301,9 +301,14 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
   try {
     await branch.claim(runId(), intake.changed ? `took in comments up to ${status.lastComment}` : `${intent.kind} for #${issue.number}`);
   } catch (error) {
-    if (!(error instanceof AnotherRunError)) throw error;
-    core.notice(`samocode: ${error.message}; this run stops and leaves the session to it`);
-    core.setOutput('status', 'skipped');
+    if (error instanceof AnotherRunError) {
+      core.notice(`samocode: ${error.message}; this run stops and leaves the session to it`);
+      core.setOutput('status', 'skipped');
+      return;
+    }
+    if (!(error instanceof BranchConflictError)) throw error;
+    await failOnIssue(api, issue, `${error.message}; comment /resume once the branch is sorted out`);
+    core.setFailed(redactor.redact(`samocode: ${error.message}`));
     return;
   }
   for (const reply of intake.replies) {
