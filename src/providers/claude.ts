@@ -7,7 +7,7 @@ import type { Agent, AgentRequest, AgentResult, TokenUsage } from '../core/ports
 import { agentEnv, samocodeVars } from './agent-env.js';
 import type { ProviderSettings } from './index.js';
 import { resolveExecutable, runProcess } from './process.js';
-import { clip, exitError, withRetries } from './retry.js';
+import { clip, exitError, runRetrying } from './retry.js';
 
 export const DEFAULT_MAX_TURNS = 120;
 
@@ -130,13 +130,7 @@ export class ClaudeAgent implements Agent {
   }
 
   run(request: AgentRequest): Promise<AgentResult> {
-    return withRetries((timeoutMs) => this.runOnce({ ...request, timeoutMs }), {
-      retries: this.settings.retries,
-      retryDelayMs: this.settings.retryDelayMs,
-      sessionPath: request.sessionPath,
-      log: request.log,
-      timeoutMs: request.timeoutMs,
-    });
+    return runRetrying(request, this.settings, (once) => this.runOnce(once));
   }
 
   private async runOnce(request: AgentRequest): Promise<AgentResult> {

@@ -3,7 +3,7 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AgentResult, LineSink, TokenUsage } from '../core/ports.js';
+import type { AgentRequest, AgentResult, LineSink, TokenUsage } from '../core/ports.js';
 import type { ProcessOutcome } from './process.js';
 
 export const DEFAULT_RETRIES = 2;
@@ -112,4 +112,19 @@ export async function withRetries(attempt: (timeoutMs: number) => Promise<AgentR
     options.log.write(JSON.stringify({ type: 'samocode', event: 'retry', attempt: tries, of: retries + 1, waitMs, error: result.error }));
     await sleep(waitMs);
   }
+}
+
+/** One agent call with retries, each try given what is left of the request's time. */
+export function runRetrying(
+  request: AgentRequest,
+  settings: { retries?: number; retryDelayMs?: number },
+  once: (request: AgentRequest) => Promise<AgentResult>,
+): Promise<AgentResult> {
+  return withRetries((timeoutMs) => once({ ...request, timeoutMs }), {
+    retries: settings.retries,
+    retryDelayMs: settings.retryDelayMs,
+    sessionPath: request.sessionPath,
+    log: request.log,
+    timeoutMs: request.timeoutMs,
+  });
 }

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../helpers/fake-github.js';
-import { checkout, makeRemote, payload, remoteFile, runAction } from '../helpers/runner.js';
+import { checkout, makeRemote, payload, remoteFile, runAction, labeledEvent } from '../helpers/runner.js';
 import { processGone, writeFakeCli } from '../providers/fake-cli.js';
 
 let github: FakeGitHub;
@@ -30,10 +30,7 @@ async function session(body: string, inputs: Record<string, string> = {}) {
     snapshotFrom: github,
     workspace: checkout(remote),
     event: 'issues',
-    payload: payload('issues', 'labeled', (p) => {
-      p.label.name = 'samocode';
-      p.issue.number = issue;
-    }),
+    payload: labeledEvent(issue),
     inputs: { provider: 'claude', 'cli-path': cli.path, ...inputs },
   });
   const branch = `samocode/${issue}-bad-agent-${issue}`;
@@ -93,10 +90,7 @@ describe('agent faults', () => {
       snapshotFrom: github,
       workspace: checkout(remote),
       event: 'issues',
-      payload: payload('issues', 'labeled', (p) => {
-        p.label.name = 'samocode';
-        p.issue.number = 90;
-      }),
+      payload: labeledEvent(90),
       inputs: { provider: 'claude', 'cli-path': '/opt/nowhere/claude' },
     });
     expect(run.code).toBe(1);

@@ -1,9 +1,9 @@
 // kill -9 of the action at seeded random points across a session of 100
 // iterations: after each kill a new run resumes from the branch and goes on;
 // in the end no committed iteration is lost and none is counted twice.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeGitHub } from '../helpers/fake-github.js';
-import { checkout, makeRemote, payload, remoteFile, runAction } from '../helpers/runner.js';
+import { describe, expect, it } from 'vitest';
+import { useFakeGitHub } from '../helpers/fake-github.js';
+import { checkout, makeRemote, payload, remoteFile, runAction, labeledEvent } from '../helpers/runner.js';
 
 const IMPLEMENTATION_STEPS = 95;
 const SEED = 20261125;
@@ -35,13 +35,7 @@ const scenario = {
   },
 };
 
-let github: FakeGitHub;
-beforeAll(async () => {
-  github = new FakeGitHub();
-  await github.start();
-  github.permissions.set('Codertocat', 'admin');
-});
-afterAll(async () => github.stop());
+const github = useFakeGitHub({ Codertocat: 'admin' });
 
 describe('crashes', () => {
   it(`survives kill -9 at seeded random points (seed ${SEED})`, async () => {
@@ -49,10 +43,7 @@ describe('crashes', () => {
     const remote = makeRemote({ 'README.md': '# x\n', 'scenario.json': JSON.stringify(scenario) });
     const inputs = { script: 'scenario.json', 'auto-approve': 'true' };
     const next = random(SEED);
-    const start = payload('issues', 'labeled', (p) => {
-      p.label.name = 'samocode';
-      p.issue.number = 81;
-    });
+    const start = labeledEvent(81);
     const dispatch = payload('workflow_dispatch', undefined, (p) => (p.inputs = { issue: '81' }));
 
     let kills = 0;

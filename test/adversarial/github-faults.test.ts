@@ -1,23 +1,12 @@
 // GitHub answering badly: 5xx answers are retried by Octokit's retry plugin,
 // secondary rate limits wait as GitHub asks (throttling plugin), and an
 // outage at the pull-request step leaves a state that /resume finishes.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeGitHub } from '../helpers/fake-github.js';
-import { checkout, makeRemote, payload, runAction } from '../helpers/runner.js';
+import { describe, expect, it } from 'vitest';
+import { useFakeGitHub } from '../helpers/fake-github.js';
+import { checkout, makeRemote, payload, runAction, labeledEvent } from '../helpers/runner.js';
 
-let github: FakeGitHub;
-beforeAll(async () => {
-  github = new FakeGitHub();
-  await github.start();
-  github.permissions.set('Codertocat', 'admin');
-});
-afterAll(async () => github.stop());
+const github = useFakeGitHub({ Codertocat: 'admin' });
 
-const labeled = (issue: number) =>
-  payload('issues', 'labeled', (p) => {
-    p.label.name = 'samocode';
-    p.issue.number = issue;
-  });
 const count = (method: string, path: RegExp) => github.requests.filter((r) => r.method === method && path.test(r.path)).length;
 
 describe('GitHub faults', () => {
@@ -28,7 +17,7 @@ describe('GitHub faults', () => {
       { method: 'GET', path: /\/issues\/31\/comments$/, status: 502, times: 2 },
       { method: 'PATCH', path: /\/issues\/comments\/\d+$/, status: 502, times: 1 },
     );
-    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(makeRemote()), event: 'issues', payload: labeled(31) });
+    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(makeRemote()), event: 'issues', payload: labeledEvent(31) });
     expect(run.code, run.stdout).toBe(0);
     expect(run.outputs.status).toBe('waiting');
     expect(count('GET', /\/issues\/31$/)).toBe(2);
@@ -48,7 +37,7 @@ describe('GitHub faults', () => {
       snapshotFrom: github,
       workspace: checkout(makeRemote()),
       event: 'issues',
-      payload: labeled(32),
+      payload: labeledEvent(32),
       env: { SAMOCODE_API_PACING: 'on' },
       timeoutMs: 120_000,
     });
@@ -62,7 +51,7 @@ describe('GitHub faults', () => {
     github.addIssue({ number: 33, title: 'Outage at the end', labels: ['samocode'] });
     const remote = makeRemote();
     github.faults.push({ method: 'POST', path: /\/pulls$/, status: 502, times: 10 });
-    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeled(33), inputs: { 'auto-approve': 'true' } });
+    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(33), inputs: { 'auto-approve': 'true' } });
     // auto-approve: the gates clear on the next runs, which workflow_dispatch stands for here.
     const dispatch = payload('workflow_dispatch', undefined, (p) => (p.inputs = { issue: '33' }));
     let last = run;

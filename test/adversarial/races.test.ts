@@ -4,33 +4,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeGitHub } from '../helpers/fake-github.js';
-import { checkout, makeRemote, payload, remoteFile, runAction, type Remote } from '../helpers/runner.js';
+import { describe, expect, it } from 'vitest';
+import { useFakeGitHub } from '../helpers/fake-github.js';
+import { checkout, makeRemote, payload, remoteFile, runAction, type Remote, labeledEvent, commentEvent } from '../helpers/runner.js';
 
-let github: FakeGitHub;
-beforeAll(async () => {
-  github = new FakeGitHub();
-  await github.start();
-  github.permissions.set('Codertocat', 'admin');
-  github.permissions.set('alice', 'write');
-  github.permissions.set('bob', 'write');
-});
-afterAll(async () => github.stop());
+const github = useFakeGitHub({ Codertocat: 'admin', alice: 'write', bob: 'write' });
 
-const labeled = (issue: number) =>
-  payload('issues', 'labeled', (p) => {
-    p.label.name = 'samocode';
-    p.issue.number = issue;
-  });
-const commented = (issue: number, body: string, author: string) =>
-  payload('issue_comment', 'created', (p) => {
-    p.issue.number = issue;
-    p.issue.labels = [{ name: 'samocode' }, { name: 'samocode:waiting' }];
-    delete p.issue.pull_request;
-    p.comment.body = body;
-    p.comment.user.login = author;
-  });
 
 function withScenario(scenario: unknown): Remote {
   return makeRemote({ 'README.md': '# x\n', 'scenario.json': JSON.stringify(scenario) });
@@ -55,12 +34,12 @@ describe('races', () => {
     github.addIssue({ number: 41, title: 'Three answers', labels: ['samocode'] });
     const remote = withScenario(questions);
     const inputs = { script: 'scenario.json' };
-    await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeled(41), inputs });
+    await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(41), inputs });
     github.addComment(41, 'alice', 'Q1: A');
     github.addComment(41, 'bob', 'Q2: B');
     github.addComment(41, 'Codertocat', 'Q3: A\nQ1: B');
     // Only the last comment's event reaches a run (GitHub keeps one pending run per group).
-    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issue_comment', payload: commented(41, 'Q3: A', 'Codertocat'), inputs });
+    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issue_comment', payload: commentEvent(41, 'Q3: A', 'Codertocat'), inputs });
     expect(run.outputs.status).toBe('blocked');
     const session = `.samocode/sessions/${run.outputs.session}`;
     const gates = JSON.parse(remoteFile(remote, 'samocode/41-three-answers', `${session}/_gates.json`));
@@ -77,16 +56,16 @@ describe('races', () => {
     github.addIssue({ number: 42, title: 'Twice', labels: ['samocode'] });
     const remote = withScenario(questions);
     const inputs = { script: 'scenario.json' };
-    await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeled(42), inputs });
+    await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(42), inputs });
     github.addComment(42, 'reader-x', '/approve');
-    const event = commented(42, '/approve', 'reader-x');
+    const event = commentEvent(42, '/approve', 'reader-x');
     const first = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issue_comment', payload: event, inputs });
     const second = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issue_comment', payload: event, inputs });
     expect([first.outputs.status, second.outputs.status]).toEqual(['waiting', 'waiting']);
     const replies = github.issues.get(42)!.comments.filter((c) => c.body.includes('<!-- samocode:reply:'));
     expect(replies).toHaveLength(1);
     // The label event again is not a second session either.
-    await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeled(42), inputs });
+    await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(42), inputs });
     expect(github.issues.get(42)!.comments.filter((c) => c.body.includes('<!-- samocode:tracking'))).toHaveLength(1);
     expect(github.issues.get(42)!.comments.filter((c) => c.body.includes('<!-- samocode:questions'))).toHaveLength(1);
   });
@@ -101,8 +80,8 @@ describe('races', () => {
     });
     const inputs = { script: 'scenario.json' };
     const [a, b] = await Promise.all([
-      runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeled(43), inputs }),
-      runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeled(43), inputs }),
+      runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(43), inputs }),
+      runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(43), inputs }),
     ]);
     const statuses = [a.outputs.status, b.outputs.status].sort();
     expect(statuses).toEqual(['blocked', 'skipped']);
@@ -154,7 +133,7 @@ describe('a person pushing to the session branch mid-run', () => {
       snapshotFrom: github,
       workspace: checkout(remote),
       event: 'issues',
-      payload: labeled(issue),
+      payload: labeledEvent(issue),
       inputs: { script: 'scenario.json' },
       killWhen: () => {
         if (!pushed && branchExists(remote, branch)) {

@@ -6,9 +6,9 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeGitHub } from '../helpers/fake-github.js';
-import { checkout, makeRemote, payload, runAction } from '../helpers/runner.js';
+import { describe, expect, it } from 'vitest';
+import { useFakeGitHub } from '../helpers/fake-github.js';
+import { checkout, makeRemote, payload, runAction, labeledEvent } from '../helpers/runner.js';
 
 const TOKEN = 'ghs_KnownSecretTokenValue1234567890abcdef';
 const PERSISTED = 'ghs_PersistedByCheckout0000000000000000000';
@@ -56,13 +56,7 @@ console.log(JSON.stringify({ type: 'result', subtype: 'success', is_error: false
   return path;
 }
 
-let github: FakeGitHub;
-beforeAll(async () => {
-  github = new FakeGitHub();
-  await github.start();
-  github.permissions.set('Codertocat', 'admin');
-});
-afterAll(async () => github.stop());
+const github = useFakeGitHub({ Codertocat: 'admin' });
 
 function everythingFrom(bare: string): string {
   return execFileSync('git', ['log', '--all', '-p', '--format=%H %an %s%n%b'], { cwd: bare, encoding: 'latin1', maxBuffer: 256 * 1024 * 1024 });
@@ -78,10 +72,7 @@ describe('secrets never come out', () => {
       snapshotFrom: github,
       workspace: checkout(remote, { persistToken: PERSISTED }),
       event: 'issues',
-      payload: payload('issues', 'labeled', (p) => {
-        p.label.name = 'samocode';
-        p.issue.number = issue;
-      }),
+      payload: labeledEvent(issue),
       token: TOKEN,
       inputs: { provider: 'claude', 'cli-path': thief(), 'auto-approve': 'true', 'telegram-bot-token': '777:telegram-secret-value', 'telegram-chat-id': '1' },
       env: { TELEGRAM_API_URL: github.url, GITHUB_TOKEN: TOKEN },
@@ -121,10 +112,7 @@ emit({ type: 'result', subtype: 'success', is_error: false, total_cost_usd: 0, n
         apiUrl: github.url,
         workspace: checkout(makeRemote()),
         event: 'issues',
-        payload: payload('issues', 'labeled', (p) => {
-          p.label.name = 'samocode';
-          p.issue.number = issue;
-        }),
+        payload: labeledEvent(issue),
         token: TOKEN,
         inputs: { provider: 'claude', 'cli-path': cli.path, ...extra },
         env: { GITHUB_TOKEN: TOKEN, GH_TOKEN: TOKEN },

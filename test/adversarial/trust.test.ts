@@ -1,33 +1,14 @@
 // Untrusted text and forged gates: the task reaches the agent, its hidden
 // parts do not; nothing the agent writes and no comment made by the wrong
 // person, a bot, the action itself or edited after the run started counts.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeGitHub } from '../helpers/fake-github.js';
-import { checkout, makeRemote, payload, remoteFile, runAction, type Remote } from '../helpers/runner.js';
+import { describe, expect, it } from 'vitest';
+import { useFakeGitHub } from '../helpers/fake-github.js';
+import { checkout, makeRemote, payload, remoteFile, runAction, type Remote, labeledEvent, commentEvent } from '../helpers/runner.js';
 import { writeFakeCli } from '../providers/fake-cli.js';
 import { gitBlobId } from '../../src/session/blob-id.js';
 
-let github: FakeGitHub;
-beforeAll(async () => {
-  github = new FakeGitHub();
-  await github.start();
-  github.permissions.set('Codertocat', 'admin');
-});
-afterAll(async () => github.stop());
+const github = useFakeGitHub({ Codertocat: 'admin' });
 
-const labeled = (issue: number) =>
-  payload('issues', 'labeled', (p) => {
-    p.label.name = 'samocode';
-    p.issue.number = issue;
-  });
-const commented = (issue: number, body: string, author = 'Codertocat') =>
-  payload('issue_comment', 'created', (p) => {
-    p.issue.number = issue;
-    p.issue.labels = [{ name: 'samocode' }, { name: 'samocode:waiting' }];
-    delete p.issue.pull_request;
-    p.comment.body = body;
-    p.comment.user.login = author;
-  });
 
 describe('untrusted text', () => {
   it('the visible task reaches the agent fenced as data; hidden parts do not reach it at all', async () => {
@@ -46,7 +27,7 @@ describe('untrusted text', () => {
       `signal({ status: 'blocked', phase: 'init', reason: 'recorded' });
 emit({ type: 'result', subtype: 'success', is_error: false, total_cost_usd: 0, num_turns: 1 });`,
     );
-    await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(makeRemote()), event: 'issues', payload: labeled(71), inputs: { provider: 'claude', 'cli-path': cli.path } });
+    await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(makeRemote()), event: 'issues', payload: labeledEvent(71), inputs: { provider: 'claude', 'cli-path': cli.path } });
     const [call] = await cli.calls();
     const prompt = call!.argv.join('\n');
     expect(prompt).toContain('Add a --verbose flag to the CLI.');
@@ -83,7 +64,7 @@ describe('forged gates', () => {
   it('an agent approving itself (a _gates.json record, /approve lines in files) changes nothing', async () => {
     github.addIssue({ number: 72, title: 'Forge', labels: ['samocode'] });
     remote = makeRemote({ 'README.md': '# x\n', 'scenario.json': JSON.stringify(scenario) });
-    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeled(72), inputs: { script: 'scenario.json' } });
+    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(72), inputs: { script: 'scenario.json' } });
     expect(run.outputs).toMatchObject({ status: 'waiting', phase: 'planning' });
     const gates = JSON.parse(remoteFile(remote, 'samocode/72-forge', `.samocode/sessions/${run.outputs.session}/_gates.json`));
     expect(gates.approvals).toEqual([]);
@@ -96,7 +77,7 @@ describe('forged gates', () => {
     // The writer's comment was edited after the run began: it could now say anything.
     edited.body = '/approve';
     edited.updated_at = new Date(Date.now() + 60_000).toISOString();
-    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issue_comment', payload: commented(72, '/approve'), inputs: { script: 'scenario.json' } });
+    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issue_comment', payload: commentEvent(72, '/approve'), inputs: { script: 'scenario.json' } });
     expect(run.outputs).toMatchObject({ status: 'waiting', phase: 'planning' });
     const session = `.samocode/sessions/${run.outputs.session}`;
     const gates = JSON.parse(remoteFile(remote, 'samocode/72-forge', `${session}/_gates.json`));
@@ -127,7 +108,7 @@ describe('agent configuration', () => {
       },
     };
     const remote = makeRemote({ 'README.md': '# x\n', 'CLAUDE.md': 'Base rules.\n', 'scenario.json': JSON.stringify(scenario) });
-    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeled(73), inputs: { script: 'scenario.json' } });
+    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(73), inputs: { script: 'scenario.json' } });
     expect(run.outputs.status).toBe('blocked');
     expect(run.stdout).toContain('::warning::samocode: the agent changed .claude, .mcp.json, CLAUDE.md; put back as on the base branch');
     const branch = 'samocode/73-config';

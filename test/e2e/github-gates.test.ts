@@ -1,32 +1,12 @@
 // GitHub mode at its edges: a label from a reader, a plan sent back for
 // changes, a job that runs out of time, a session that blocks.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeGitHub } from '../helpers/fake-github.js';
-import { checkout, makeRemote, payload, remoteBranches, remoteFile, runAction, type Remote } from '../helpers/runner.js';
+import { describe, expect, it } from 'vitest';
+import { useFakeGitHub } from '../helpers/fake-github.js';
+import { checkout, makeRemote, payload, remoteBranches, remoteFile, runAction, type Remote, labeledEvent, commentEvent } from '../helpers/runner.js';
 
-let github: FakeGitHub;
-beforeAll(async () => {
-  github = new FakeGitHub();
-  await github.start();
-  github.permissions.set('Codertocat', 'maintain');
-  github.permissions.set('triager', 'triage');
-});
-afterAll(async () => github.stop());
+const github = useFakeGitHub({ Codertocat: 'maintain', triager: 'triage' });
 
-const labeled = (issue: number, sender = 'Codertocat') =>
-  payload('issues', 'labeled', (p) => {
-    p.label.name = 'samocode';
-    p.issue.number = issue;
-    p.sender.login = sender;
-  });
-const commented = (issue: number, body: string, author = 'Codertocat') =>
-  payload('issue_comment', 'created', (p) => {
-    p.issue.number = issue;
-    p.issue.labels = [{ name: 'samocode' }];
-    delete p.issue.pull_request;
-    p.comment.body = body;
-    p.comment.user.login = author;
-  });
+const commented = (issue: number, body: string) => commentEvent(issue, body, 'Codertocat', ['samocode']);
 const marked = (issue: number, kind: string) => github.issues.get(issue)!.comments.filter((c) => c.body.includes(`<!-- samocode:${kind}`));
 
 function remoteWith(scenario: unknown): Remote {
@@ -38,7 +18,7 @@ describe('GitHub mode gates and limits', () => {
     github.addIssue({ number: 11, title: 'Not yours', labels: ['samocode'] });
     const remote = makeRemote();
     for (let i = 0; i < 2; i++) {
-      const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeled(11, 'triager') });
+      const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(11, 'triager') });
       expect(run.code).toBe(0);
     }
     expect(remoteBranches(remote)).toEqual(['main']);
@@ -62,7 +42,7 @@ describe('GitHub mode gates and limits', () => {
     };
     const remote = remoteWith(scenario);
     const inputs = { script: 'scenario.json' };
-    const first = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeled(12), inputs });
+    const first = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(12), inputs });
     expect(first.outputs).toMatchObject({ status: 'waiting', phase: 'planning' });
     expect(marked(12, 'plan')).toHaveLength(1);
 
@@ -93,7 +73,7 @@ describe('GitHub mode gates and limits', () => {
       snapshotFrom: github,
       workspace: checkout(remote),
       event: 'issues',
-      payload: labeled(13),
+      payload: labeledEvent(13),
       inputs: { script: 'scenario.json', 'max-runtime-minutes': '0.05', 'iteration-timeout': '0.04' },
     });
     expect(run.code, run.stdout).toBe(0);
@@ -105,7 +85,7 @@ describe('GitHub mode gates and limits', () => {
   it('a session that blocks says why on the issue, labels it and fails the job', async () => {
     github.addIssue({ number: 14, title: 'Bad signal', labels: ['samocode'] });
     const remote = remoteWith({ phases: { init: [{ signal: { status: 'done', phase: 'done', summary: 'skipping everything' } }] } });
-    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeled(14), inputs: { script: 'scenario.json' } });
+    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(14), inputs: { script: 'scenario.json' } });
     expect(run.code).toBe(1);
     expect(run.outputs.status).toBe('blocked');
     expect(run.stdout).toContain('::error::samocode: blocked: invalid signal: "done" is not allowed in phase init');
@@ -120,7 +100,7 @@ describe('GitHub mode gates and limits', () => {
     github.addIssue({ number: 15, title: 'Stop me', labels: ['samocode'] });
     const remote = remoteWith({ phases: { init: [{ signal: { status: 'continue', phase: 'investigation' } }], investigation: [{ signal: { status: 'continue', phase: 'investigation' } }] } });
     const inputs = { script: 'scenario.json', 'max-iterations': '3' };
-    const first = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeled(15), inputs });
+    const first = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(15), inputs });
     expect(first.outputs.status).toBe('blocked');
     github.addComment(15, 'Codertocat', '/resume');
     github.addComment(15, 'Codertocat', '/stop');

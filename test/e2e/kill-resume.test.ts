@@ -1,9 +1,9 @@
 // A run killed mid-iteration loses at most that iteration: a new run,
 // woken by /resume, continues from the branch and finishes.
 import { execFileSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeGitHub } from '../helpers/fake-github.js';
-import { checkout, makeRemote, payload, remoteFile, runAction } from '../helpers/runner.js';
+import { describe, expect, it } from 'vitest';
+import { useFakeGitHub } from '../helpers/fake-github.js';
+import { checkout, makeRemote, payload, remoteFile, runAction, labeledEvent } from '../helpers/runner.js';
 
 const scenario = {
   name: 'slow implementation',
@@ -22,12 +22,7 @@ const scenario = {
   },
 };
 
-let github: FakeGitHub;
-beforeAll(async () => {
-  github = new FakeGitHub();
-  await github.start();
-});
-afterAll(async () => github.stop());
+const github = useFakeGitHub();
 
 describe('a run killed mid-iteration', () => {
   it('is resumed by /resume from the branch, with no iteration lost or counted twice', async () => {
@@ -35,10 +30,7 @@ describe('a run killed mid-iteration', () => {
     github.permissions.set('Codertocat', 'write');
     const remote = makeRemote({ 'README.md': '# x\n', 'scenario.json': JSON.stringify(scenario) });
     const inputs = { script: 'scenario.json', 'auto-approve': 'true' };
-    const start = payload('issues', 'labeled', (p) => {
-      p.label.name = 'samocode';
-      p.issue.number = 5;
-    });
+    const start = labeledEvent(5);
 
     const branchLog = () => {
       try {

@@ -2,6 +2,7 @@
 // calls, state in memory, every request recorded, faults on demand.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 
 export interface FakeComment {
   id: number;
@@ -195,4 +196,13 @@ export class FakeGitHub {
       state: p.state,
     };
   }
+}
+
+/** A stand-in started before a file's tests and stopped after them, with these repository permissions. */
+export function useFakeGitHub(permissions: Record<string, string> = {}): FakeGitHub {
+  const github = new FakeGitHub();
+  for (const [login, permission] of Object.entries(permissions)) github.permissions.set(login, permission);
+  beforeAll(() => github.start());
+  afterAll(() => github.stop());
+  return github;
 }

@@ -62,6 +62,33 @@ export function payload(event: string, action: string | undefined, adjust: (p: R
   return copy;
 }
 
+/** `issues.labeled` with the trigger label, from the real payload. */
+export function labeledEvent(issue: number, sender = 'Codertocat'): Record<string, any> {
+  return payload('issues', 'labeled', (p) => {
+    p.label.name = 'samocode';
+    p.issue.number = issue;
+    p.issue.labels = [{ name: 'samocode' }];
+    p.sender.login = sender;
+  });
+}
+
+/** `issue_comment.created` on an issue that has a session, from the real payload. */
+export function commentEvent(issue: number, body: string, author = 'Codertocat', labels = ['samocode', 'samocode:waiting']): Record<string, any> {
+  return payload('issue_comment', 'created', (p) => {
+    p.issue.number = issue;
+    p.issue.labels = labels.map((name) => ({ name }));
+    delete p.issue.pull_request;
+    p.comment.body = body;
+    p.comment.user.login = author;
+    p.sender.login = author;
+  });
+}
+
+/** `workflow_dispatch` with the issue input, from the real payload. */
+export function dispatchEvent(issue: number): Record<string, any> {
+  return payload('workflow_dispatch', undefined, (p) => (p.inputs = { issue: String(issue) }));
+}
+
 export interface ActionRun {
   code: number | null;
   stdout: string;
