@@ -157,7 +157,7 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
       token: inputs.token,
       baseUrl: runner.apiUrl,
       retryBaseMs: Number(process.env.SAMOCODE_RETRY_BASE_MS) || undefined,
-      pacing: process.env.SAMOCODE_API_PACING !== 'off',
+      pacing: apiPacing(runner.apiUrl, process.env.SAMOCODE_API_PACING),
       warn: (m) => core.warning(redactor.redact(m)),
     }),
     runner.owner,
@@ -467,6 +467,16 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
 const PROTECTED_PATHS = ['.claude', '.mcp.json', 'CLAUDE.md', 'CLAUDE.local.md', '.codex', 'AGENTS.md', '.github/workflows'];
 
 const isBot = (login: string, type: string | undefined) => type === 'Bot' || login.endsWith('[bot]');
+
+/**
+ * GitHub asks integrations to space out writes; a stand-in of the API on this
+ * machine (tests, act with a local API) does not, unless asked to.
+ */
+function apiPacing(apiUrl: string, setting: string | undefined): boolean {
+  if (setting === 'on' || setting === 'off') return setting === 'on';
+  const host = new URL(apiUrl).hostname;
+  return !(host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host));
+}
 
 /** Unique per run and attempt, and per process for runs outside GitHub (act, tests). */
 function runId(): string {

@@ -151,7 +151,6 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     GITHUB_STEP_SUMMARY: summaryFile,
     RUNNER_TEMP: dir,
     SAMOCODE_RETRY_BASE_MS: '10',
-    SAMOCODE_API_PACING: 'off',
     ...options.env,
   };
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
