@@ -1,7 +1,7 @@
 // The `claude` provider: Claude Code in print mode, stream-json on stdout.
 // The workflow and the phase agent go in as an appended system prompt, the
-// session context as the prompt; cost, turns and usage come from the final
-// `result` event.
+// session context as the prompt on stdin; cost, turns and usage come from the
+// final `result` event.
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { Agent, AgentRequest, AgentResult, TokenUsage } from '../core/ports.js';
 import { agentEnv, samocodeVars } from './agent-env.js';
@@ -44,12 +44,15 @@ function isInside(parent: string, child: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
+/** The session context and the instruction for this iteration, given on stdin. */
+export function claudePrompt(request: AgentRequest): string {
+  return `${request.prompt.context}\n\nDo one iteration of the ${request.phase} phase as your instructions describe, then write ${request.sessionPath}/_signal.json.`;
+}
+
 export function claudeArgs(request: AgentRequest, settings: Pick<ProviderSettings, 'model' | 'maxTurns'>): string[] {
-  const prompt = `${request.prompt.context}\n\nDo one iteration of the ${request.phase} phase as your instructions describe, then write ${request.sessionPath}/_signal.json.`;
   return [
-    // The prompt comes straight after -p: the list-taking flags below would swallow a trailing one.
+    // The prompt goes in on stdin (claudePrompt): an argument is capped at 128 KiB, and a long issue could pass that.
     '-p',
-    prompt,
     '--output-format',
     'stream-json',
     '--verbose',
@@ -138,6 +141,7 @@ export class ClaudeAgent implements Agent {
     const outcome = await runProcess({
       executable: this.executable,
       args: claudeArgs(request, this.settings),
+      input: claudePrompt(request),
       cwd: request.workdir,
       env: agentEnv(this.settings.env, {
         credentialPrefixes: ['ANTHROPIC_', 'CLAUDE_'],

@@ -41,6 +41,8 @@ export interface ProcessRequest {
   log: LineSink;
   /** Called with each stdout line after it is logged (parsers keep only what they need). */
   onLine?: (line: string) => void;
+  /** Written to the CLI's stdin, which is then closed; without it stdin is closed from the start. */
+  input?: string;
   /** Grace between SIGTERM and SIGKILL. */
   killGraceMs?: number;
 }
@@ -117,7 +119,7 @@ export async function runProcess(request: ProcessRequest): Promise<ProcessOutcom
   const child = spawn(request.executable, request.args, {
     cwd: request.cwd,
     env: request.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [request.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     detached: true,
     windowsHide: true,
   });
@@ -130,12 +132,17 @@ export async function runProcess(request: ProcessRequest): Promise<ProcessOutcom
       resolve({ code });
     });
   });
+  if (child.stdin) {
+    // A CLI that exits without reading its input is not an error of ours.
+    child.stdin.on('error', () => {});
+    child.stdin.end(request.input);
+  }
   let stderrTail = '';
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (chunk: string) => {
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (chunk: string) => {
     stderrTail = (stderrTail + chunk).slice(-STDERR_TAIL);
   });
-  const linesDone = pumpLines(child.stdout, request);
+  const linesDone = pumpLines(child.stdout!, request);
 
   let timedOut = false;
   let killTimer: NodeJS.Timeout | undefined;

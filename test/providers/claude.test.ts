@@ -56,9 +56,9 @@ describe('the claude provider', () => {
 
     const [call] = await fake.calls();
     const prompt = `${PROMPT.context}\n\nDo one iteration of the investigation phase as your instructions describe, then write ${request.sessionPath}/_signal.json.`;
+    expect(call!.stdin).toBe(prompt);
     expect(call!.argv).toEqual([
       '-p',
-      prompt,
       '--output-format',
       'stream-json',
       '--verbose',
@@ -78,6 +78,16 @@ describe('the claude provider', () => {
     expect(agent.name).toBe('claude');
   });
 
+  it('takes a context far over the 128 KiB a single argument may hold, on stdin', async () => {
+    const fake = await writeFakeCli('claude', play([SUCCESS]));
+    const agent = await ClaudeAgent.create(settingsFor(fake));
+    const context = `# Session context\n${'ж'.repeat(150_000)}`;
+    const result = await agent.run(await makeRequest({ prompt: { ...PROMPT, context } }));
+    expect(result.exitCode).toBe(0);
+    const [call] = await fake.calls();
+    expect(call!.stdin.startsWith(context)).toBe(true);
+  });
+
   it('passes the model and the turn limit when set, and adds a session folder kept outside the workdir', async () => {
     const fake = await writeFakeCli('claude', play([SUCCESS]));
     const agent = await ClaudeAgent.create(settingsFor(fake, { model: 'opus', maxTurns: 7 }));
@@ -85,7 +95,7 @@ describe('the claude provider', () => {
     await agent.run(await makeRequest({ sessionPath }));
 
     const [call] = await fake.calls();
-    expect(call!.argv.slice(7, 11)).toEqual(['--model', 'opus', '--max-turns', '7']);
+    expect(call!.argv.slice(6, 10)).toEqual(['--model', 'opus', '--max-turns', '7']);
     expect(call!.argv.slice(-2)).toEqual(['--add-dir', sessionPath]);
   });
 

@@ -24,6 +24,8 @@ export interface RecordedCall {
   cwd: string;
   envKeys: string[];
   env: Record<string, string>;
+  /** What it read on stdin ('' when stdin was closed). */
+  stdin: string;
 }
 
 export interface FakeCli {
@@ -51,7 +53,9 @@ const callsFile = ${JSON.stringify(calls)};
 const previous = fs.existsSync(callsFile) ? fs.readFileSync(callsFile, 'utf8').split('\\n').filter(Boolean).length : 0;
 const call = previous + 1;
 const kept = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('SAMOCODE_') || k === 'CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC'));
-fs.appendFileSync(callsFile, JSON.stringify({ argv: process.argv.slice(2), cwd: process.cwd(), envKeys: Object.keys(process.env), env: kept }) + '\\n');
+let stdin = '';
+try { stdin = fs.readFileSync(0, 'utf8'); } catch {}
+fs.appendFileSync(callsFile, JSON.stringify({ argv: process.argv.slice(2), cwd: process.cwd(), envKeys: Object.keys(process.env), env: kept, stdin }) + '\\n');
 const emit = (obj) => process.stdout.write((typeof obj === 'string' ? obj : JSON.stringify(obj)) + '\\n');
 const signal = (obj) => fs.writeFileSync(path.join(process.env.SAMOCODE_SESSION_PATH, '_signal.json'), JSON.stringify(obj));
 ${body}

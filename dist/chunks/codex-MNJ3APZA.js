@@ -1,6 +1,6 @@
 import { createRequire as __samocodeCreateRequire } from 'node:module';
 const require = __samocodeCreateRequire(import.meta.url);
-import{a as u,b as c,c as d,d as g,e as i,f as p,g as l}from"./chunk-LOTWOBMQ.js";import"./chunk-UU5TJRDE.js";function k(n){let{workflow:e,agent:t,context:r}=n.prompt;return[e,`# Your instructions for the ${n.phase} phase
+import{a as u,b as c,c as d,d as g,e as i,f as p,g as l}from"./chunk-USWAPG3P.js";import"./chunk-UU5TJRDE.js";function k(n){let{workflow:e,agent:t,context:r}=n.prompt;return[e,`# Your instructions for the ${n.phase} phase
 
 ${t}`,r,`Do one iteration of the ${n.phase} phase as your instructions describe, then write ${n.sessionPath}/_signal.json.`].join(`
 
