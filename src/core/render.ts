@@ -60,6 +60,15 @@ export function questionsComment(questions: Question[], round: string): string {
     const options = q.options.map((o) => `   ${o.letter}) ${o.text}`);
     return [`**${q.id}: ${q.text}**`, ...options, ...(q.suggestion ? [`   _Suggestion:_ ${q.suggestion}`] : [])].join('\n');
   });
+  if (questions.length === 0) {
+    // The agent waits for a word without numbered questions: say so rather than post an empty list.
+    return [
+      marker('questions', round),
+      '### samocode is waiting for your answer',
+      '',
+      'The agent asked for input without numbered questions (see `_qa.md` on the session branch). Reply with what it needs; only people with write access to this repository can answer.',
+    ].join('\n');
+  }
   return clip(
     [
       marker('questions', round),
