@@ -453,7 +453,7 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
   core.setOutput('cost-usd', status.costUsd.toFixed(4));
   core.setOutput('pull-request', pullRequest ?? '');
   if (process.env.GITHUB_STEP_SUMMARY) {
-    await core.summary.addRaw(redactor.redact(jobSummary(folder, status, result.iterations, { branch: links.branch, pullRequest }))).write();
+    await core.summary.addRaw(redactor.redact(jobSummary(folder, status, result.iterations, { branch: links.branch, pullRequest }, await store.sessionTokens()))).write();
   }
   core.info(redactor.redact(`samocode: ${describeState(status)} (${folder} on ${branchName})`));
   // A person's /stop is not a failure; anything else that blocks the session is.

@@ -14,11 +14,18 @@ export class IterationLog implements Reporter {
   }
 }
 
-export function jobSummary(sessionName: string, status: SessionStatus, records: IterationRecord[], links: { branch?: string; pullRequest?: string }): string {
+export function jobSummary(
+  sessionName: string,
+  status: SessionStatus,
+  records: IterationRecord[],
+  links: { branch?: string; pullRequest?: string },
+  sessionTokens?: number,
+): string {
+  const tokens = sessionTokens !== undefined ? ` · **Tokens:** ${sessionTokens}` : '';
   return [
     `## samocode: ${sessionName}`,
     '',
-    `**State:** ${describeState(status)} · **Phase:** ${status.phase} · **Iterations:** ${status.totalIterations} · **Cost:** $${status.costUsd.toFixed(4)}`,
+    `**State:** ${describeState(status)} · **Phase:** ${status.phase} · **Iterations:** ${status.totalIterations} · **Cost:** $${status.costUsd.toFixed(4)}${tokens} (the whole session)`,
     ...(links.branch ? [`**Branch:** ${links.branch}`] : []),
     ...(links.pullRequest ? [`**Pull request:** ${links.pullRequest}`] : []),
     '',

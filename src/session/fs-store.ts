@@ -123,6 +123,22 @@ export class FsSessionStore implements SessionStore {
     await appendFile(this.path(SESSION_FILES.history), `${this.redact(JSON.stringify(entry))}\n`);
   }
 
+  /** Tokens used over the whole session, from the history: read once a run, not per iteration. */
+  async sessionTokens(): Promise<number> {
+    const text = await readOrNull(this.path(SESSION_FILES.history));
+    let total = 0;
+    for (const line of (text ?? '').split('\n')) {
+      if (!line) continue;
+      try {
+        const usage = (JSON.parse(line) as HistoryEntry).usage;
+        if (usage) total += usage.inputTokens + usage.outputTokens;
+      } catch {
+        // a line cut short by a crash counts for nothing
+      }
+    }
+    return total;
+  }
+
   async openLog(fileName: string): Promise<LineSink> {
     const dir = this.path(SESSION_FILES.logs);
     await mkdir(dir, { recursive: true });
