@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import * as core from '@actions/core';
 import { cleanUntrusted } from './core/clean.js';
 import type { GateRecord } from './core/gates.js';
-import { selectComments, takeInComments } from './core/intake.js';
+import { selectComments, takeInComments, type IssueComment } from './core/intake.js';
 import { MARKER_PREFIX, isBotAllowed, type Intent } from './core/intent.js';
 import { runSession, type LoopResult, type Outcome } from './core/loop.js';
 import { newOverview, parseStatus, readSection, resumeStatus, writeStatus, type SessionStatus } from './core/overview.js';
@@ -276,7 +276,7 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
   const selection = selectComments(comments, status.lastComment, gates, runStart, mayGovern);
   const bots = new Set(selection.take.filter((c) => isBot(c.author, c.authorType) && !mayGovern(c.author)).map((c) => c.id));
   const intake = takeInComments(
-    { status, gates, qa: await store.readQa(), postedPlan: gates.posted },
+    { status, gates, qa: await store.readQa(), postedPlan: gates.posted, gateCommentId: await gateCommentId(api, comments, status, gates.posted) },
     selection.take,
     selection.lastId,
     mayGovern,
@@ -489,6 +489,20 @@ function knownSecrets(values: (string | undefined)[], env: NodeJS.ProcessEnv): s
     .filter(([name, value]) => value && value.length >= 8 && /(TOKEN|SECRET|PASSWORD|API_KEY|_KEY$|CREDENTIALS)/i.test(name))
     .map(([, value]) => value!);
   return [...new Set([...values, ...fromEnv].filter((v): v is string => typeof v === 'string' && v.length >= 6))];
+}
+
+/** The action's own comment that opened the gate the session waits at: the plan as posted, or the newest questions. */
+async function gateCommentId(
+  api: RepoApi,
+  comments: { id: number; body: string; author: string; authorType: string }[],
+  status: SessionStatus,
+  posted: { blob: string } | null,
+): Promise<number | null> {
+  if (status.next.kind !== 'waiting') return null;
+  const prefix = status.next.gate === 'plan_approval' ? marker('plan', posted?.blob ?? '-') : `${MARKER_PREFIX}questions:`;
+  let found: number | null = null;
+  for (const c of comments) if (c.body.includes(prefix) && (await api.isOwn(c as IssueComment))) found = Math.max(found ?? 0, c.id);
+  return found;
 }
 
 async function findSessionFolder(root: string, issue: number): Promise<string | null> {

@@ -26,18 +26,11 @@ export interface Selection {
 
 const KEEP_PROCESSED = 200;
 
-/*
- * GitHub dates comments to the second; our own times carry milliseconds, so
- * times are compared as instants, never as strings, and a comment dated in
- * the same second as a gate opening counts as made after it.
- */
+/* GitHub dates comments to the second and our times carry milliseconds: compare instants, never strings. */
 const instant = (iso: string) => Date.parse(iso);
-const second = (iso: string) => Math.floor(Date.parse(iso) / 1000) * 1000;
 /** Made or last edited after the run started: too new to trust in this run. */
 const tooNew = (comment: IssueComment, runStartedAt: string) =>
   instant(comment.createdAt) > instant(runStartedAt) || instant(comment.updatedAt) > instant(runStartedAt);
-/** Made once the gate had opened. */
-const madeAfter = (comment: IssueComment, since: string) => instant(comment.createdAt) >= second(since);
 
 /**
  * Every comment after `Last Comment`, oldest first, stopping at the first one
@@ -74,8 +67,14 @@ export interface IntakeState {
   status: SessionStatus;
   gates: GateRecord;
   qa: string | null;
-  /** The plan as it was posted on the issue, which is what `/approve` approves, and when. */
-  postedPlan: (PlanFingerprint & { at?: string }) | null;
+  /** The plan as it was posted on the issue, which is what `/approve` approves. */
+  postedPlan: PlanFingerprint | null;
+  /**
+   * The id of the action's own comment that opened the gate now waiting (the
+   * questions, the plan). Only comments after it answer or approve: comment
+   * ids only grow, so nobody approves a plan or answers questions unseen.
+   */
+  gateCommentId?: number | null;
 }
 
 export interface Reply {
@@ -110,7 +109,7 @@ export function takeInComments(
     replies.push({ to: comment.id, text });
   };
   // A gate counts only what was written after it opened: no approving a plan, or answering questions, unseen.
-  const after = (comment: IssueComment, since: string | undefined) => since !== undefined && madeAfter(comment, since);
+  const after = (comment: IssueComment) => state.gateCommentId == null || comment.id > state.gateCommentId;
 
   for (const comment of comments) {
     processed.push(comment.id);
@@ -125,7 +124,7 @@ export function takeInComments(
     if (meaning.kind === 'command') {
       switch (meaning.command) {
         case 'approve':
-          if (waitingFor === 'plan_approval' && state.postedPlan && after(comment, state.postedPlan.at ?? gates.pending?.since)) {
+          if (waitingFor === 'plan_approval' && state.postedPlan && after(comment)) {
             gates = recordApproval(gates, {
               plan: state.postedPlan.file,
               blob: state.postedPlan.blob,
@@ -152,7 +151,7 @@ export function takeInComments(
       }
       continue;
     }
-    if (!waitingFor || !after(comment, waitingFor === 'plan_approval' ? (state.postedPlan?.at ?? gates.pending?.since) : gates.pending?.since)) continue;
+    if (!waitingFor || !after(comment)) continue;
     if (waitingFor === 'qa_answers') {
       ({ qa, gates } = takeAnswers(qa ?? '', gates, meaning.answers, meaning.text, comment, now));
       status = { ...status, lastAction: `answers from @${comment.author}` };
@@ -169,7 +168,7 @@ export function takeInComments(
   }
   if (processed.length) gates = { ...gates, processedComments: [...gates.processedComments, ...processed].slice(-KEEP_PROCESSED) };
   const changed = processed.length > 0 || status.lastComment !== state.status.lastComment;
-  return { status, gates, qa, postedPlan: state.postedPlan, replies, feedback, postStatus, changed };
+  return { status, gates, qa, postedPlan: state.postedPlan, gateCommentId: state.gateCommentId, replies, feedback, postStatus, changed };
 }
 
 function takeAnswers(

@@ -110,7 +110,7 @@ export class RepoApi {
    * token it writes as that person, found once by asking who the token is.
    * A marker copied into someone else's comment does not make it ours.
    */
-  private async isOwn(comment: IssueComment): Promise<boolean> {
+  async isOwn(comment: IssueComment): Promise<boolean> {
     if (comment.authorType === 'Bot') return true;
     this.self ??= this.client.rest.users.getAuthenticated().then(
       ({ data }) => data.login,

@@ -52,8 +52,16 @@ export class FakeGitHub {
   private server: Server | null = null;
   url = '';
 
-  constructor(repository = 'Codertocat/Hello-World') {
+  constructor(
+    repository = 'Codertocat/Hello-World',
+    /** Date every comment with this one time, as a stand-in built from example payloads would. */
+    private readonly fixedTime?: string,
+  ) {
     [this.owner, this.repo] = repository.split('/') as [string, string];
+  }
+
+  private now(): string {
+    return this.fixedTime ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   }
 
   addIssue(issue: Partial<FakeIssue> & { number: number }): FakeIssue {
@@ -63,7 +71,7 @@ export class FakeGitHub {
   }
 
   /** A comment as a person would make it, dated now to the second as GitHub does (or when given). */
-  addComment(issue: number, login: string, body: string, at = new Date().toISOString().replace(/\.\d+Z$/, 'Z'), type = 'User'): FakeComment {
+  addComment(issue: number, login: string, body: string, at = this.now(), type = 'User'): FakeComment {
     const comment = { id: this.nextId++, body, user: { login, type }, created_at: at, updated_at: at };
     this.issues.get(issue)!.comments.push(comment);
     return comment;
@@ -138,7 +146,7 @@ export class FakeGitHub {
         const comment = issue.comments.find((c) => c.id === Number(m![1]));
         if (comment) {
           comment.body = body.body;
-          comment.updated_at = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+          comment.updated_at = this.now();
           return send(200, comment);
         }
       }
@@ -199,8 +207,8 @@ export class FakeGitHub {
 }
 
 /** A stand-in started before a file's tests and stopped after them, with these repository permissions. */
-export function useFakeGitHub(permissions: Record<string, string> = {}): FakeGitHub {
-  const github = new FakeGitHub();
+export function useFakeGitHub(permissions: Record<string, string> = {}, fixedTime?: string): FakeGitHub {
+  const github = new FakeGitHub(undefined, fixedTime);
   for (const [login, permission] of Object.entries(permissions)) github.permissions.set(login, permission);
   beforeAll(() => github.start());
   afterAll(() => github.stop());

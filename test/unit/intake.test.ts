@@ -21,11 +21,19 @@ const waiting = (gate: 'qa_answers' | 'plan_approval'): SessionStatus => ({
 });
 
 const GATE_OPENED = '2026-11-25T10:00:00.000Z';
+/** The action's comment that opened the gate; the test comments come after it (ids from 10). */
+const GATE_COMMENT = 5;
 
-/** A session waiting since GATE_OPENED, with the plan posted then; comments are made at 11:00. */
+/** A session waiting since GATE_OPENED, its gate opened by comment GATE_COMMENT. */
 function state(status: SessionStatus, gates: GateRecord = emptyGates(), qa: string | null = QA): IntakeState {
   const waiting = status.next.kind === 'waiting' ? { gate: status.next.gate, since: GATE_OPENED } : null;
-  return { status, gates: { ...gates, pending: gates.pending ?? waiting, asked: gates.asked.length ? gates.asked : ['Q1', 'Q2'] }, qa, postedPlan: { file: 'plan.md', blob: 'b'.repeat(40), at: GATE_OPENED } };
+  return {
+    status,
+    gates: { ...gates, pending: gates.pending ?? waiting, asked: gates.asked.length ? gates.asked : ['Q1', 'Q2'] },
+    qa,
+    postedPlan: { file: 'plan.md', blob: 'b'.repeat(40) },
+    gateCommentId: GATE_COMMENT,
+  };
 }
 
 const writers = (login: string) => login !== 'reader';
@@ -172,12 +180,11 @@ describe('taking in comments', () => {
   });
 
   it('an /approve or an answer written before the gate opened does not count', async () => {
-    const early = '2026-11-25T09:00:00.000Z';
-    const approve = comment('alice', '/approve', { createdAt: early, updatedAt: early });
+    const approve = comment('alice', '/approve', { id: GATE_COMMENT - 2 });
     const plan = takeInComments(state(waiting('plan_approval')), [approve], approve.id, writers, NOW);
     expect(plan.gates.approvals).toEqual([]);
     expect(plan.replies[0]!.text).toContain('no plan was waiting');
-    const answer = comment('alice', 'Q1: A', { createdAt: early, updatedAt: early });
+    const answer = comment('alice', 'Q1: A', { id: GATE_COMMENT - 1 });
     const qa = takeInComments(state(waiting('qa_answers')), [answer], answer.id, writers, NOW);
     expect(qa.gates.answers).toEqual([]);
   });
