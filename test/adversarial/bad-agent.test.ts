@@ -83,16 +83,7 @@ describe('a broken notebook', () => {
 
 describe('agent faults', () => {
   it('a missing CLI names the input to set', async () => {
-    github.addIssue({ number: 90, title: 'No CLI', labels: ['samocode'] });
-    const remote = makeRemote();
-    const run = await runAction({
-      apiUrl: github.url,
-      snapshotFrom: github,
-      workspace: checkout(remote),
-      event: 'issues',
-      payload: labeledEvent(90),
-      inputs: { provider: 'claude', 'cli-path': '/opt/nowhere/claude' },
-    });
+    const { run } = await session('', { 'cli-path': '/opt/nowhere/claude' });
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('::error::samocode: blocked: agent CLI not found or not executable: /opt/nowhere/claude; install it or set the cli-path input');
   });

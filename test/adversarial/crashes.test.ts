@@ -3,7 +3,7 @@
 // in the end no committed iteration is lost and none is counted twice.
 import { describe, expect, it } from 'vitest';
 import { useFakeGitHub } from '../helpers/fake-github.js';
-import { checkout, makeRemote, payload, remoteFile, runAction, labeledEvent } from '../helpers/runner.js';
+import { checkout, makeRemote, payload, remoteFile, runAction, labeledEvent, dispatchEvent } from '../helpers/runner.js';
 
 const IMPLEMENTATION_STEPS = 95;
 const SEED = 20261125;
@@ -44,7 +44,7 @@ describe('crashes', () => {
     const inputs = { script: 'scenario.json', 'auto-approve': 'true' };
     const next = random(SEED);
     const start = labeledEvent(81);
-    const dispatch = payload('workflow_dispatch', undefined, (p) => (p.inputs = { issue: '81' }));
+    const dispatch = dispatchEvent(81);
 
     let kills = 0;
     let status = '';

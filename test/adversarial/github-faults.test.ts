@@ -3,7 +3,7 @@
 // outage at the pull-request step leaves a state that /resume finishes.
 import { describe, expect, it } from 'vitest';
 import { useFakeGitHub } from '../helpers/fake-github.js';
-import { checkout, makeRemote, payload, runAction, labeledEvent } from '../helpers/runner.js';
+import { checkout, makeRemote, payload, runAction, labeledEvent, dispatchEvent } from '../helpers/runner.js';
 
 const github = useFakeGitHub({ Codertocat: 'admin' });
 
@@ -53,7 +53,7 @@ describe('GitHub faults', () => {
     github.faults.push({ method: 'POST', path: /\/pulls$/, status: 502, times: 10 });
     const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(33), inputs: { 'auto-approve': 'true' } });
     // auto-approve: the gates clear on the next runs, which workflow_dispatch stands for here.
-    const dispatch = payload('workflow_dispatch', undefined, (p) => (p.inputs = { issue: '33' }));
+    const dispatch = dispatchEvent(33);
     let last = run;
     for (let i = 0; i < 3 && last.outputs.status !== 'done'; i++) {
       last = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'workflow_dispatch', payload: dispatch, inputs: { 'auto-approve': 'true' } });

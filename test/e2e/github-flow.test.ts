@@ -3,7 +3,7 @@
 // a writer → done → pull request; then a run killed mid-iteration, resumed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../helpers/fake-github.js';
-import { checkout, makeRemote, payload, remoteBranches, remoteFile, runAction, type Remote } from '../helpers/runner.js';
+import { checkout, makeRemote, payload, remoteBranches, remoteFile, runAction, type Remote, labeledEvent, commentEvent, dispatchEvent } from '../helpers/runner.js';
 
 const ISSUE = 1;
 let github: FakeGitHub;
@@ -14,25 +14,7 @@ beforeAll(async () => {
 });
 afterAll(async () => github.stop());
 
-function labeled(label = 'samocode', sender = 'Codertocat') {
-  return payload('issues', 'labeled', (p) => {
-    p.label.name = label;
-    p.issue.number = ISSUE;
-    p.issue.labels = [{ name: label }];
-    p.sender.login = sender;
-  });
-}
 
-function commented(body: string, author: string, labels: string[]) {
-  return payload('issue_comment', 'created', (p) => {
-    p.issue.number = ISSUE;
-    p.issue.labels = labels.map((name) => ({ name }));
-    delete p.issue.pull_request;
-    p.comment.body = body;
-    p.comment.user.login = author;
-    p.sender.login = author;
-  });
-}
 
 const issueComments = () => github.issues.get(ISSUE)!.comments;
 const ours = (kind: string) => issueComments().filter((c) => c.body.includes(`<!-- samocode:${kind}`));
@@ -52,7 +34,7 @@ describe('GitHub mode end to end', () => {
       snapshotFrom: github,
       workspace: ws,
       event: 'issues',
-      payload: labeled(),
+      payload: labeledEvent(ISSUE),
       inputs: { 'telegram-bot-token': '123456:telegram-secret-token', 'telegram-chat-id': '42' },
       env: { TELEGRAM_API_URL: github.url },
     });
@@ -86,7 +68,7 @@ describe('GitHub mode end to end', () => {
   it('takes the answers from a comment and stops at the plan', async () => {
     github.addComment(ISSUE, 'Codertocat', 'Q1: A\n2. A');
     const ws = checkout(remote);
-    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: ws, event: 'issue_comment', payload: commented('Q1: A', 'Codertocat', ['samocode', 'samocode:waiting']) });
+    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: ws, event: 'issue_comment', payload: commentEvent(ISSUE, 'Q1: A', 'Codertocat') });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.outputs).toMatchObject({ status: 'waiting', phase: 'planning' });
     const session = `.samocode/sessions/${run.outputs.session}`;
@@ -104,7 +86,7 @@ describe('GitHub mode end to end', () => {
   it('refuses /approve from a reader with one reply and changes nothing', async () => {
     const comment = github.addComment(ISSUE, 'reader', '/approve');
     const ws = checkout(remote);
-    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: ws, event: 'issue_comment', payload: commented('/approve', 'reader', ['samocode', 'samocode:waiting']) });
+    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: ws, event: 'issue_comment', payload: commentEvent(ISSUE, '/approve', 'reader') });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.outputs).toMatchObject({ status: 'waiting', phase: 'planning' });
     const replies = ours(`reply:${comment.id}`);
@@ -115,7 +97,7 @@ describe('GitHub mode end to end', () => {
   it('goes on to done and opens a pull request on /approve by a writer', async () => {
     github.addComment(ISSUE, 'Codertocat', '/approve');
     const ws = checkout(remote);
-    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: ws, event: 'issue_comment', payload: commented('/approve', 'Codertocat', ['samocode', 'samocode:waiting']) });
+    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: ws, event: 'issue_comment', payload: commentEvent(ISSUE, '/approve', 'Codertocat') });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.outputs).toMatchObject({ status: 'done', phase: 'done', iterations: '10' });
     expect(run.outputs['pull-request']).toBe('https://github.com/Codertocat/Hello-World/pull/100');
@@ -133,7 +115,7 @@ describe('GitHub mode end to end', () => {
 
   it('reuses the open pull request when run again', async () => {
     const ws = checkout(remote);
-    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: ws, event: 'workflow_dispatch', payload: payload('workflow_dispatch', undefined, (p) => (p.inputs = { issue: '1' })) });
+    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: ws, event: 'workflow_dispatch', payload: dispatchEvent(1) });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.outputs.status).toBe('done');
     expect(github.pulls).toHaveLength(1);

@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { useFakeGitHub } from '../helpers/fake-github.js';
-import { checkout, makeRemote, payload, remoteFile, runAction, labeledEvent } from '../helpers/runner.js';
+import { checkout, makeRemote, payload, remoteFile, runAction, labeledEvent, dispatchEvent } from '../helpers/runner.js';
 
 const scenario = {
   name: 'slow implementation',
@@ -43,7 +43,7 @@ describe('a run killed mid-iteration', () => {
     const first = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: start, inputs });
     expect(first.outputs).toMatchObject({ status: 'waiting', phase: 'planning' });
 
-    const dispatch = payload('workflow_dispatch', undefined, (p) => (p.inputs = { issue: '5' }));
+    const dispatch = dispatchEvent(5);
     const killed = await runAction({
       apiUrl: github.url,
       snapshotFrom: github,

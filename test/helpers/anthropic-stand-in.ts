@@ -10,7 +10,8 @@
 // `tool_result`. A 400 is tried again up to five times with fewer beta
 // features, so an error turn is best given as `otherwise` (every request).
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { listenOnLoopback, readBody } from './http.js';
 
 export interface AnthropicUsage {
   input_tokens: number;
@@ -134,20 +135,11 @@ export class AnthropicStandIn {
       // A CLI killed mid-request resets its connection: expected, not the stand-in's failure.
       socket.on('error', () => socket.destroy());
     });
-    await new Promise<void>((done) => this.server!.listen(0, '127.0.0.1', done));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = await listenOnLoopback(this.server);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
-    let body: unknown = raw;
-    try {
-      body = raw ? JSON.parse(raw) : undefined;
-    } catch {
-      // recorded as text
-    }
+    const body = await readBody(req);
     const record: RecordedRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, answer: 'other' };
     this.requests.push(record);
     const path = record.url.split('?')[0];

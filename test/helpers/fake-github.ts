@@ -1,7 +1,7 @@
 // A local stand-in for the GitHub REST API: the few endpoints samocode
 // calls, state in memory, every request recorded, faults on demand.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback, readBody } from './http.js';
 import { afterAll, beforeAll } from 'vitest';
 
 export interface FakeComment {
@@ -83,8 +83,7 @@ export class FakeGitHub {
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((done) => this.server!.listen(0, '127.0.0.1', done));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = await listenOnLoopback(this.server);
     return this.url;
   }
 
@@ -93,10 +92,7 @@ export class FakeGitHub {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
-    const body = raw ? JSON.parse(raw) : undefined;
+    const body = (await readBody(req)) as any;
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method ?? 'GET';
     this.requests.push({ method, path: url.pathname, body });

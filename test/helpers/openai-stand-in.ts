@@ -15,7 +15,8 @@
 // that runs JavaScript calling `tools.exec_command`. A shell turn uses
 // whichever of these the request offers.
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { listenOnLoopback, readBody } from './http.js';
 
 export interface OpenAIUsage {
   input_tokens: number;
@@ -209,20 +210,11 @@ export class OpenAIStandIn {
       this.requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: undefined, answer: 'upgrade' });
       socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
     });
-    await new Promise<void>((done) => this.server!.listen(0, '127.0.0.1', done));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = await listenOnLoopback(this.server);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
-    let body: unknown = raw;
-    try {
-      body = raw ? JSON.parse(raw) : undefined;
-    } catch {
-      // recorded as text
-    }
+    const body = await readBody(req);
     const record: RecordedRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, answer: 'other' };
     this.requests.push(record);
     const path = record.url.split('?')[0];
