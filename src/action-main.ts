@@ -11,7 +11,7 @@ import type { GateRecord } from './core/gates.js';
 import { selectComments, takeInComments, type IssueComment } from './core/intake.js';
 import { MARKER_PREFIX, isBotAllowed, type Intent } from './core/intent.js';
 import { runSession, type LoopResult, type Outcome } from './core/loop.js';
-import { newOverview, parseStatus, readSection, resumeStatus, writeStatus, type SessionStatus } from './core/overview.js';
+import { newOverview, parseStatus, readSection, resumeStatus, sessionState, writeStatus, type SessionStatus } from './core/overview.js';
 import { PHASE_TABLE } from './core/phases.js';
 import { openQuestions } from './core/qa.js';
 import { Redactor } from './core/redact.js';
@@ -118,19 +118,7 @@ function readRunner(): Runner {
   };
 }
 
-const SESSION_STATE_LABEL: Record<string, StateLabel> = {
-  running: 'samocode:running',
-  waiting: 'samocode:waiting',
-  blocked: 'samocode:blocked',
-  done: 'samocode:done',
-};
-
-function stateLabel(status: SessionStatus): StateLabel {
-  if (status.blocked) return SESSION_STATE_LABEL.blocked!;
-  if (status.next.kind === 'waiting') return SESSION_STATE_LABEL.waiting!;
-  if (status.next.kind === 'done') return SESSION_STATE_LABEL.done!;
-  return SESSION_STATE_LABEL.running!;
-}
+const stateLabel = (status: SessionStatus): StateLabel => `samocode:${sessionState(status)}`;
 
 const shortHash = (text: string) => createHash('sha1').update(text).digest('hex').slice(0, 12);
 
@@ -389,7 +377,7 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
           const text = await readFile(join(sessionPath, plan.file), 'utf8');
           await api.commentOnce(issue.number, marker('plan', plan.blob), planComment(plan.file, text, plan.blob, links));
           if (gates.posted?.blob !== plan.blob) {
-            const latest: GateRecord = { ...(await store.readGates()), posted: { file: plan.file, blob: plan.blob, at: new Date().toISOString() } };
+            const latest: GateRecord = { ...(await store.readGates()), posted: { file: plan.file, blob: plan.blob } };
             await store.writeGates(latest);
             await branch.checkpoint(`samocode: plan ${plan.file} posted for approval`);
           }

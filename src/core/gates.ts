@@ -27,7 +27,7 @@ const gatesSchema = z.object({
   /** Set when the session starts waiting; answers must come after it. */
   pending: z.object({ gate: z.string(), since: z.string() }).nullable().default(null),
   /** The plan as last posted for review (GitHub mode): what `/approve` approves. */
-  posted: z.object({ file: z.string(), blob: z.string(), at: z.string().optional() }).nullable().default(null),
+  posted: z.object({ file: z.string(), blob: z.string() }).nullable().default(null),
 });
 
 export type AnswerRecord = z.infer<typeof answerRecord>;

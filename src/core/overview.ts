@@ -21,6 +21,16 @@ export type NextStep =
   | { kind: 'blocked' }
   | { kind: 'done' };
 
+/** Where a session stands, as the labels and comments say it. */
+export type SessionState = 'running' | 'waiting' | 'blocked' | 'done';
+
+export function sessionState(status: { blocked: string | null; next: NextStep }): SessionState {
+  if (status.blocked) return 'blocked';
+  if (status.next.kind === 'waiting') return 'waiting';
+  if (status.next.kind === 'done') return 'done';
+  return 'running';
+}
+
 export interface SessionStatus {
   phase: Phase;
   /** Iterations completed in the current phase. */

@@ -1,7 +1,7 @@
 // The text the action posts: the tracking comment, the gate comments, the
 // pull request body and the job summary. Pure; the redactor runs on top.
 import { MARKER_PREFIX } from './intent.js';
-import { formatNext, type SessionStatus } from './overview.js';
+import { sessionState, type SessionStatus } from './overview.js';
 import { PHASES } from './phases.js';
 import type { IterationRecord } from './ports.js';
 import type { Question } from './qa.js';
@@ -21,10 +21,10 @@ export interface Links {
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 export function describeState(status: SessionStatus): string {
-  if (status.blocked) return `blocked: ${clip(status.blocked, 500)}`;
-  if (status.next.kind === 'waiting') return status.next.gate === 'qa_answers' ? 'waiting for answers' : 'waiting for plan approval';
-  if (status.next.kind === 'done') return 'done';
-  return 'running';
+  const state = sessionState(status);
+  if (state === 'blocked') return `blocked: ${clip(status.blocked!, 500)}`;
+  if (state === 'waiting') return status.next.kind === 'waiting' && status.next.gate === 'qa_answers' ? 'waiting for answers' : 'waiting for plan approval';
+  return state;
 }
 
 export function trackingComment(sessionName: string, status: SessionStatus, links: Links, note?: string): string {
