@@ -20,11 +20,11 @@ const common = {
 export const BUILDS = [
   {
     ...common,
-    entryPoints: { index: 'src/action.ts' },
+    entryPoints: { index: 'src/action/entry.ts' },
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
     // Only chunks that need `require` (CommonJS dependencies) get it.
     banner: { js: BANNER },
   },
-  { ...common, entryPoints: { cli: 'src/cli.ts' }, banner: { js: `#!/usr/bin/env node\n${BANNER}` } },
+  { ...common, entryPoints: { cli: 'src/cli/entry.ts' }, banner: { js: `#!/usr/bin/env node\n${BANNER}` } },
 ];

@@ -1,6 +1,8 @@
 // What a workflow run was woken for, decided from the event payload alone
 // so that the events the action ignores cost no API call.
 
+import { passesBotRule } from './steering.js';
+
 export const MARKER_PREFIX = '<!-- samocode:';
 
 export interface IntentSettings {
@@ -31,12 +33,6 @@ export function issueHasSession(issue: Payload['issue'], triggerLabel: string): 
   return labelNames(issue).some((name) => name === triggerLabel || name.startsWith('samocode:'));
 }
 
-export function isBotAllowed(login: string, type: string | undefined, allowedBots: string[]): boolean {
-  if (type !== 'Bot' && !login.endsWith('[bot]')) return true;
-  const bare = login.replace(/\[bot\]$/, '');
-  return allowedBots.some((b) => b === login || b === bare);
-}
-
 export function decideIntent(eventName: string, payload: Payload, settings: IntentSettings): Intent {
   const actor = payload.sender?.login ?? '';
   const actorType = payload.sender?.type ?? 'User';
@@ -47,7 +43,7 @@ export function decideIntent(eventName: string, payload: Payload, settings: Inte
     }
     if (payload.issue?.pull_request) return { kind: 'ignore', reason: 'samocode runs on issues, not pull requests' };
     if (typeof payload.issue?.number !== 'number') return { kind: 'ignore', reason: 'the event has no issue number' };
-    if (!isBotAllowed(actor, actorType, settings.allowedBots)) return { kind: 'ignore', reason: `bot ${actor} is not in allowed-bots` };
+    if (!passesBotRule(actor, actorType, settings.allowedBots)) return { kind: 'ignore', reason: `bot ${actor} is not in allowed-bots` };
     return { kind: 'start', issue: payload.issue.number, actor, actorType };
   }
   if (eventName === 'issue_comment') {
@@ -56,7 +52,7 @@ export function decideIntent(eventName: string, payload: Payload, settings: Inte
     if (typeof payload.issue?.number !== 'number') return { kind: 'ignore', reason: 'the event has no issue number' };
     if ((payload.comment?.body ?? '').includes(MARKER_PREFIX)) return { kind: 'ignore', reason: "the action's own comment" };
     const author = payload.comment?.user?.login ?? actor;
-    if (!isBotAllowed(author, payload.comment?.user?.type ?? actorType, settings.allowedBots)) {
+    if (!passesBotRule(author, payload.comment?.user?.type ?? actorType, settings.allowedBots)) {
       return { kind: 'ignore', reason: `bot ${author} is not in allowed-bots` };
     }
     if (!issueHasSession(payload.issue, settings.triggerLabel)) return { kind: 'ignore', reason: `issue #${payload.issue.number} has no samocode session` };

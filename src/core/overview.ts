@@ -262,3 +262,8 @@ export function resumeStatus(status: SessionStatus, maxIterations: number, by: s
     lastAction: `resumed by ${by}`,
   };
 }
+
+/** The session stopped for `reason`: the one way a blocked status is made. */
+export function blockedStatus(status: SessionStatus, reason: string, lastAction = `blocked: ${reason}`): SessionStatus {
+  return { ...status, blocked: reason, next: { kind: 'blocked' }, lastAction };
+}

@@ -28,9 +28,24 @@ export class Redactor {
   }
 
   redact(text: string): string {
-    let out = text;
-    for (const secret of this.secrets) out = out.split(secret).join(REDACTED);
+    let out = this.redactKnown(text);
     for (const shape of TOKEN_SHAPES) out = out.replace(shape, REDACTED);
     return out;
+  }
+
+  /** Only the known values: for files, where a token-shaped string may be the repository's own test data. */
+  redactKnown(text: string): string {
+    let out = text;
+    for (const secret of this.secrets) out = out.split(secret).join(REDACTED);
+    return out;
+  }
+
+  holdsKnown(text: string): boolean {
+    return this.secrets.some((secret) => text.includes(secret));
+  }
+
+  /** The longest known value, so a reader of a stream knows how much to carry over between chunks. */
+  get longestKnown(): number {
+    return this.secrets[0]?.length ?? 0;
   }
 }

@@ -95,6 +95,22 @@ export class FsSessionStore implements SessionStore {
     return { file, blob: gitBlobId(content) };
   }
 
+  /** The plan as its bytes are: the text to post and the blob id that approval binds to. */
+  async readPlan(): Promise<{ file: string; blob: string; text: string } | null> {
+    const names = await readdir(this.sessionPath).catch(() => null);
+    const file = names && findPlanFile(names);
+    if (!file) return null;
+    const content = await readFile(this.path(file));
+    return { file, blob: gitBlobId(content), text: content.toString('utf8') };
+  }
+
+  /** Change requests on the plan, kept in `_feedback.md` for the agent. */
+  async appendFeedback(entries: { by: string; commentId: number; text: string }[]): Promise<void> {
+    const previous = (await readOrNull(this.path('_feedback.md'))) ?? '# Feedback on the plan\n';
+    const added = entries.map((f) => `\n## From @${f.by} (comment ${f.commentId})\n${f.text}\n`).join('');
+    await this.write('_feedback.md', `${previous.trimEnd()}\n${added}`);
+  }
+
   async clearSignal(): Promise<void> {
     await rm(this.path(SESSION_FILES.signal), { force: true });
   }

@@ -40,3 +40,9 @@ export function slugify(text: string, max = 40): string {
     .replace(/-+$/g, '');
   return slug || 'session';
 }
+
+/** The newest session folder of an issue among `names` (`YY-MM-DD-<issue>-<slug>`). */
+export function issueFolder(names: string[], issue: number): string | null {
+  const pattern = new RegExp(`^\\d{2}-\\d{2}-\\d{2}-${issue}-`);
+  return names.filter((n) => pattern.test(n)).sort().at(-1) ?? null;
+}

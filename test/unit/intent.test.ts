@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decideIntent, isBotAllowed } from '../../src/core/intent.js';
+import { decideIntent } from '../../src/core/intent.js';
+import { passesBotRule } from '../../src/core/steering.js';
 import { payload } from '../helpers/runner.js';
 
 const settings = { triggerLabel: 'samocode', allowedBots: ['renovate'] };
@@ -72,8 +73,8 @@ describe('what an event asks for, from real webhook payloads', () => {
   });
 
   it('bots pass only when listed', () => {
-    expect(isBotAllowed('renovate[bot]', 'Bot', ['renovate'])).toBe(true);
-    expect(isBotAllowed('evil[bot]', 'Bot', ['renovate'])).toBe(false);
-    expect(isBotAllowed('alice', 'User', [])).toBe(true);
+    expect(passesBotRule('renovate[bot]', 'Bot', ['renovate'])).toBe(true);
+    expect(passesBotRule('evil[bot]', 'Bot', ['renovate'])).toBe(false);
+    expect(passesBotRule('alice', 'User', [])).toBe(true);
   });
 });

@@ -7,10 +7,10 @@ import { userInfo } from 'node:os';
 import { recordFileAnswers } from '../core/answers.js';
 import { newOverview, parseStatus, readSection, resumeStatus, writeStatus, type SessionStatus } from '../core/overview.js';
 import { PHASE_TABLE } from '../core/phases.js';
-import { FsSessionStore } from './fs-store.js';
-import { checkSessionName, resolveSessionName } from './naming.js';
-import type { ProjectPaths } from './terminal-config.js';
-import { prepareWorktree, type Worktree } from './worktree.js';
+import { FsSessionStore } from '../session/fs-store.js';
+import { checkSessionName, resolveSessionName } from '../session/naming.js';
+import type { ProjectPaths } from '../session/terminal-config.js';
+import { prepareWorktree, type Worktree } from '../git/worktree.js';
 
 export interface OpenedSession {
   name: string;

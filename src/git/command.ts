@@ -15,30 +15,39 @@ export class GitError extends Error {
   }
 }
 
+/** Runs before every git call: the place where what git reads is checked first. */
+export type BeforeGit = () => Promise<void>;
+
 export class Git {
   constructor(
     readonly cwd: string,
     /** The whole environment git gets; nothing else leaks in. */
     private readonly env: Record<string, string>,
+    private readonly before: BeforeGit = async () => {},
   ) {}
 
   /** Runs git; resolves with stdout, rejects with a GitError carrying stderr. */
-  raw(args: string[]): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const child = spawn('git', args, { cwd: this.cwd, env: this.env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-      child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-      child.once('error', (error) => reject(new GitError(args, undefined, error.message)));
-      child.once('close', (code) => {
-        const stdout = Buffer.concat(out).toString('utf8');
-        if (code === 0) return resolve(stdout);
-        const stderr = Buffer.concat(err).toString('utf8');
-        reject(new GitError(args, code ?? undefined, `${stderr}${stdout ? `\n${stdout}` : ''}`));
-      });
-    });
+  async raw(args: string[]): Promise<string> {
+    await this.before();
+    return spawnGit(this.cwd, this.env, args);
   }
+}
+
+function spawnGit(cwd: string, env: Record<string, string>, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.once('error', (error) => reject(new GitError(args, undefined, error.message)));
+    child.once('close', (code) => {
+      const stdout = Buffer.concat(out).toString('utf8');
+      if (code === 0) return resolve(stdout);
+      const stderr = Buffer.concat(err).toString('utf8');
+      reject(new GitError(args, code ?? undefined, `${stderr}${stdout ? `\n${stdout}` : ''}`));
+    });
+  });
 }
 
 /** The environment a user's own git would get, for terminal mode. */

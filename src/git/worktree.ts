@@ -4,7 +4,7 @@
 // used as it is.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Git, ambientEnv } from './git.js';
+import { Git, ambientEnv } from './command.js';
 
 export interface Worktree {
   path: string;

@@ -1,12 +1,8 @@
 // The GitHub entry. Most events that wake the workflow are ignored; that is
 // decided from the payload alone, before anything heavy is loaded.
 import { readFileSync } from 'node:fs';
-import { decideIntent } from './core/intent.js';
-
-/** The runner's `INPUT_<NAME>` variable, as @actions/core reads it. */
-function input(name: string, fallback = ''): string {
-  return (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim() || fallback;
-}
+import { decideIntent } from '../core/intent.js';
+import { intentSettings } from './config.js';
 
 function readPayload(path: string | undefined): Record<string, unknown> {
   if (!path) return {};
@@ -21,17 +17,12 @@ async function main(): Promise<void> {
   const startedAt = Date.now();
   const eventName = process.env.GITHUB_EVENT_NAME ?? '';
   const payload = readPayload(process.env.GITHUB_EVENT_PATH);
-  const intent = decideIntent(eventName, payload, {
-    triggerLabel: input('trigger-label', 'samocode'),
-    allowedBots: input('allowed-bots')
-      .split(/[\s,]+/)
-      .filter(Boolean),
-  });
+  const intent = decideIntent(eventName, payload, intentSettings());
   if (intent.kind === 'ignore') {
     process.stdout.write(`samocode: nothing to do: ${intent.reason}\n`);
     return;
   }
-  const { runAction } = await import('./action-main.js');
+  const { runAction } = await import('./run-action.js');
   await runAction(intent, payload, startedAt);
 }
 

@@ -3,8 +3,12 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BranchConflictError, SessionBranch, checkBranchName } from '../../src/session/branch.js';
-import { checkout, makeRemote, remoteBranches, remoteFile, type Remote } from '../helpers/runner.js';
+import { Redactor } from '../../../src/core/redact.js';
+import { checkBranchName } from '../../../src/git/branch-name.js';
+import { BranchConflictError } from '../../../src/git/errors.js';
+import { SessionBranch } from '../../../src/git/session-branch.js';
+import { findSessionBranch, openWorkspace, type Workspace } from '../../../src/git/workspace.js';
+import { checkout, makeRemote, remoteBranches, remoteFile, type Remote } from '../../helpers/runner.js';
 
 const TOKEN = 'ghs_branchtesttoken000000000000000000000';
 const git = (cwd: string, ...args: string[]) =>
@@ -20,13 +24,18 @@ function personPushes(remote: Remote, branch: string, file: string, content: str
   git(dir, 'push', '-q', 'origin', branch);
 }
 
+async function open(ws: string, name: string, token?: string): Promise<{ workspace: Workspace; branch: SessionBranch }> {
+  const workspace = await openWorkspace({ workspace: ws, token });
+  return { workspace, branch: new SessionBranch(workspace, name, { redactor: new Redactor([token]) }) };
+}
+
 describe('the session branch', () => {
   it('creates the branch, commits as the action and pushes without writing the token anywhere', async () => {
     const remote = makeRemote();
     const ws = checkout(remote, { persistToken: 'ghs_persisted0000000000000000000000000000' });
-    const branch = new SessionBranch('samocode/1-test', { workspace: ws, token: TOKEN });
-    expect(await branch.removePersistedCredentials()).toEqual(['http.https://github.com/.extraheader']);
-    expect(await branch.findRemote('samocode/1-')).toBeNull();
+    const { workspace, branch } = await open(ws, 'samocode/1-test', TOKEN);
+    expect(workspace.removedCredentials).toEqual(['http.https://github.com/.extraheader']);
+    expect(await findSessionBranch(workspace, 'samocode/1-')).toBeNull();
     await branch.create();
     writeFileSync(join(ws, 'a.txt'), 'a\n');
     await branch.checkpoint('samocode: first');
@@ -35,16 +44,16 @@ describe('the session branch', () => {
       'github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>',
     );
     expect(readFileSync(join(ws, '.git', 'config'), 'utf8')).not.toMatch(/ghs_|extraheader|AUTHORIZATION/);
-    expect(await branch.findRemote('samocode/1-')).toBe('samocode/1-test');
+    expect(await findSessionBranch(workspace, 'samocode/1-')).toBe('samocode/1-test');
   });
 
   it('fetches only the session branch, shallow, into a fresh checkout', async () => {
     const remote = makeRemote();
-    const first = new SessionBranch('samocode/2-x', { workspace: checkout(remote) });
+    const { branch: first } = await open(checkout(remote), 'samocode/2-x');
     await first.create();
     await first.checkpoint('samocode: empty');
     const ws = checkout(remote);
-    const again = new SessionBranch('samocode/2-x', { workspace: ws });
+    const { branch: again } = await open(ws, 'samocode/2-x');
     await again.checkoutRemote();
     expect(git(ws, 'rev-parse', '--abbrev-ref', 'HEAD').trim()).toBe('samocode/2-x');
     expect(git(ws, 'rev-parse', '--is-shallow-repository').trim()).toBe('true');
@@ -53,7 +62,7 @@ describe('the session branch', () => {
   it('rebases onto a push made behind its back and retries', async () => {
     const remote = makeRemote();
     const ws = checkout(remote);
-    const branch = new SessionBranch('samocode/3-x', { workspace: ws });
+    const { branch } = await open(ws, 'samocode/3-x');
     await branch.create();
     writeFileSync(join(ws, 'ours.txt'), 'ours\n');
     await branch.checkpoint('samocode: ours');
@@ -67,7 +76,7 @@ describe('the session branch', () => {
   it('on a conflict keeps its commit on a backup branch and says so', async () => {
     const remote = makeRemote();
     const ws = checkout(remote);
-    const branch = new SessionBranch('samocode/4-x', { workspace: ws });
+    const { branch } = await open(ws, 'samocode/4-x');
     await branch.create();
     writeFileSync(join(ws, 'same.txt'), 'base\n');
     await branch.checkpoint('samocode: base');
@@ -89,8 +98,7 @@ describe('the session branch', () => {
   it('runs no hook and no config the agent planted in .git, and puts .git/config back', async () => {
     const remote = makeRemote();
     const ws = checkout(remote);
-    const branch = new SessionBranch('samocode/6-x', { workspace: ws, token: TOKEN });
-    await branch.removePersistedCredentials();
+    const { branch } = await open(ws, 'samocode/6-x', TOKEN);
     await branch.create();
     const marker = join(ws, '..', 'hook-ran');
     const hook = `#!/bin/sh\necho "$GIT_CONFIG_VALUE_0" > ${marker}\n`;
@@ -108,10 +116,10 @@ describe('the session branch', () => {
 
   it('finds a session branch whose title says "backup"', async () => {
     const remote = makeRemote();
-    const first = new SessionBranch('samocode/7-fix-the-backup-job', { workspace: checkout(remote) });
+    const { branch: first } = await open(checkout(remote), 'samocode/7-fix-the-backup-job');
     await first.create();
     await first.checkpoint('samocode: x');
-    const probe = new SessionBranch('samocode/7-probe', { workspace: checkout(remote) });
-    expect(await probe.findRemote('samocode/7-')).toBe('samocode/7-fix-the-backup-job');
+    const { workspace } = await open(checkout(remote), 'samocode/7-other');
+    expect(await findSessionBranch(workspace, 'samocode/7-')).toBe('samocode/7-fix-the-backup-job');
   });
 });

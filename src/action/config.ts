@@ -1,0 +1,150 @@
+// Inputs and runner variables, read once into one typed config. Read from
+// the environment as @actions/core does (INPUT_<NAME>), so that the cheap
+// entry can use it before anything heavy is loaded.
+import { PROVIDERS, isProvider, type ProviderName } from '../providers/settings.js';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export interface Inputs {
+  token: string;
+  provider: ProviderName;
+  model?: string;
+  cliPath?: string;
+  triggerLabel: string;
+  branchPrefix: string;
+  baseBranch?: string;
+  sessionsDir: string;
+  iterationTimeoutMin: number;
+  maxRuntimeMin: number;
+  maxIterations: number;
+  maxCostUsd?: number;
+  autoApprove: boolean;
+  allowedBots: string[];
+  script?: string;
+  agentEnv: string[];
+  agentGithubToken?: string;
+  /** `auto`, `none`, or a user name. */
+  agentUser: string;
+  telegramToken?: string;
+  telegramChatId?: string;
+}
+
+export interface Runner {
+  repository: string;
+  owner: string;
+  repo: string;
+  workspace: string;
+  apiUrl: string;
+  serverUrl: string;
+  runUrl?: string;
+  runId?: string;
+  runAttempt?: string;
+  workflowRef?: string;
+  tempDir?: string;
+  telegramApiUrl?: string;
+  retryBaseMs?: number;
+  /** SAMOCODE_API_PACING=on|off; unset decides from the API's host. */
+  pacing?: string;
+}
+
+export interface ActionConfig {
+  inputs: Inputs;
+  runner: Runner;
+}
+
+/** The runner's `INPUT_<NAME>` variable, trimmed, as @actions/core reads it. */
+export function input(env: NodeJS.ProcessEnv, name: string): string {
+  return (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+}
+
+export const listInput = (env: NodeJS.ProcessEnv, name: string) => input(env, name).split(/[\s,]+/).filter(Boolean);
+
+function numberInput(env: NodeJS.ProcessEnv, name: string, fallback: number | undefined): number | undefined {
+  const raw = input(env, name);
+  if (!raw) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new ConfigError(`input ${name} must be a positive number, got "${raw}"`);
+  return n;
+}
+
+function readInputs(env: NodeJS.ProcessEnv): Inputs {
+  const token = input(env, 'github-token') || env.GITHUB_TOKEN || '';
+  if (!token) throw new ConfigError('input github-token is empty; the default is ${{ github.token }}');
+  const provider = input(env, 'provider') || 'claude';
+  if (!isProvider(provider)) throw new ConfigError(`input provider must be one of ${PROVIDERS.join(', ')}, got "${provider}"`);
+  const optional = (name: string) => input(env, name) || undefined;
+  return {
+    token,
+    provider,
+    model: optional('model'),
+    cliPath: optional('cli-path'),
+    triggerLabel: input(env, 'trigger-label') || 'samocode',
+    branchPrefix: input(env, 'branch-prefix') || 'samocode/',
+    baseBranch: optional('base-branch'),
+    sessionsDir: input(env, 'sessions-dir') || '.samocode/sessions',
+    iterationTimeoutMin: numberInput(env, 'iteration-timeout', 30)!,
+    maxRuntimeMin: numberInput(env, 'max-runtime-minutes', 330)!,
+    maxIterations: numberInput(env, 'max-iterations', 200)!,
+    maxCostUsd: numberInput(env, 'max-cost-usd', undefined),
+    autoApprove: input(env, 'auto-approve').toLowerCase() === 'true',
+    allowedBots: listInput(env, 'allowed-bots'),
+    script: optional('script'),
+    agentEnv: listInput(env, 'agent-env'),
+    agentGithubToken: optional('agent-github-token'),
+    agentUser: input(env, 'agent-user') || 'auto',
+    telegramToken: optional('telegram-bot-token') ?? env.TELEGRAM_BOT_TOKEN,
+    telegramChatId: optional('telegram-chat-id') ?? env.TELEGRAM_CHAT_ID,
+  };
+}
+
+function readRunner(env: NodeJS.ProcessEnv): Runner {
+  const repository = env.GITHUB_REPOSITORY ?? '';
+  const [owner, repo] = repository.split('/');
+  if (!owner || !repo) throw new ConfigError('GITHUB_REPOSITORY is not set (owner/repo)');
+  const serverUrl = (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '');
+  const runId = env.GITHUB_RUN_ID;
+  return {
+    repository,
+    owner,
+    repo,
+    workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
+    apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
+    serverUrl,
+    runUrl: runId ? `${serverUrl}/${repository}/actions/runs/${runId}` : undefined,
+    runId,
+    runAttempt: env.GITHUB_RUN_ATTEMPT,
+    workflowRef: env.GITHUB_WORKFLOW_REF,
+    tempDir: env.RUNNER_TEMP,
+    telegramApiUrl: env.TELEGRAM_API_URL,
+    retryBaseMs: Number(env.SAMOCODE_RETRY_BASE_MS) || undefined,
+    pacing: env.SAMOCODE_API_PACING,
+  };
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): ActionConfig {
+  return { inputs: readInputs(env), runner: readRunner(env) };
+}
+
+/** What the cheap entry needs to decide whether to act, without failing on the rest. */
+export function intentSettings(env: NodeJS.ProcessEnv = process.env) {
+  return { triggerLabel: input(env, 'trigger-label') || 'samocode', allowedBots: listInput(env, 'allowed-bots') };
+}
+
+/**
+ * GitHub asks integrations to space out writes; a stand-in of the API on this
+ * machine (tests, act with a local API) does not, unless asked to.
+ */
+export function apiPacing(runner: Runner): boolean {
+  if (runner.pacing === 'on' || runner.pacing === 'off') return runner.pacing === 'on';
+  const host = new URL(runner.apiUrl).hostname;
+  return !(host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host));
+}
+
+/** `owner/repo/.github/workflows/x.yml@refs/heads/main` → the file and the branch to dispatch on. */
+export function workflowOf(runner: Runner): { file: string; ref?: string } {
+  const [path, ref] = (runner.workflowRef ?? '').split('@');
+  const file = path?.split('/').slice(2).join('/').split('/').at(-1) ?? '';
+  return { file, ref: ref?.replace(/^refs\/heads\//, '') };
+}

@@ -1,0 +1,4 @@
+// The intents runAction acts on: everything but `ignore`.
+import type { Intent } from '../core/intent.js';
+
+export type ActiveIntent = Exclude<Intent, { kind: 'ignore' }>;

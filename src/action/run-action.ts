@@ -1,0 +1,67 @@
+// GitHub mode, as a table of contents: each step is a function in a file
+// named for what it does, and shows as a group in the job log. A step that
+// ends the run throws StopRun; it is caught here, once.
+import * as core from '@actions/core';
+import { AnotherRunError } from '../git/errors.js';
+import { checkStarter } from './check-starter.js';
+import { answerComments, claimSession } from './claim.js';
+import { ConfigError, readConfig } from './config.js';
+import type { ActiveIntent } from './intent.js';
+import { loadIssue } from './load-issue.js';
+import { openSessionBranch } from './open-branch.js';
+import { openSession } from './open-session.js';
+import { runLoop } from './run-loop.js';
+import { showOutcome } from './show-outcome.js';
+import { StopRun } from './stop.js';
+import { takeInComments } from './take-in-comments.js';
+import { makeToolkit, type Toolkit } from './toolkit.js';
+import { updateIssue } from './update-issue.js';
+import { writeOutputs } from './write-outputs.js';
+
+const step = <T>(name: string, run: () => Promise<T>): Promise<T> => core.group(name, run);
+
+export async function runAction(intent: ActiveIntent, payload: Record<string, unknown>, startedAt: number): Promise<void> {
+  let kit: Toolkit;
+  try {
+    kit = makeToolkit(readConfig(), startedAt);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return core.setFailed(`samocode: ${error.message}`);
+  }
+  try {
+    const issue = await step('Load the issue', () => loadIssue(kit, intent));
+    await step('Check who may start', () => checkStarter(kit, intent, issue));
+    const opened = await step('Open the session branch', () => openSessionBranch(kit, intent, issue));
+    const session = await step('Open the session folder', () => openSession(kit, intent, issue, opened, payload));
+    const taken = await step('Take in comments', () => takeInComments(kit, intent, issue, session));
+    await step('Claim the session', () => claimSession(kit, intent, issue, opened, taken));
+    await step('Answer comments', () => answerComments(kit, issue, session, taken));
+    const result = await step('Run the loop', () => runLoop(kit, issue, session, opened, taken));
+    const shown = await step('Show the outcome', () => showOutcome(kit, issue, session, opened, result));
+    await step('Update the issue', () => updateIssue(kit, issue, session, taken, result, shown));
+    await step('Write the outputs', () => writeOutputs(kit, session, opened, result, shown));
+  } catch (error) {
+    endRun(kit, asStop(error));
+  }
+}
+
+/** Another run's claim is a stop like any other; everything else goes on up. */
+function asStop(error: unknown): StopRun {
+  if (error instanceof StopRun) return error;
+  if (error instanceof AnotherRunError) return new StopRun(`${error.message}; this run stops and leaves the session to it`, 'skipped');
+  throw error;
+}
+
+function endRun(kit: Toolkit, stop: StopRun): void {
+  switch (stop.kind) {
+    case 'nothing':
+      return kit.log.info(stop.message);
+    case 'refused':
+      return kit.log.notice(stop.message);
+    case 'skipped':
+      kit.log.notice(stop.message);
+      return core.setOutput('status', 'skipped');
+    case 'failed':
+      return core.setFailed(kit.redactor.redact(`samocode: ${stop.message}`));
+  }
+}

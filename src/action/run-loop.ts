@@ -1,0 +1,81 @@
+// Step: the agent and the loop. A failure here (the CLI missing, the branch
+// lost to a conflict, an error of ours) ends the run as blocked with the
+// reason saved, never with the session half-written.
+import { join } from 'node:path';
+import { runSession, type LoopResult } from '../core/loop.js';
+import { blockedStatus, parseStatus, readSection, writeStatus } from '../core/overview.js';
+import type { Reporter } from '../core/ports.js';
+import { AnotherRunError, BranchConflictError } from '../git/errors.js';
+import type { TrackingComment } from '../github/tracking.js';
+import { IterationRecords } from '../notify/iteration-records.js';
+import { FanOutReporter } from '../notify/fan-out.js';
+import { createAgent } from '../providers/index.js';
+import { loadPrompts } from '../providers/prompts.js';
+import type { IssueInfo } from '../github/repo-api.js';
+import type { OpenedBranch } from './open-branch.js';
+import type { GitHubSession } from './open-session.js';
+import type { TakenIn } from './take-in-comments.js';
+import type { Toolkit } from './toolkit.js';
+
+export async function runLoop(kit: Toolkit, issue: IssueInfo, session: GitHubSession, opened: OpenedBranch, taken: TakenIn): Promise<LoopResult> {
+  const log = new IterationRecords((line) => kit.log.print(line));
+  try {
+    if (!session.status.blocked && session.status.next.kind !== 'done') {
+      issue.labels = await kit.api.setStateLabel(issue.number, 'samocode:running', issue.labels);
+    }
+    const result = await runSession(
+      { agent: await makeAgent(kit), store: session.store, reporter: new FanOutReporter([log, taken.tracking] as Reporter[]), clock: { now: Date.now } },
+      loopOptions(kit, session, taken),
+    );
+    session.status = result.status;
+    return result;
+  } catch (error) {
+    if (error instanceof AnotherRunError) throw error;
+    return blockedByError(kit, session, opened, error as Error, log);
+  }
+}
+
+function makeAgent(kit: Toolkit) {
+  const { inputs, runner } = kit.config;
+  return createAgent({
+    provider: inputs.provider,
+    scriptPath: inputs.script ? join(runner.workspace, inputs.script) : undefined,
+    cliPath: inputs.cliPath,
+    model: inputs.model,
+    cliSetting: 'the cli-path input',
+    env: process.env,
+    extraEnv: inputs.agentEnv,
+    agentGithubToken: inputs.agentGithubToken,
+  });
+}
+
+function loopOptions(kit: Toolkit, session: GitHubSession, taken: TakenIn) {
+  const { inputs } = kit.config;
+  const { feedback } = taken.intake;
+  return {
+    sessionName: session.folder,
+    mode: 'github' as const,
+    prompts: loadPrompts(),
+    iterationTimeoutMs: inputs.iterationTimeoutMin * 60_000,
+    deadline: kit.startedAt + inputs.maxRuntimeMin * 60_000,
+    maxTotalIterations: inputs.maxIterations,
+    maxCostUsd: inputs.maxCostUsd,
+    autoApprove: inputs.autoApprove,
+    task: readSection(session.overview, 'Task') ?? session.issueText,
+    data: feedback.map((f) => ({ title: `Feedback on the plan from @${f.by}`, text: f.text })),
+    note: feedback.length ? 'a person asked for changes to the plan (see _feedback.md): revise the plan, then wait for approval again' : undefined,
+  };
+}
+
+async function blockedByError(kit: Toolkit, session: GitHubSession, opened: OpenedBranch, error: Error, log: IterationRecords): Promise<LoopResult> {
+  const { store } = session;
+  const known = error instanceof BranchConflictError || error.name === 'MissingCliError';
+  const reason = kit.redactor.redact(known ? error.message : `error: ${error.message}`);
+  const saved = parseStatus(await store.readOverview());
+  const status = blockedStatus(saved.ok ? saved.status : session.status, reason);
+  await store.writeOverview(writeStatus((await store.readOverview()) ?? session.overview, status));
+  // A conflict already saved the work to a backup branch; anything else is checkpointed as it stands.
+  if (!(error instanceof BranchConflictError)) await opened.branch.checkpoint(`samocode: blocked (${reason.slice(0, 80)})`).catch(() => {});
+  session.status = status;
+  return { outcome: { kind: 'blocked', reason }, status, iterations: log.records };
+}

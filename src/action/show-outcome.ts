@@ -1,0 +1,93 @@
+// Step: what the issue shows for how the loop ended: the questions or the
+// plan at a gate, the reason when blocked, the pull request when done, the
+// continuation when the time budget ran out.
+import type { LoopResult, Outcome } from '../core/loop.js';
+import type { GateRecord } from '../core/gates.js';
+import { openQuestions } from '../core/qa.js';
+import { marker, planComment, pullRequestBody, questionsComment } from '../core/render.js';
+import type { IssueInfo } from '../github/repo-api.js';
+import { workflowOf } from './config.js';
+import type { OpenedBranch } from './open-branch.js';
+import type { GitHubSession } from './open-session.js';
+import { postNotice, shortHash } from './post-notice.js';
+import type { Toolkit } from './toolkit.js';
+
+export interface Shown {
+  pullRequest?: string;
+  /** A line for the tracking comment: what a person can do next. */
+  note?: string;
+}
+
+export async function showOutcome(kit: Toolkit, issue: IssueInfo, session: GitHubSession, opened: OpenedBranch, result: LoopResult): Promise<Shown> {
+  const { outcome } = result;
+  switch (outcome.kind) {
+    case 'waiting':
+      return outcome.gate === 'qa_answers' ? postQuestions(kit, issue, session) : postPlan(kit, issue, session, opened);
+    case 'blocked':
+      return postBlocked(kit, issue, session, outcome);
+    case 'done':
+      return openPullRequest(kit, issue, session, opened, outcome.summary);
+    case 'paused':
+      return continueInNewRun(kit, issue, session, opened);
+  }
+}
+
+async function postQuestions(kit: Toolkit, issue: IssueInfo, session: GitHubSession): Promise<Shown> {
+  const { store, status } = session;
+  const open = openQuestions(await store.readQa());
+  // One comment per wait: the same questions asked again are posted again.
+  const round = shortHash(`${(await store.readGates()).pending?.since ?? status.totalIterations}:${open.map((q) => q.id).join(',')}`);
+  await kit.api.commentOnce(issue.number, marker('questions', round), questionsComment(open, round));
+  return { note: 'Answer the questions in a comment.' };
+}
+
+async function postPlan(kit: Toolkit, issue: IssueInfo, session: GitHubSession, opened: OpenedBranch): Promise<Shown> {
+  const { store } = session;
+  const plan = await store.readPlan();
+  if (plan) {
+    await kit.api.commentOnce(issue.number, marker('plan', plan.blob), planComment(plan.file, plan.text, plan.blob, session.links));
+    const gates = await store.readGates();
+    if (gates.posted?.blob !== plan.blob) {
+      const latest: GateRecord = { ...gates, posted: { file: plan.file, blob: plan.blob } };
+      await store.writeGates(latest);
+      await opened.branch.checkpoint(`samocode: plan ${plan.file} posted for approval`);
+    }
+  }
+  return { note: 'Reply `/approve` to approve the plan, or comment what should change.' };
+}
+
+async function postBlocked(kit: Toolkit, issue: IssueInfo, session: GitHubSession, outcome: Extract<Outcome, { kind: 'blocked' }>): Promise<Shown> {
+  const id = `${session.status.totalIterations}-${shortHash(outcome.reason)}`;
+  await postNotice(kit, issue.number, 'blocked', id, `samocode is blocked: ${outcome.reason}\n\nFix what it needs, then comment \`/resume\`.`);
+  return {};
+}
+
+async function openPullRequest(kit: Toolkit, issue: IssueInfo, session: GitHubSession, opened: OpenedBranch, summary: string): Promise<Shown> {
+  const plan = await session.store.planFingerprint();
+  try {
+    const body = pullRequestBody(issue.number, summary, { plan: plan ? session.links.file?.(plan.file) : undefined, sessionFolder: session.links.sessionFolder });
+    const pr = await kit.api.ensurePullRequest(opened.branch.name, opened.baseBranch, `samocode: ${issue.title}`, body);
+    await postNotice(kit, issue.number, 'done', pr.number, `samocode is done: ${summary}\n\nPull request: ${pr.url}`);
+    return { pullRequest: pr.url };
+  } catch (error) {
+    const note = `The session is done but the pull request could not be opened (${(error as Error).message}); comment \`/resume\` to try again.`;
+    kit.log.warning(note);
+    await postNotice(kit, issue.number, 'pr-failed', session.status.totalIterations, note).catch(() => {});
+    return { note };
+  }
+}
+
+async function continueInNewRun(kit: Toolkit, issue: IssueInfo, session: GitHubSession, opened: OpenedBranch): Promise<Shown> {
+  const workflow = workflowOf(kit.config.runner);
+  try {
+    if (!workflow.file) throw new Error('GITHUB_WORKFLOW_REF is not set');
+    await kit.api.dispatch(workflow.file, workflow.ref ?? opened.baseBranch, issue.number);
+    const note = 'This run reached its time budget; the session continues in a new run.';
+    await postNotice(kit, issue.number, 'pause', session.status.totalIterations, `samocode: ${note}`);
+    return { note };
+  } catch (error) {
+    const note = `This run reached its time budget and could not start the next one (${(error as Error).message}); comment \`/resume\` to continue.`;
+    kit.log.warning(note);
+    return { note };
+  }
+}

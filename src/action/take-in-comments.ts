@@ -1,0 +1,89 @@
+// Step: the tracking comment found or made, then every comment since `Last
+// Comment`, in order, each once. Who may steer is known first, so that only
+// their comments can hold the intake back.
+import { selectComments, takeInComments as takeIn, type IntakeResult, type IssueComment } from '../core/intake.js';
+import { MARKER_PREFIX } from '../core/intent.js';
+import { resumeStatus, writeStatus, type SessionStatus } from '../core/overview.js';
+import { PHASE_TABLE } from '../core/phases.js';
+import { marker, trackingComment } from '../core/render.js';
+import { isBot, isListedBot } from '../core/steering.js';
+import type { GateRecord } from '../core/gates.js';
+import type { IssueInfo, RepoApi } from '../github/repo-api.js';
+import { TRACKING_MARKER, TrackingComment } from '../github/tracking.js';
+import type { ActiveIntent } from './intent.js';
+import type { GitHubSession } from './open-session.js';
+import type { Toolkit } from './toolkit.js';
+
+export interface TakenIn {
+  intake: IntakeResult;
+  comments: IssueComment[];
+  tracking: TrackingComment;
+  /** Comments by bots that may not steer: never answered. */
+  ignoredBots: Set<number>;
+}
+
+export async function takeInComments(kit: Toolkit, intent: ActiveIntent, issue: IssueInfo, session: GitHubSession): Promise<TakenIn> {
+  const { store } = session;
+  const comments = await kit.api.comments(issue.number);
+  const runStart = new Date(kit.startedAt).toISOString();
+  let status = session.status;
+  if (session.created) status = startAfterOldComments(status, comments, runStart);
+  const trackingId = await kit.api.commentOnce(issue.number, TRACKING_MARKER, trackingComment(session.folder, status, session.links), comments);
+  const tracking = new TrackingComment(kit.api, issue.number, trackingId, session.folder, session.links);
+
+  const gates = await store.readGates();
+  const mayGovern = await steeringOf(kit, comments, status);
+  const selection = selectComments(comments, status.lastComment, gates, runStart, mayGovern);
+  const ignoredBots = new Set(selection.take.filter((c) => isBot(c.author, c.authorType) && !mayGovern(c.author)).map((c) => c.id));
+  const intake = takeIn(
+    { status, gates, qa: await store.readQa(), postedPlan: gates.posted, gateCommentId: await gateCommentId(kit.api, comments, status, gates.posted) },
+    selection.take,
+    selection.lastId,
+    mayGovern,
+    new Date().toISOString(),
+  );
+  // Adding the trigger label again resumes a blocked session.
+  if (intent.kind === 'start' && intake.status.blocked) {
+    intake.status = resumeStatus(intake.status, PHASE_TABLE[intake.status.phase].maxIterations, `@${intent.actor} (label added again)`);
+  }
+  await record(session, intake);
+  return { intake, comments, tracking, ignoredBots };
+}
+
+/** A new session: what was said before it started is not an answer to anything it will ask. */
+function startAfterOldComments(status: SessionStatus, comments: IssueComment[], runStart: string): SessionStatus {
+  const before = comments.filter((c) => c.createdAt < runStart).map((c) => c.id);
+  return before.length ? { ...status, lastComment: String(Math.max(...before)) } : status;
+}
+
+/** Asks GitHub once per author of a new comment; bots go by allowed-bots. */
+async function steeringOf(kit: Toolkit, comments: IssueComment[], status: SessionStatus): Promise<(login: string) => boolean> {
+  const after = status.lastComment === null ? -1 : Number(status.lastComment);
+  const permitted = new Map<string, boolean>();
+  for (const c of comments) {
+    if (c.id <= after || permitted.has(c.author) || c.body.includes(MARKER_PREFIX)) continue;
+    const bot = isBot(c.author, c.authorType);
+    permitted.set(c.author, bot ? isListedBot(c.author, kit.config.inputs.allowedBots) : await kit.api.canSteer(c.author));
+  }
+  return (login) => permitted.get(login) ?? false;
+}
+
+/** What the intake decided, written to the session folder. */
+async function record(session: GitHubSession, intake: IntakeResult): Promise<void> {
+  const { store } = session;
+  if (intake.qa !== null) await store.writeQa(intake.qa);
+  if (intake.feedback.length) await store.appendFeedback(intake.feedback);
+  await store.writeGates(intake.gates);
+  session.overview = writeStatus((await store.readOverview()) ?? session.overview, intake.status);
+  session.status = intake.status;
+  await store.writeOverview(session.overview);
+}
+
+/** The action's own comment that opened the gate the session waits at: the plan as posted, or the newest questions. */
+async function gateCommentId(api: RepoApi, comments: IssueComment[], status: SessionStatus, posted: GateRecord['posted']): Promise<number | null> {
+  if (status.next.kind !== 'waiting') return null;
+  const prefix = status.next.gate === 'plan_approval' ? marker('plan', posted?.blob ?? '-') : `${MARKER_PREFIX}questions:`;
+  let found: number | null = null;
+  for (const c of comments) if (c.body.includes(prefix) && (await api.isOwn(c))) found = Math.max(found ?? 0, c.id);
+  return found;
+}

@@ -1,0 +1,56 @@
+// The terminal entry: `samocode run|status|approve|install`. Each command is
+// a file; this one picks it and turns errors into exit codes, by their type.
+import { SessionStateError } from '../core/loop.js';
+import { MissingCliError } from '../providers/process.js';
+import { ScenarioError } from '../providers/script.js';
+import { approve } from './approve.js';
+import { installCommand } from './install.js';
+import { SessionSetupError } from './open-session.js';
+import { run } from './run.js';
+import { status } from './status.js';
+import { ExitError, USAGE, UsageError, err, out } from './usage.js';
+
+/** Errors a person can act on from the message alone: no stack trace. */
+const EXPLAINED = [SessionStateError, SessionSetupError, ScenarioError, MissingCliError];
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'run':
+        return await run(rest);
+      case 'status':
+        return await status(rest);
+      case 'approve':
+        return await approve(rest);
+      case 'install':
+      case 'uninstall':
+        return await installCommand(command);
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        out(USAGE);
+        return command === undefined ? 1 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    return exitCodeOf(error);
+  }
+}
+
+function exitCodeOf(error: unknown): number {
+  if (error instanceof ExitError) return error.code;
+  if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    err(`samocode: ${(error as Error).message}\n${USAGE}`);
+    return 1;
+  }
+  err(`samocode: error: ${(error as Error).message}`);
+  if (!EXPLAINED.some((type) => error instanceof type) && process.env.SAMOCODE_DEBUG) err((error as Error).stack ?? '');
+  return 1;
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});
