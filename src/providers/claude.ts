@@ -5,7 +5,7 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { Agent, AgentRequest, AgentResult, TokenUsage } from '../core/ports.js';
 import { agentEnv, samocodeVars } from './agent-env.js';
-import type { ProviderSettings } from './index.js';
+import type { ProviderSettings } from './settings.js';
 import { resolveExecutable, runProcess } from './process.js';
 import { clip, exitError, runRetrying } from './retry.js';
 

@@ -3,7 +3,7 @@
 // the prompt, followed by the session context. It reports tokens, not cost.
 import type { Agent, AgentRequest, AgentResult, TokenUsage } from '../core/ports.js';
 import { agentEnv, samocodeVars } from './agent-env.js';
-import type { ProviderSettings } from './index.js';
+import type { ProviderSettings } from './settings.js';
 import { resolveExecutable, runProcess } from './process.js';
 import { clip, exitError, runRetrying } from './retry.js';
 
