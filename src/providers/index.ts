@@ -1,6 +1,7 @@
 // Picks the agent behind the Agent port.
 import { join } from 'node:path';
 import type { Agent } from '../core/ports.js';
+import type { AgentCli } from './cli-agent.js';
 import { packageRoot } from './prompts.js';
 import { ScriptAgent, loadScenario } from './script.js';
 import type { ProviderSettings } from './settings.js';
@@ -11,17 +12,19 @@ export function defaultScenarioPath(): string {
   return join(packageRoot(), 'scenarios', 'default.json');
 }
 
+/** A CLI's code is loaded only when it is the one used: a dry run loads none. */
+async function agentCli(provider: 'claude' | 'codex'): Promise<AgentCli> {
+  return provider === 'claude' ? (await import('./claude.js')).CLAUDE_CLI : (await import('./codex.js')).CODEX_CLI;
+}
+
 export async function createAgent(settings: ProviderSettings): Promise<Agent> {
   switch (settings.provider) {
     case 'script':
       return new ScriptAgent(await loadScenario(settings.scriptPath ?? defaultScenarioPath()));
-    case 'claude': {
-      const { ClaudeAgent } = await import('./claude.js');
-      return ClaudeAgent.create(settings);
-    }
+    case 'claude':
     case 'codex': {
-      const { CodexAgent } = await import('./codex.js');
-      return CodexAgent.create(settings);
+      const { CliAgent } = await import('./cli-agent.js');
+      return CliAgent.create(await agentCli(settings.provider), settings);
     }
   }
 }

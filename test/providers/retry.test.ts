@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AgentResult } from '../../src/core/ports.js';
-import { exitError, isTransient, withRetries } from '../../src/providers/retry.js';
+import { exitError } from '../../src/providers/cli-agent.js';
+import { isTransient, withRetries } from '../../src/providers/retry.js';
 import { MemorySink, mkdtemp, removeTempDirs } from './fake-cli.js';
 
 afterAll(removeTempDirs);
