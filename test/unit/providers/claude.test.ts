@@ -2,11 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLAUDE_CLI, CLAUDE_TOOLS } from '../../src/providers/claude.js';
-import { CliAgent } from '../../src/providers/cli-agent.js';
-import { createAgent, type ProviderSettings } from '../../src/providers/index.js';
-import { MissingCliError } from '../../src/providers/process.js';
-import { type FakeCli, makeRequest, mkdtemp, processGone, PROMPT, removeTempDirs, runnerEnv, waitUntil, writeFakeCli } from './fake-cli.js';
+import { CLAUDE_CLI, CLAUDE_TOOLS } from '../../../src/providers/claude.js';
+import { CliAgent } from '../../../src/providers/cli-agent.js';
+import { createAgent, type ProviderSettings } from '../../../src/providers/index.js';
+import { MissingCliError } from '../../../src/providers/process.js';
+import { type FakeCli, makeRequest, mkdtemp, processGone, PROMPT, removeTempDirs, runnerEnv, waitUntil, writeFakeCli } from '../../helpers/fake-cli.js';
 
 afterAll(removeTempDirs);
 
