@@ -3,11 +3,9 @@
 // session context as the prompt on stdin; cost, turns and usage come from the
 // final `result` event.
 import { isAbsolute, relative, resolve } from 'node:path';
-import type { Agent, AgentRequest, AgentResult, TokenUsage } from '../core/ports.js';
-import { agentEnv, samocodeVars } from './agent-env.js';
-import type { ProviderSettings } from './index.js';
-import { resolveExecutable, runProcess } from './process.js';
-import { clip, exitError, runRetrying } from './retry.js';
+import type { AgentRequest } from '../core/ports.js';
+import { errorLine, type AgentCli, type EventReader, type RunReport } from './cli-agent.js';
+import type { ProviderSettings } from './settings.js';
 
 export const DEFAULT_MAX_TURNS = 120;
 
@@ -37,7 +35,6 @@ export const CLAUDE_TOOLS = [
   'WebFetch',
   'WebSearch',
 ];
-
 
 function isInside(parent: string, child: string): boolean {
   const rel = relative(resolve(parent), resolve(child));
@@ -70,18 +67,10 @@ export function claudeArgs(request: AgentRequest, settings: Pick<ProviderSetting
   ];
 }
 
-interface ResultEvent {
-  costUsd?: number;
-  turns?: number;
-  usage?: TokenUsage;
-  /** Set when the CLI itself says the run failed. */
-  error?: string;
-}
-
 const num = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
 
 /** Reads the final `result` event; every other line is left to the log. */
-export function readResultEvent(line: string): ResultEvent | null {
+export function readResultEvent(line: string): RunReport | null {
   if (!line.startsWith('{')) return null;
   let event: Record<string, unknown>;
   try {
@@ -90,7 +79,7 @@ export function readResultEvent(line: string): ResultEvent | null {
     return null;
   }
   if (event?.type !== 'result') return null;
-  const found: ResultEvent = {};
+  const found: RunReport = {};
   const costUsd = num(event.total_cost_usd);
   if (costUsd !== undefined) found.costUsd = costUsd;
   const turns = num(event.num_turns);
@@ -115,55 +104,29 @@ export function readResultEvent(line: string): ResultEvent | null {
       (typeof event.terminal_reason === 'string' && event.terminal_reason) ||
       (typeof event.subtype === 'string' && event.subtype) ||
       'claude reported an error';
-    found.error = clip(text);
+    found.error = errorLine(text);
   }
   return found;
 }
 
-export class ClaudeAgent implements Agent {
-  readonly name = 'claude';
+/** The run's report is its last `result` event; none, and it reported nothing. */
+class ClaudeEventReader implements EventReader {
+  private found: RunReport = {};
 
-  private constructor(
-    private readonly executable: string,
-    private readonly settings: ProviderSettings,
-  ) {}
-
-  static async create(settings: ProviderSettings): Promise<Agent> {
-    return new ClaudeAgent(await resolveExecutable(settings.cliPath ?? 'claude', settings.cliSetting, settings.env), settings);
+  read(line: string): void {
+    this.found = readResultEvent(line) ?? this.found;
   }
 
-  run(request: AgentRequest): Promise<AgentResult> {
-    return runRetrying(request, this.settings, (once) => this.runOnce(once));
-  }
-
-  private async runOnce(request: AgentRequest): Promise<AgentResult> {
-    let found: ResultEvent | null = null;
-    const outcome = await runProcess({
-      executable: this.executable,
-      args: claudeArgs(request, this.settings),
-      input: claudePrompt(request),
-      cwd: request.workdir,
-      env: agentEnv(this.settings.env, {
-        credentialPrefixes: ['ANTHROPIC_', 'CLAUDE_'],
-        extra: this.settings.extraEnv,
-        githubToken: this.settings.agentGithubToken,
-        set: { ...samocodeVars(request.sessionPath, request.phase, request.iteration), CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' },
-      }),
-      timeoutMs: request.timeoutMs,
-      log: request.log,
-      onLine: (line) => {
-        found = readResultEvent(line) ?? found;
-      },
-    });
-    const seen = found as ResultEvent | null;
-    const error = exitError('claude', outcome, request.timeoutMs, seen?.error);
-    return {
-      exitCode: outcome.exitCode,
-      timedOut: outcome.timedOut,
-      ...(seen?.costUsd !== undefined ? { costUsd: seen.costUsd } : {}),
-      ...(seen?.turns !== undefined ? { turns: seen.turns } : {}),
-      ...(seen?.usage ? { usage: seen.usage } : {}),
-      ...(error ? { error } : {}),
-    };
+  report(): RunReport {
+    return this.found;
   }
 }
+
+export const CLAUDE_CLI: AgentCli = {
+  name: 'claude',
+  credentialPrefixes: ['ANTHROPIC_', 'CLAUDE_'],
+  args: claudeArgs,
+  stdin: claudePrompt,
+  env: { CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' },
+  newReader: () => new ClaudeEventReader(),
+};

@@ -1,12 +1,10 @@
 // The `codex` provider: `codex exec` with JSONL events on stdout. Codex has
 // no agent files, so the workflow and the phase agent's instructions lead
 // the prompt, followed by the session context. It reports tokens, not cost.
-import type { Agent, AgentRequest, AgentResult, TokenUsage } from '../core/ports.js';
-import { agentEnv, samocodeVars } from './agent-env.js';
-import type { ProviderSettings } from './index.js';
-import { resolveExecutable, runProcess } from './process.js';
-import { clip, exitError, runRetrying } from './retry.js';
-
+import type { AgentRequest, TokenUsage } from '../core/ports.js';
+import { errorLine, type AgentCli, type EventReader, type RunReport } from './cli-agent.js';
+import type { ProcessOutcome } from './process.js';
+import type { ProviderSettings } from './settings.js';
 
 export function codexPrompt(request: AgentRequest): string {
   const { workflow, agent, context } = request.prompt;
@@ -33,10 +31,10 @@ export function codexArgs(request: AgentRequest, settings: Pick<ProviderSettings
 }
 
 /** What a run's events add up to, keeping nothing else of them. */
-export class CodexEvents {
-  usage: TokenUsage | undefined;
-  lastError: string | undefined;
-  turnFailed = false;
+class CodexEventReader implements EventReader {
+  private usage: TokenUsage | undefined;
+  private lastError: string | undefined;
+  private turnFailed = false;
 
   read(line: string): void {
     if (!line.startsWith('{')) return;
@@ -46,14 +44,23 @@ export class CodexEvents {
     } catch {
       return;
     }
-    if (event?.type === 'turn.completed') this.addUsage(event.usage);
+    if (event?.type === 'turn.completed') this.addTurnUsage(event.usage);
     else if (event?.type === 'turn.failed') {
       this.turnFailed = true;
-      this.lastError = errorText((event.error as { message?: unknown } | undefined)?.message) ?? this.lastError;
-    } else if (event?.type === 'error') this.lastError = errorText(event.message) ?? this.lastError;
+      this.lastError = usefulMessage((event.error as { message?: unknown } | undefined)?.message) ?? this.lastError;
+    } else if (event?.type === 'error') this.lastError = usefulMessage(event.message) ?? this.lastError;
   }
 
-  private addUsage(raw: unknown): void {
+  report(outcome: ProcessOutcome): RunReport {
+    // Codex prints "Reconnecting…" errors it then recovers from; they count only when the run failed.
+    const runFailed = outcome.exitCode !== 0 || this.turnFailed;
+    return {
+      ...(this.usage ? { usage: this.usage } : {}),
+      ...(runFailed && this.lastError ? { error: this.lastError } : {}),
+    };
+  }
+
+  private addTurnUsage(raw: unknown): void {
     if (!raw || typeof raw !== 'object') return;
     const usage = raw as Record<string, unknown>;
     const n = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
@@ -67,57 +74,20 @@ export class CodexEvents {
 }
 
 /** An API error arrives as the response body in a string; its message is the useful part. */
-function errorText(message: unknown): string | undefined {
+function usefulMessage(message: unknown): string | undefined {
   if (typeof message !== 'string' || message.trim() === '') return undefined;
   try {
     const inner = (JSON.parse(message) as { error?: { message?: unknown } }).error?.message;
-    if (typeof inner === 'string' && inner.trim()) return clip(inner);
+    if (typeof inner === 'string' && inner.trim()) return errorLine(inner);
   } catch {
     // plain text
   }
-  return clip(message);
+  return errorLine(message);
 }
 
-export class CodexAgent implements Agent {
-  readonly name = 'codex';
-
-  private constructor(
-    private readonly executable: string,
-    private readonly settings: ProviderSettings,
-  ) {}
-
-  static async create(settings: ProviderSettings): Promise<Agent> {
-    return new CodexAgent(await resolveExecutable(settings.cliPath ?? 'codex', settings.cliSetting, settings.env), settings);
-  }
-
-  run(request: AgentRequest): Promise<AgentResult> {
-    return runRetrying(request, this.settings, (once) => this.runOnce(once));
-  }
-
-  private async runOnce(request: AgentRequest): Promise<AgentResult> {
-    const events = new CodexEvents();
-    const outcome = await runProcess({
-      executable: this.executable,
-      args: codexArgs(request, this.settings),
-      cwd: request.workdir,
-      env: agentEnv(this.settings.env, {
-        credentialPrefixes: ['OPENAI_', 'CODEX_'],
-        extra: this.settings.extraEnv,
-        githubToken: this.settings.agentGithubToken,
-        set: samocodeVars(request.sessionPath, request.phase, request.iteration),
-      }),
-      timeoutMs: request.timeoutMs,
-      log: request.log,
-      onLine: (line) => events.read(line),
-    });
-    // Codex prints "Reconnecting…" errors it then recovers from; they count only when the run failed.
-    const failed = outcome.exitCode !== 0 || events.turnFailed;
-    const error = exitError('codex', outcome, request.timeoutMs, failed ? events.lastError : undefined);
-    return {
-      exitCode: outcome.exitCode,
-      timedOut: outcome.timedOut,
-      ...(events.usage ? { usage: events.usage } : {}),
-      ...(error ? { error } : {}),
-    };
-  }
-}
+export const CODEX_CLI: AgentCli = {
+  name: 'codex',
+  credentialPrefixes: ['OPENAI_', 'CODEX_'],
+  args: codexArgs,
+  newReader: () => new CodexEventReader(),
+};

@@ -17,13 +17,13 @@ export function packageRoot(from: string = dirname(fileURLToPath(import.meta.url
 export type PromptSet = (phase: Phase) => { workflow: string; agent: string };
 
 /** Strips the agent file's front matter; the CLI-facing copy keeps it. */
-function body(markdown: string): string {
+function withoutFrontMatter(markdown: string): string {
   return markdown.replace(/^---\n[\s\S]*?\n---\n/, '').trim();
 }
 
 export function loadPrompts(root: string = packageRoot()): PromptSet {
   const dir = join(root, 'prompts');
   const workflow = readFileSync(join(dir, 'workflow.md'), 'utf8').trim();
-  const agents = new Map<Phase, string>(PHASES.map((phase) => [phase, body(readFileSync(join(dir, `${phase}.md`), 'utf8'))]));
+  const agents = new Map<Phase, string>(PHASES.map((phase) => [phase, withoutFrontMatter(readFileSync(join(dir, `${phase}.md`), 'utf8'))]));
   return (phase) => ({ workflow, agent: agents.get(phase)! });
 }

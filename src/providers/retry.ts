@@ -4,12 +4,9 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AgentRequest, AgentResult, LineSink, TokenUsage } from '../core/ports.js';
-import type { ProcessOutcome } from './process.js';
 
 export const DEFAULT_RETRIES = 2;
 export const DEFAULT_RETRY_DELAY_MS = 10_000;
-/** Longest `error` a provider returns: it ends up in a status line and a comment. */
-export const MAX_ERROR_CHARS = 300;
 
 // Both CLIs retry a few times themselves; what still gets through is an
 // outage that may pass within minutes.
@@ -18,25 +15,6 @@ const TRANSIENT =
 
 export function isTransient(text: string | undefined): boolean {
   return text !== undefined && TRANSIENT.test(text);
-}
-
-export function clip(text: string, max = MAX_ERROR_CHARS): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
-
-/**
- * What went wrong in one run, or undefined when nothing did. `reported` is the
- * CLI's own account; without one, the end of stderr is where a CLI says why
- * it stopped.
- */
-export function exitError(cli: string, outcome: ProcessOutcome, timeoutMs: number, reported?: string): string | undefined {
-  if (outcome.timedOut) return `${cli} timed out after ${Math.round(timeoutMs / 1000)} s`;
-  if (reported) return reported;
-  if (outcome.exitCode === 0) return undefined;
-  const how = outcome.exitCode === null ? `${cli} was killed` : `${cli} exited with code ${outcome.exitCode}`;
-  const tail = outcome.stderrTail.slice(-(MAX_ERROR_CHARS - how.length - 2));
-  return clip(tail ? `${how}: ${tail}` : how);
 }
 
 function failed(result: AgentResult): boolean {
@@ -50,7 +28,7 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
-function addUsage(a: TokenUsage | undefined, b: TokenUsage | undefined): TokenUsage | undefined {
+function sumUsage(a: TokenUsage | undefined, b: TokenUsage | undefined): TokenUsage | undefined {
   if (!a || !b) return a ?? b;
   const optional = (x?: number, y?: number) => (x === undefined && y === undefined ? undefined : (x ?? 0) + (y ?? 0));
   const cacheReadTokens = optional(a.cacheReadTokens, b.cacheReadTokens);
@@ -67,7 +45,7 @@ function addUsage(a: TokenUsage | undefined, b: TokenUsage | undefined): TokenUs
 function spentSoFar(earlier: AgentResult, last: AgentResult): AgentResult {
   const costUsd = earlier.costUsd === undefined && last.costUsd === undefined ? undefined : (earlier.costUsd ?? 0) + (last.costUsd ?? 0);
   const turns = earlier.turns === undefined && last.turns === undefined ? undefined : (earlier.turns ?? 0) + (last.turns ?? 0);
-  const usage = addUsage(earlier.usage, last.usage);
+  const usage = sumUsage(earlier.usage, last.usage);
   const { costUsd: _c, turns: _t, usage: _u, ...rest } = last;
   return {
     ...rest,

@@ -75,7 +75,7 @@ function fill(template: string, request: AgentRequest, now: Date): string {
 }
 
 /** Keeps a scenario's writes inside the folder it names. */
-function inside(base: string, relativePath: string): string {
+function resolveInside(base: string, relativePath: string): string {
   const target = resolve(base, relativePath);
   const rel = relative(base, target);
   if (rel.startsWith('..') || isAbsolute(rel)) throw new ScenarioError(`scenario path escapes its folder: ${relativePath}`);
@@ -84,7 +84,7 @@ function inside(base: string, relativePath: string): string {
 
 async function writeAll(base: string, files: Record<string, string>, request: AgentRequest, now: Date): Promise<void> {
   for (const [name, content] of Object.entries(files)) {
-    const target = inside(base, fill(name, request, now));
+    const target = resolveInside(base, fill(name, request, now));
     await mkdir(dirname(target), { recursive: true });
     await writeFile(target, fill(content, request, now));
   }

@@ -1,8 +1,30 @@
-// The provider's settings, on their own: the entries and every provider
-// import this file, and it imports none of them.
+// Which agent to run and how: what the entries read from their inputs and
+// hand to `createAgent`. Its own file so that the providers need not import
+// the picker that imports them.
+
 export const PROVIDERS = ['claude', 'codex', 'script'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
 
 export function isProvider(value: string): value is ProviderName {
   return (PROVIDERS as readonly string[]).includes(value);
+}
+
+export interface ProviderSettings {
+  provider: ProviderName;
+  /** For `script`: the scenario file; the shipped walk-through when unset. */
+  scriptPath?: string;
+  cliPath?: string;
+  model?: string;
+  /** The setting a user changes to point at the CLI, for error messages. */
+  cliSetting: string;
+  env: NodeJS.ProcessEnv;
+  extraEnv?: string[];
+  /** Given to the agent as GITHUB_TOKEN and GH_TOKEN; without it the agent gets no GitHub token. */
+  agentGithubToken?: string;
+  /** For `claude`: the turn limit of one iteration (default 120). */
+  maxTurns?: number;
+  /** How many times a transiently failed run is tried again (default 2). */
+  retries?: number;
+  /** The first wait before a retry; it doubles each time (default 10 s). */
+  retryDelayMs?: number;
 }

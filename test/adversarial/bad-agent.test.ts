@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../helpers/fake-github.js';
 import { checkout, makeRemote, payload, remoteFile, runAction, labeledEvent } from '../helpers/runner.js';
-import { processGone, writeFakeCli } from '../providers/fake-cli.js';
+import { processGone, writeFakeCli } from '../helpers/fake-cli.js';
 
 let github: FakeGitHub;
 let nextIssue = 60;

@@ -98,7 +98,7 @@ describe('secrets never come out', () => {
 
 describe('the agent and GitHub tokens', () => {
   it('gets no GitHub token, unless agent-github-token gives it one of its own', async () => {
-    const { writeFakeCli } = await import('../providers/fake-cli.js');
+    const { writeFakeCli } = await import('../helpers/fake-cli.js');
     const cli = await writeFakeCli(
       'claude',
       `fs.writeFileSync(path.join(dir, 'seen-' + call + '.json'), JSON.stringify({ github: process.env.GITHUB_TOKEN ?? null, gh: process.env.GH_TOKEN ?? null, input: process.env['INPUT_GITHUB-TOKEN'] ?? null }));

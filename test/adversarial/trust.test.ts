@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { useFakeGitHub } from '../helpers/fake-github.js';
 import { checkout, makeRemote, payload, remoteFile, runAction, type Remote, labeledEvent, commentEvent } from '../helpers/runner.js';
-import { writeFakeCli } from '../providers/fake-cli.js';
+import { writeFakeCli } from '../helpers/fake-cli.js';
 import { gitBlobId } from '../../src/session/blob-id.js';
 
 const github = useFakeGitHub({ Codertocat: 'admin' });

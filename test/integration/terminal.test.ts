@@ -176,7 +176,7 @@ describe('terminal mode: blocked and resumed', () => {
 
 describe('terminal mode: a process provider', () => {
   it('starts the CLI named by CLAUDE_PATH with the session variables and nothing secret', async () => {
-    const { writeFakeCli } = await import('../providers/fake-cli.js');
+    const { writeFakeCli } = await import('../helpers/fake-cli.js');
     const cli = await writeFakeCli(
       'claude',
       `const next = { init: 'investigation', investigation: 'requirements' }[process.env.SAMOCODE_PHASE];

@@ -2,10 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLAUDE_TOOLS, ClaudeAgent } from '../../src/providers/claude.js';
-import { createAgent, type ProviderSettings } from '../../src/providers/index.js';
-import { MissingCliError } from '../../src/providers/process.js';
-import { type FakeCli, makeRequest, mkdtemp, processGone, PROMPT, removeTempDirs, runnerEnv, waitUntil, writeFakeCli } from './fake-cli.js';
+import { CLAUDE_CLI, CLAUDE_TOOLS } from '../../../src/providers/claude.js';
+import { CliAgent } from '../../../src/providers/cli-agent.js';
+import { createAgent, type ProviderSettings } from '../../../src/providers/index.js';
+import { MissingCliError } from '../../../src/providers/process.js';
+import { type FakeCli, makeRequest, mkdtemp, processGone, PROMPT, removeTempDirs, runnerEnv, waitUntil, writeFakeCli } from '../../helpers/fake-cli.js';
 
 afterAll(removeTempDirs);
 
@@ -50,7 +51,7 @@ const play = (lines: unknown[]) => `for (const line of ${JSON.stringify(lines)})
 describe('the claude provider', () => {
   it('runs print mode with stream-json, the prompts, the turn limit and unattended permissions', async () => {
     const fake = await writeFakeCli('claude', `${play([INIT])}\nsignal({ status: 'continue' });\n${play([SUCCESS])}`);
-    const agent = await ClaudeAgent.create(settingsFor(fake));
+    const agent = await CliAgent.create(CLAUDE_CLI, settingsFor(fake));
     const request = await makeRequest();
     await agent.run(request);
 
@@ -80,7 +81,7 @@ describe('the claude provider', () => {
 
   it('takes a context far over the 128 KiB a single argument may hold, on stdin', async () => {
     const fake = await writeFakeCli('claude', play([SUCCESS]));
-    const agent = await ClaudeAgent.create(settingsFor(fake));
+    const agent = await CliAgent.create(CLAUDE_CLI, settingsFor(fake));
     const context = `# Session context\n${'ж'.repeat(150_000)}`;
     const result = await agent.run(await makeRequest({ prompt: { ...PROMPT, context } }));
     expect(result.exitCode).toBe(0);
@@ -90,7 +91,7 @@ describe('the claude provider', () => {
 
   it('passes the model and the turn limit when set, and adds a session folder kept outside the workdir', async () => {
     const fake = await writeFakeCli('claude', play([SUCCESS]));
-    const agent = await ClaudeAgent.create(settingsFor(fake, { model: 'opus', maxTurns: 7 }));
+    const agent = await CliAgent.create(CLAUDE_CLI, settingsFor(fake, { model: 'opus', maxTurns: 7 }));
     const sessionPath = await mkdtemp(join(tmpdir(), 'samocode-outside-session-'));
     await agent.run(await makeRequest({ sessionPath }));
 
@@ -101,7 +102,7 @@ describe('the claude provider', () => {
 
   it('gives the agent its credentials and the SAMOCODE variables, never the GitHub token or other secrets', async () => {
     const fake = await writeFakeCli('claude', play([SUCCESS]));
-    const agent = await ClaudeAgent.create(settingsFor(fake, { extraEnv: ['MY_TOOL_HOME'], env: { ...runnerEnv(fake), MY_TOOL_HOME: '/opt/tool', CLAUDE_CONFIG_DIR: '/cfg' } }));
+    const agent = await CliAgent.create(CLAUDE_CLI, settingsFor(fake, { extraEnv: ['MY_TOOL_HOME'], env: { ...runnerEnv(fake), MY_TOOL_HOME: '/opt/tool', CLAUDE_CONFIG_DIR: '/cfg' } }));
     const request = await makeRequest();
     await agent.run(request);
 
@@ -120,7 +121,7 @@ describe('the claude provider', () => {
     const chatter = Array.from({ length: 200 }, (_, i) => ({ ...ASSISTANT, uuid: `u-${i}` }));
     const lines = [INIT, 'not json: a stray line', ...chatter, USER, SUCCESS];
     const fake = await writeFakeCli('claude', `${play(lines)}\nsignal({ status: 'continue' });`);
-    const agent = await ClaudeAgent.create(settingsFor(fake));
+    const agent = await CliAgent.create(CLAUDE_CLI, settingsFor(fake));
     const request = await makeRequest();
     const result = await agent.run(request);
 
@@ -138,7 +139,7 @@ describe('the claude provider', () => {
   it('reports is_error as an error, and does not retry a lasting one', async () => {
     const maxTurns = { ...SUCCESS, subtype: 'error_max_turns', is_error: true, result: undefined, errors: ['Reached maximum number of turns (120)'] };
     const fake = await writeFakeCli('claude', `${play([INIT, maxTurns])}\nprocess.exitCode = 1;`);
-    const agent = await ClaudeAgent.create(settingsFor(fake));
+    const agent = await CliAgent.create(CLAUDE_CLI, settingsFor(fake));
     const result = await agent.run(await makeRequest());
 
     expect(result).toMatchObject({ exitCode: 1, timedOut: false, costUsd: 0.0123, error: 'Reached maximum number of turns (120)' });
@@ -147,13 +148,13 @@ describe('the claude provider', () => {
 
   it('reports is_error even when the CLI exits 0', async () => {
     const fake = await writeFakeCli('claude', play([{ ...SUCCESS, is_error: true, result: 'Credit balance is too low' }]));
-    const agent = await ClaudeAgent.create(settingsFor(fake));
+    const agent = await CliAgent.create(CLAUDE_CLI, settingsFor(fake));
     expect((await agent.run(await makeRequest())).error).toBe('Credit balance is too low');
   });
 
   it('describes a failure without a result event by the end of stderr, and does not retry it', async () => {
     const fake = await writeFakeCli('claude', `process.stderr.write('x'.repeat(5000) + '\\nError: Invalid API key · Please run /login\\n');\nprocess.exitCode = 1;`);
-    const agent = await ClaudeAgent.create(settingsFor(fake));
+    const agent = await CliAgent.create(CLAUDE_CLI, settingsFor(fake));
     const result = await agent.run(await makeRequest());
 
     expect(result.exitCode).toBe(1);
@@ -164,7 +165,7 @@ describe('the claude provider', () => {
 
   it('retries a transient failure with backoff, then succeeds, paying for both tries', async () => {
     const fake = await writeFakeCli('claude', `if (call === 1) { ${play([INIT, OVERLOADED])} process.exitCode = 1; } else { signal({ status: 'continue' }); ${play([SUCCESS])} }`);
-    const agent = await ClaudeAgent.create(settingsFor(fake));
+    const agent = await CliAgent.create(CLAUDE_CLI, settingsFor(fake));
     const request = await makeRequest();
     const result = await agent.run(request);
 
@@ -180,7 +181,7 @@ describe('the claude provider', () => {
 
   it('gives up after the last try and says the failure was transient', async () => {
     const fake = await writeFakeCli('claude', `${play([OVERLOADED])}\nprocess.exitCode = 1;`);
-    const agent = await ClaudeAgent.create(settingsFor(fake, { retries: 2 }));
+    const agent = await CliAgent.create(CLAUDE_CLI, settingsFor(fake, { retries: 2 }));
     const request = await makeRequest();
     const result = await agent.run(request);
 
@@ -193,7 +194,7 @@ describe('the claude provider', () => {
 
   it('does not retry a transient failure once the agent gave its signal', async () => {
     const fake = await writeFakeCli('claude', `signal({ status: 'continue' });\n${play([OVERLOADED])}\nprocess.exitCode = 1;`);
-    const agent = await ClaudeAgent.create(settingsFor(fake));
+    const agent = await CliAgent.create(CLAUDE_CLI, settingsFor(fake));
     const result = await agent.run(await makeRequest());
 
     expect(await fake.calls()).toHaveLength(1);
@@ -209,7 +210,7 @@ emit(${JSON.stringify(INIT)});
 emit({ type: 'system', subtype: 'api_retry', attempt: 1, error: 'overloaded' });
 setTimeout(() => {}, 30000);`,
     );
-    const agent = await ClaudeAgent.create(settingsFor(fake));
+    const agent = await CliAgent.create(CLAUDE_CLI, settingsFor(fake));
     const request = await makeRequest({ timeoutMs: 1_000 });
     const started = Date.now();
     const result = await agent.run(request);
@@ -228,20 +229,20 @@ setTimeout(() => {}, 30000);`,
     await expect(onPath).rejects.toBeInstanceOf(MissingCliError);
     await expect(onPath).rejects.toThrow(/"claude" on PATH; install it or set CLAUDE_PATH/);
 
-    const named = ClaudeAgent.create({ provider: 'claude', cliPath: join(empty, 'nope'), cliSetting: 'the cli-path input', env: {} });
+    const named = CliAgent.create(CLAUDE_CLI, { provider: 'claude', cliPath: join(empty, 'nope'), cliSetting: 'the cli-path input', env: {} });
     await expect(named).rejects.toThrow(/nope; install it or set the cli-path input/);
   });
 
   it('fails at create time when the CLI is not executable', async () => {
     const fake = await writeFakeCli('claude', play([SUCCESS]), { executable: false });
-    const create = ClaudeAgent.create(settingsFor(fake));
+    const create = CliAgent.create(CLAUDE_CLI, settingsFor(fake));
     await expect(create).rejects.toBeInstanceOf(MissingCliError);
     await expect(create).rejects.toThrow(/set CLAUDE_PATH/);
   });
 
   it('ignores a result event it cannot use', async () => {
     const fake = await writeFakeCli('claude', play([{ type: 'result', total_cost_usd: 'lots', num_turns: null }]));
-    const agent = await ClaudeAgent.create(settingsFor(fake));
+    const agent = await CliAgent.create(CLAUDE_CLI, settingsFor(fake));
     expect(await agent.run(await makeRequest())).toEqual({ exitCode: 0, timedOut: false });
   });
 });

@@ -2,9 +2,9 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { AgentResult } from '../../src/core/ports.js';
-import { exitError, isTransient, withRetries } from '../../src/providers/retry.js';
-import { MemorySink, mkdtemp, removeTempDirs } from './fake-cli.js';
+import type { AgentResult } from '../../../src/core/ports.js';
+import { isTransient, withRetries } from '../../../src/providers/retry.js';
+import { MemorySink, mkdtemp, removeTempDirs } from '../../helpers/fake-cli.js';
 
 afterAll(removeTempDirs);
 
@@ -54,15 +54,6 @@ describe('withRetries', () => {
     let tries = 0;
     const result = await withRetries(async () => (tries++, overloaded), { retryDelayMs: 1, sessionPath, log: new MemorySink(), timeoutMs: 60_000 });
     expect([tries, result.error]).toEqual([1, 'Overloaded']);
-  });
-});
-
-describe('exitError', () => {
-  it('says nothing about a clean exit and keeps the end of stderr', () => {
-    expect(exitError('claude', { exitCode: 0, timedOut: false, stderrTail: 'noise' }, 1000)).toBeUndefined();
-    expect(exitError('codex', { exitCode: null, timedOut: false, stderrTail: '' }, 1000)).toBe('codex was killed');
-    expect(exitError('codex', { exitCode: 2, timedOut: false, stderrTail: `${'a'.repeat(1000)} the reason` }, 1000)).toMatch(/^codex exited with code 2: a+ the reason$/);
-    expect(exitError('claude', { exitCode: 1, timedOut: true, stderrTail: '' }, 90_000, 'ignored')).toBe('claude timed out after 90 s');
   });
 });
 

@@ -2,10 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CodexAgent, codexPrompt } from '../../src/providers/codex.js';
-import { createAgent, type ProviderSettings } from '../../src/providers/index.js';
-import { MissingCliError } from '../../src/providers/process.js';
-import { type FakeCli, makeRequest, mkdtemp, processGone, PROMPT, removeTempDirs, runnerEnv, waitUntil, writeFakeCli } from './fake-cli.js';
+import { CliAgent } from '../../../src/providers/cli-agent.js';
+import { CODEX_CLI, codexPrompt } from '../../../src/providers/codex.js';
+import { createAgent, type ProviderSettings } from '../../../src/providers/index.js';
+import { MissingCliError } from '../../../src/providers/process.js';
+import { type FakeCli, makeRequest, mkdtemp, processGone, PROMPT, removeTempDirs, runnerEnv, waitUntil, writeFakeCli } from '../../helpers/fake-cli.js';
 
 afterAll(removeTempDirs);
 
@@ -30,7 +31,7 @@ const play = (lines: unknown[]) => `for (const line of ${JSON.stringify(lines)})
 describe('the codex provider', () => {
   it('runs codex exec with JSON events, no prompts, the workdir and the whole prompt', async () => {
     const fake = await writeFakeCli('codex', `${play([THREAD, TURN, MESSAGE, completed(1, 0, 1)])}\nsignal({ status: 'continue' });`);
-    const agent = await CodexAgent.create(settingsFor(fake));
+    const agent = await CliAgent.create(CODEX_CLI, settingsFor(fake));
     const request = await makeRequest();
     await agent.run(request);
 
@@ -46,7 +47,7 @@ describe('the codex provider', () => {
 
   it('passes the model only when set', async () => {
     const fake = await writeFakeCli('codex', play([completed(1, 0, 1)]));
-    const agent = await CodexAgent.create(settingsFor(fake, { model: 'gpt-5-codex' }));
+    const agent = await CliAgent.create(CODEX_CLI, settingsFor(fake, { model: 'gpt-5-codex' }));
     const request = await makeRequest();
     await agent.run(request);
 
@@ -56,7 +57,7 @@ describe('the codex provider', () => {
 
   it('gives the agent its credentials and the SAMOCODE variables, never the GitHub token or other secrets', async () => {
     const fake = await writeFakeCli('codex', play([completed(1, 0, 1)]));
-    const agent = await CodexAgent.create(settingsFor(fake));
+    const agent = await CliAgent.create(CODEX_CLI, settingsFor(fake));
     const request = await makeRequest();
     await agent.run(request);
 
@@ -69,7 +70,7 @@ describe('the codex provider', () => {
   it('logs every stdout line in order and sums usage over the turns, with no cost', async () => {
     const lines = [THREAD, TURN, 'Reading additional input from stdin...', COMMAND, completed(22, 6, 14), TURN, MESSAGE, completed(100, 40, 7)];
     const fake = await writeFakeCli('codex', `${play(lines)}\nsignal({ status: 'continue' });`);
-    const agent = await CodexAgent.create(settingsFor(fake));
+    const agent = await CliAgent.create(CODEX_CLI, settingsFor(fake));
     const request = await makeRequest();
     const result = await agent.run(request);
 
@@ -80,7 +81,7 @@ describe('the codex provider', () => {
 
   it('reports a failed turn by its message and does not retry a lasting failure', async () => {
     const fake = await writeFakeCli('codex', `${play([THREAD, TURN, { type: 'error', message: BAD_REQUEST }, { type: 'turn.failed', error: { message: BAD_REQUEST } }])}\nprocess.exitCode = 1;`);
-    const agent = await CodexAgent.create(settingsFor(fake));
+    const agent = await CliAgent.create(CODEX_CLI, settingsFor(fake));
     const result = await agent.run(await makeRequest());
 
     expect(result).toEqual({ exitCode: 1, timedOut: false, error: 'mock bad request' });
@@ -89,7 +90,7 @@ describe('the codex provider', () => {
 
   it('does not count errors it recovered from', async () => {
     const fake = await writeFakeCli('codex', play([THREAD, TURN, { type: 'error', message: `Reconnecting... 2/5 (${DISCONNECTED})` }, MESSAGE, completed(5, 0, 5)]));
-    const agent = await CodexAgent.create(settingsFor(fake));
+    const agent = await CliAgent.create(CODEX_CLI, settingsFor(fake));
     const result = await agent.run(await makeRequest());
 
     expect(result.error).toBeUndefined();
@@ -102,7 +103,7 @@ describe('the codex provider', () => {
       'codex',
       `if (call === 1) { ${play(failing)} process.exitCode = 1; } else { signal({ status: 'continue' }); ${play([THREAD, TURN, MESSAGE, completed(10, 2, 4)])} }`,
     );
-    const agent = await CodexAgent.create(settingsFor(fake));
+    const agent = await CliAgent.create(CODEX_CLI, settingsFor(fake));
     const request = await makeRequest();
     const result = await agent.run(request);
 
@@ -115,7 +116,7 @@ describe('the codex provider', () => {
 
   it('gives up after the last try and says the failure was transient', async () => {
     const fake = await writeFakeCli('codex', `process.stderr.write('ERROR: 503 Service Unavailable\\n');\nprocess.exitCode = 1;`);
-    const agent = await CodexAgent.create(settingsFor(fake, { retries: 1 }));
+    const agent = await CliAgent.create(CODEX_CLI, settingsFor(fake, { retries: 1 }));
     const result = await agent.run(await makeRequest());
 
     expect(await fake.calls()).toHaveLength(2);
@@ -131,7 +132,7 @@ emit(${JSON.stringify(THREAD)});
 emit({ type: 'error', message: 'Reconnecting... waiting for network (Connection failed: error sending request)' });
 setTimeout(() => {}, 30000);`,
     );
-    const agent = await CodexAgent.create(settingsFor(fake));
+    const agent = await CliAgent.create(CODEX_CLI, settingsFor(fake));
     const started = Date.now();
     const result = await agent.run(await makeRequest({ timeoutMs: 1_000 }));
 
@@ -150,7 +151,7 @@ setTimeout(() => {}, 30000);`,
     await expect(onPath).rejects.toThrow(/"codex" on PATH; install it or set CODEX_PATH/);
 
     const fake = await writeFakeCli('codex', play([completed(1, 0, 1)]), { executable: false });
-    const notExecutable = CodexAgent.create(settingsFor(fake));
+    const notExecutable = CliAgent.create(CODEX_CLI, settingsFor(fake));
     await expect(notExecutable).rejects.toBeInstanceOf(MissingCliError);
     await expect(notExecutable).rejects.toThrow(`${fake.path}; install it or set CODEX_PATH`);
   });
