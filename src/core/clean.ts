@@ -17,6 +17,12 @@ const HIDDEN_ELEMENT = /<(details|summary|picture|source|svg|style|script|templa
 const HTML_TAG =
   /<\/?(?:a|abbr|b|bdi|bdo|blockquote|br|caption|cite|code|dd|del|dfn|div|dl|dt|em|figcaption|figure|font|h[1-6]|hr|i|ins|kbd|li|mark|ol|p|pre|q|rp|rt|ruby|s|samp|small|span|strike|strong|sub|sup|table|tbody|td|tfoot|th|thead|tr|tt|u|ul|var|wbr|center|section|article|header|footer|nav|main|aside|label|input|button|form|select|option|textarea|meta|link|base|body|html|head|title)\b[^>]*>/gi;
 
+/** What cannot be seen, written out as `⟨U+200B⟩` where it must be shown rather than removed. */
+export function revealInvisible(text: string): string {
+  const show = (ch: string) => `⟨U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}⟩`;
+  return text.replace(INVISIBLE, show).replace(CONTROL, show);
+}
+
 export function cleanUntrusted(text: string): string {
   return text
     .normalize('NFC')

@@ -1,5 +1,5 @@
 // Everything the action posts or commits passes the redactor: known secret
-// values and the shapes of common tokens become `***`.
+// values, the shapes of common tokens and the password of a URL become `***`.
 
 const TOKEN_SHAPES = [
   /\bgh[pousr]_[A-Za-z0-9]{20,}\b/g,
@@ -11,7 +11,20 @@ const TOKEN_SHAPES = [
   /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
 ];
 
+/** `scheme://user:password@host`: the user stays readable, the password does not. */
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/?#@]*:)([^\s/?#@]+)@/gi;
+
 export const REDACTED = '***';
+
+/** The tokens of known shapes that occur in a text. */
+export function tokensIn(text: string): string[] {
+  return TOKEN_SHAPES.flatMap((shape) => text.match(shape) ?? []);
+}
+
+/** The passwords of the URLs with credentials in a text. */
+export function urlPasswordsIn(text: string): string[] {
+  return [...text.matchAll(URL_PASSWORD)].map((m) => m[2]!);
+}
 
 export class Redactor {
   private readonly secrets: string[];
@@ -30,7 +43,7 @@ export class Redactor {
   redact(text: string): string {
     let out = this.redactKnown(text);
     for (const shape of TOKEN_SHAPES) out = out.replace(shape, REDACTED);
-    return out;
+    return out.replace(URL_PASSWORD, `$1${REDACTED}@`);
   }
 
   /** Only the known values: for files, where a token-shaped string may be the repository's own test data. */

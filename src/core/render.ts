@@ -1,6 +1,7 @@
 // The text the action posts: the tracking comment, the gate comments, the
 // pull request body and the job summary. Pure; the redactor runs on top.
 import { MARKER_PREFIX } from './intent.js';
+import { inlineName, neutralizePlan, neutralizeText, sourceBlock } from './neutralize.js';
 import { sessionState, type SessionStatus } from './overview.js';
 import { PHASES } from './phases.js';
 import type { IterationRecord } from './ports.js';
@@ -10,6 +11,19 @@ import type { Question } from './qa.js';
 export const MAX_BODY = 65_000;
 
 export const marker = (kind: string, id?: string | number) => `${MARKER_PREFIX}${kind}${id === undefined ? '' : `:${id}`} -->`;
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const OWN_MARKER = new RegExp(`^${escapeRegExp(MARKER_PREFIX)}[a-z][a-z-]*(?::[^\\s<>]+)? -->$`);
+
+/**
+ * The action's marker of a comment, or null: only the first line counts, and only
+ * exactly as `marker()` writes it, so a marker quoted or planted further down
+ * (in a question, a plan, a person's reply) is never taken for the action's own.
+ */
+export function ownMarker(body: string): string | null {
+  const first = body.split('\n', 1)[0]!.replace(/\r$/, '');
+  return OWN_MARKER.test(first) ? first : null;
+}
 
 export interface Links {
   run?: string;
@@ -45,20 +59,21 @@ export function trackingComment(sessionName: string, status: SessionStatus, link
     marker('tracking'),
     `### samocode session \`${sessionName}\``,
     '',
-    `**State:** ${describeState(status)}  `,
+    `**State:** ${neutralizeText(describeState(status))}  `,
     `**Iterations:** ${status.totalIterations} in all · **Cost:** $${status.costUsd.toFixed(2)}  `,
-    `**Last action:** ${clip(status.lastAction || '-', 500)}`,
+    `**Last action:** ${neutralizeText(clip(status.lastAction || '-', 500))}`,
     '',
     ...checklist,
-    ...(note ? ['', clip(note, 1_000)] : []),
+    ...(note ? ['', neutralizeText(clip(note, 1_000))] : []),
     ...(linkLine ? ['', linkLine] : []),
   ].join('\n');
 }
 
 export function questionsComment(questions: Question[], round: string): string {
   const blocks = questions.map((q) => {
-    const options = q.options.map((o) => `   ${o.letter}) ${o.text}`);
-    return [`**${q.id}: ${q.text}**`, ...options, ...(q.suggestion ? [`   _Suggestion:_ ${q.suggestion}`] : [])].join('\n');
+    const options = q.options.map((o) => `   ${o.letter}) ${neutralizeText(o.text)}`);
+    const suggestion = q.suggestion ? [`   _Suggestion:_ ${neutralizeText(q.suggestion)}`] : [];
+    return [`**${q.id}: ${neutralizeText(q.text)}**`, ...options, ...suggestion].join('\n');
   });
   if (questions.length === 0) {
     // The agent waits for a word without numbered questions: say so rather than post an empty list.
@@ -82,31 +97,43 @@ export function questionsComment(questions: Question[], round: string): string {
   );
 }
 
+/**
+ * The plan as `/approve` approves it: rendered with nothing hidden (HTML shown as text,
+ * headings under the title, boxes as text), then its exact source in a fenced block, so
+ * whatever the rendering leaves out is on the page. Too long for both: the source alone;
+ * too long for that: the source cut, with a link to the file.
+ */
 export function planComment(planFile: string, planText: string, blob: string, links: Links): string {
-  const head = [marker('plan', blob), `### Plan for review: \`${planFile}\``, ''];
+  const name = inlineName(planFile);
+  const head = [marker('plan', blob), `### Plan for review: ${name}`, ''];
   const foot = [
     '',
     '---',
     'Reply `/approve` to approve this plan exactly as shown (a later change needs a new approval), or comment what should change and the plan will be revised.',
   ];
-  const room = MAX_BODY - head.join('\n').length - foot.join('\n').length - 300;
+  const sourceTitle = ['', '---', '#### The source of this plan, exactly as approved', '_Invisible characters are written out as ⟨U+…⟩._', ''];
+  const room = MAX_BODY - [...head, ...foot, ...sourceTitle].join('\n').length - 300;
+  const rendered = neutralizePlan(planText);
+  const source = sourceBlock(planText);
+  if (rendered.length + source.length <= room) return [...head, rendered, ...sourceTitle, source, ...foot].join('\n');
+  if (source.length <= room) return [...head, ...sourceTitle.slice(2), source, ...foot].join('\n');
   const link = links.file?.(planFile);
-  const body =
-    planText.length > room
-      ? `${planText.slice(0, room)}\n\n_…the plan is longer than a comment can hold; read it whole${link ? ` in [${planFile}](${link})` : ` in ${planFile}`}._`
-      : planText;
-  return [...head, body, ...foot].join('\n');
+  const cut = sourceBlock(planText.slice(0, room - 200));
+  const linkText = /^[\w.:+@-]+$/.test(planFile) ? planFile : name;
+  const whole = `_…the plan is longer than a comment can hold; read it whole${link ? ` in [${linkText}](${link})` : ` in ${name}`}._`;
+  return [...head, ...sourceTitle.slice(2), cut, '', whole, ...foot].join('\n');
 }
 
+/** `text` may hold the agent's words (a reason, a summary): neutralized whole. */
 export function noticeComment(kind: string, id: string | number, text: string): string {
-  return clip(`${marker(kind, id)}\n${text}`, MAX_BODY);
+  return clip(`${marker(kind, id)}\n${neutralizeText(text)}`, MAX_BODY);
 }
 
 export function pullRequestBody(issue: number, summary: string, links: { plan?: string; sessionFolder?: string }): string {
   return clip(
     [
       marker('pr'),
-      summary.trim(),
+      neutralizeText(summary.trim()),
       '',
       `Closes #${issue}`,
       '',
@@ -132,7 +159,7 @@ export function summaryTable(records: IterationRecord[]): string {
       `${(r.durationMs / 1000).toFixed(1)} s`,
       r.costUsd !== undefined ? `$${r.costUsd.toFixed(4)}` : '',
       r.usage ? String(tokens(r)) : '',
-      (r.reason ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ').slice(0, 200),
+      neutralizeText(r.reason ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ').slice(0, 200),
     ].join(' | '),
   );
   const cost = records.reduce((sum, r) => sum + (r.costUsd ?? 0), 0);

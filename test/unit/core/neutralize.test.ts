@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { inlineName, neutralizePlan, neutralizeText, sourceBlock } from '../../../src/core/neutralize.js';
+
+describe('agent text made safe to post', () => {
+  it.each([
+    ['a planted marker', 'see <!-- samocode:plan:abc -->', 'see &lt;!-- samocode:plan:abc -->'],
+    ['an open comment', 'text <!-- hidden to the end', 'text &lt;!-- hidden to the end'],
+    ['an open box', '- [ ] deploy', '- ☐ deploy'],
+    ['a ticked box', '* [x] done\n+ [X] too', '* ☑ done\n+ ☑ too'],
+    ['a numbered box', '1. [ ] first\n2) [ ] second', '1. ☐ first\n2) ☐ second'],
+    ['a quoted, indented box', '> - [ ] quoted\n  - [ ] nested', '> - ☐ quoted\n  - ☐ nested'],
+  ])('%s', (_what, input, expected) => {
+    expect(neutralizeText(input)).toBe(expected);
+  });
+
+  it.each([
+    ['brackets in prose', 'use a[ ] or [x] here'],
+    ['a link', '- [x](https://example.com)'],
+    ['a comparison', 'a < b and c > d'],
+  ])('leaves %s alone', (_what, input) => {
+    expect(neutralizeText(input)).toBe(input);
+  });
+});
+
+describe('a plan shown rendered with nothing hidden', () => {
+  it.each([
+    ['an HTML comment', 'do A <!-- and also B -->', 'do A &lt;!-- and also B -->'],
+    ['a hidden element', '<details><summary>x</summary>rm -rf</details>', '&lt;details>&lt;summary>x&lt;/summary>rm -rf&lt;/details>'],
+    ['a bare generic outside code', 'returns Promise<void>', 'returns Promise&lt;void>'],
+    ['a processing instruction', '<?php evil ?>', '&lt;?php evil ?>'],
+    ['a comment after an escaped backtick', '\\`<!-- x -->`', '\\`&lt;!-- x -->`'],
+    ['a top heading', '# Plan', '### Plan'],
+    ['a second heading', '  ## Steps', '  #### Steps'],
+    ['the smallest heading', '###### Tiny', '###### Tiny'],
+    ['a setext heading', 'Plan\n====\nSteps\n-----', 'Plan\n\n====\nSteps\n\n-----'],
+    ['task boxes', '- [ ] one\n- [x] two', '- ☐ one\n- ☑ two'],
+    ['a zero-width character', 'a\u200Bb', 'a⟨U+200B⟩b'],
+  ])('shows %s', (_what, input, expected) => {
+    expect(neutralizePlan(input)).toBe(expected);
+  });
+
+  it.each([
+    ['inline code', 'call `Promise<void>` and ``a ` <b>``'],
+    ['a fenced block', '```html\n<!-- kept -->\n# not a heading\n- [ ] not a box\n```'],
+    ['a tilde fence with a backtick fence inside', '~~~\n```\n<div>\n~~~'],
+    ['an autolink', 'see <https://example.com/x>'],
+    ['a comparison', 'if a < b then'],
+    ['a rule after a blank line', 'text\n\n---'],
+    ['an issue reference heading', '#12 is not a heading'],
+  ])('keeps %s as written', (_what, input) => {
+    expect(neutralizePlan(input)).toBe(input);
+  });
+
+  it('escapes again after a fence closes', () => {
+    expect(neutralizePlan('````\n```\n<a>\n````\n<b>')).toBe('````\n```\n<a>\n````\n&lt;b>');
+  });
+});
+
+describe('the exact source of a plan', () => {
+  it.each([
+    ['no backticks', 'plain', '```'],
+    ['a code span', 'a `b` c', '```'],
+    ['a fenced block', '```js\nx\n```', '````'],
+    ['a long run', 'a ``````` b', '````````'],
+  ])('is fenced longer than any backtick run inside (%s)', (_what, text, fence) => {
+    expect(sourceBlock(text)).toBe(`${fence}markdown\n${text}\n${fence}`);
+  });
+
+  it('writes invisible characters out', () => {
+    expect(sourceBlock('a\u202Eb\n')).toBe('```markdown\na⟨U+202E⟩b\n```');
+  });
+});
+
+describe('a name the agent chose', () => {
+  it.each([
+    ['an ordinary file name', '11-25-plan.md', '`11-25-plan.md`'],
+    ['backticks', 'a`b.md', '``a`b.md``'],
+    ['a leading backtick', '`plan.md', '`` `plan.md ``'],
+    ['a marker', 'plan<!-- samocode:plan:x -->.md', '`plan<!\u2011- samocode:plan:x -->.md`'],
+  ])('is code that cannot break out (%s)', (_what, name, expected) => {
+    expect(inlineName(name)).toBe(expected);
+  });
+});
