@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { recordAnswer, recordApproval } from '../../src/core/gates.js';
-import { logFileName, runSession, SessionStateError, type LoopOptions } from '../../src/core/loop.js';
-import { initialStatus, newOverview, parseStatus, writeStatus, type SessionStatus } from '../../src/core/overview.js';
-import { gitBlobId } from '../../src/session/blob-id.js';
-import { FakeAgent, ListReporter, MemoryStore, TickingClock, signal, steps, write, type Step } from '../helpers/memory-ports.js';
+import { recordAnswer, recordApproval } from '../../../src/core/gates.js';
+import { logFileName, runSession, SessionStateError, type LoopOptions } from '../../../src/core/loop.js';
+import { initialStatus, newOverview, parseStatus, writeStatus, type SessionStatus } from '../../../src/core/overview.js';
+import { gitBlobId } from '../../../src/session/blob-id.js';
+import { FakeAgent, ListReporter, MemoryStore, TickingClock, signal, steps, write, type Step } from '../../helpers/memory-ports.js';
 
 const options: LoopOptions = {
   sessionName: '26-11-25-test',

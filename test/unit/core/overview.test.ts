@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { initialStatus, newOverview, parseStatus, readSection, resumeStatus, updateStatus, writeStatus } from '../../src/core/overview.js';
+import { initialStatus, newOverview, parseStatus, readSection, resumeStatus, updateStatus, writeStatus } from '../../../src/core/overview.js';
 
 const notebook = `# Session: 26-11-25-demo
 Started: 2026-11-25T10:00:00.000Z

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { initialStatus } from '../../src/core/overview.js';
-import { parseQuestions } from '../../src/core/qa.js';
-import { MAX_BODY, planComment, questionsComment, summaryTable, trackingComment } from '../../src/core/render.js';
+import { initialStatus } from '../../../src/core/overview.js';
+import { parseQuestions } from '../../../src/core/qa.js';
+import { MAX_BODY, planComment, questionsComment, summaryTable, trackingComment } from '../../../src/core/render.js';
 
 describe('what the issue shows', () => {
   it('the tracking comment checks off the phases done and marks the current one', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decideIntent, isBotAllowed } from '../../src/core/intent.js';
-import { payload } from '../helpers/runner.js';
+import { decideIntent, isBotAllowed } from '../../../src/core/intent.js';
+import { payload } from '../../helpers/runner.js';
 
 const settings = { triggerLabel: 'samocode', allowedBots: ['renovate'] };
 
