@@ -10,6 +10,7 @@ import { PHASE_TABLE, gateOnMove, phaseAfterGate, type Gate, type Phase } from '
 import type { Agent, AgentResult, Clock, HistoryEntry, IterationRecord, Reporter, SessionStore } from './ports.js';
 import { parseQuestions, setAnswer } from './qa.js';
 import { MAX_SIGNAL_BYTES, validateSignal, type Signal } from './signal.js';
+import { utcLogStamp } from './time.js';
 
 export interface LoopPorts {
   agent: Agent;
@@ -45,13 +46,9 @@ export interface LoopResult {
   iterations: IterationRecord[];
 }
 
-const two = (n: number) => String(n).padStart(2, '0');
-
 /** `_logs/MM-DD-HHMM-NNN-phase.jsonl`, in UTC so that every runner names it alike. */
 export function logFileName(at: number, totalIteration: number, phase: Phase): string {
-  const d = new Date(at);
-  const stamp = `${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())}-${two(d.getUTCHours())}${two(d.getUTCMinutes())}`;
-  return `${stamp}-${String(totalIteration).padStart(3, '0')}-${phase}.jsonl`;
+  return `${utcLogStamp(at)}-${String(totalIteration).padStart(3, '0')}-${phase}.jsonl`;
 }
 
 export async function runSession(ports: LoopPorts, options: LoopOptions): Promise<LoopResult> {
