@@ -4,7 +4,7 @@ import { cleanUntrusted } from './clean.js';
 import { readComment } from './commands.js';
 import { answeredQuestions, recordAnswer, recordApproval, type GateRecord, type PlanFingerprint } from './gates.js';
 import { MARKER_PREFIX } from './intent.js';
-import { resumeStatus, type SessionStatus } from './overview.js';
+import { blockedStatus, resumeStatus, type SessionStatus } from './status.js';
 import { PHASE_TABLE } from './phases.js';
 import { appendNote, expandAnswer, parseQuestions, setAnswer } from './qa.js';
 
@@ -139,7 +139,7 @@ export function takeInComments(
           }
           break;
         case 'stop':
-          status = { ...status, blocked: `stopped by @${comment.author}`, next: { kind: 'blocked' }, lastAction: `stopped by @${comment.author}` };
+          status = blockedStatus(status, `stopped by @${comment.author}`, `stopped by @${comment.author}`);
           break;
         case 'resume':
           if (status.blocked) status = resumeStatus(status, PHASE_TABLE[status.phase].maxIterations, `@${comment.author}`);
