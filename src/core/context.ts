@@ -1,7 +1,7 @@
 // The session-context block each agent call gets: where things are, where
 // the session stands, and the task, fenced as data because it may come from
 // people the agent must not take orders from.
-import type { SessionStatus } from './overview.js';
+import type { SessionStatus } from './status.js';
 import { PHASE_TABLE, type Phase } from './phases.js';
 
 export interface ContextFacts {

@@ -3,22 +3,15 @@
 // after every agent call, so only what the orchestrator recorded counts.
 import { z } from 'zod';
 
-const answerRecord = z.object({
-  questions: z.array(z.string()),
-  text: z.string(),
+/** Who gave an answer or an approval, when, and where it came from. */
+const signedBy = {
   by: z.string(),
   at: z.string(),
   source: z.string(),
   commentId: z.number().optional(),
-});
-const approvalRecord = z.object({
-  plan: z.string(),
-  blob: z.string(),
-  by: z.string(),
-  at: z.string(),
-  source: z.string(),
-  commentId: z.number().optional(),
-});
+};
+const answerRecord = z.object({ questions: z.array(z.string()), text: z.string(), ...signedBy });
+const approvalRecord = z.object({ plan: z.string(), blob: z.string(), ...signedBy });
 const gatesSchema = z.object({
   asked: z.array(z.string()).default([]),
   answers: z.array(answerRecord).default([]),

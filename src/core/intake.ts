@@ -1,10 +1,10 @@
 // Taking in the comments of an issue: in order, each once, only those made
 // (and last edited) before the run started, only from people who may steer.
 import { cleanUntrusted } from './clean.js';
-import { readComment } from './commands.js';
+import { readComment, type Command, type CommentMeaning } from './commands.js';
 import { answeredQuestions, recordAnswer, recordApproval, type GateRecord, type PlanFingerprint } from './gates.js';
 import { MARKER_PREFIX } from './intent.js';
-import { resumeStatus, type SessionStatus } from './overview.js';
+import { blockedStatus, resumeStatus, type SessionStatus } from './status.js';
 import { PHASE_TABLE } from './phases.js';
 import { appendNote, expandAnswer, parseQuestions, setAnswer } from './qa.js';
 
@@ -89,6 +89,20 @@ export interface IntakeResult extends IntakeState {
   changed: boolean;
 }
 
+/** What the intake builds up, comment by comment. */
+interface Intake {
+  state: IntakeState;
+  status: SessionStatus;
+  gates: GateRecord;
+  qa: string | null;
+  replies: Reply[];
+  feedback: IntakeResult['feedback'];
+  postStatus: boolean;
+  /** People already replied to in this run. */
+  answered: Set<string>;
+  now: string;
+}
+
 export function takeInComments(
   state: IntakeState,
   comments: IssueComment[],
@@ -96,72 +110,84 @@ export function takeInComments(
   mayGovern: (login: string) => boolean,
   now: string,
 ): IntakeResult {
-  let { status, gates, qa } = state;
-  const replies: Reply[] = [];
-  const feedback: IntakeResult['feedback'] = [];
-  let postStatus = false;
+  const intake: Intake = { state, status: state.status, gates: state.gates, qa: state.qa, replies: [], feedback: [], postStatus: false, answered: new Set(), now };
   const processed: number[] = [];
-  const answered = new Set<string>();
-  // One reply per person per run, and only to commands: a flood of comments gets no flood back.
-  const reply = (comment: IssueComment, text: string) => {
-    if (answered.has(comment.author)) return;
-    answered.add(comment.author);
-    replies.push({ to: comment.id, text });
-  };
-  // A gate counts only what was written after it opened: no approving a plan, or answering questions, unseen.
-  const after = (comment: IssueComment) => state.gateCommentId == null || comment.id > state.gateCommentId;
-
   for (const comment of comments) {
     processed.push(comment.id);
     const meaning = readComment(cleanUntrusted(comment.body));
     if (!mayGovern(comment.author)) {
       if (meaning.kind === 'command') {
-        reply(comment, `@${comment.author} only people with write access to this repository can steer samocode; nothing changed.`);
+        reply(intake, comment, `@${comment.author} only people with write access to this repository can steer samocode; nothing changed.`);
       }
-      continue;
-    }
-    const waitingFor = status.next.kind === 'waiting' ? status.next.gate : null;
-    if (meaning.kind === 'command') {
-      switch (meaning.command) {
-        case 'approve':
-          if (waitingFor === 'plan_approval' && state.postedPlan && after(comment)) {
-            gates = recordApproval(gates, {
-              plan: state.postedPlan.file,
-              blob: state.postedPlan.blob,
-              by: comment.author,
-              at: now,
-              source: 'issue comment',
-              commentId: comment.id,
-            });
-            status = { ...status, lastAction: `plan approved by @${comment.author}` };
-          } else {
-            reply(comment, `@${comment.author} no plan was waiting for approval when this was written; nothing changed.`);
-          }
-          break;
-        case 'stop':
-          status = { ...status, blocked: `stopped by @${comment.author}`, next: { kind: 'blocked' }, lastAction: `stopped by @${comment.author}` };
-          break;
-        case 'resume':
-          if (status.blocked) status = resumeStatus(status, PHASE_TABLE[status.phase].maxIterations, `@${comment.author}`);
-          else if (status.next.kind !== 'done') status = { ...status, lastAction: `resume requested by @${comment.author}` };
-          break;
-        case 'status':
-          postStatus = true;
-          break;
-      }
-      continue;
-    }
-    if (!waitingFor || !after(comment)) continue;
-    if (waitingFor === 'qa_answers') {
-      ({ qa, gates } = takeAnswers(qa ?? '', gates, meaning.answers, meaning.text, comment, now));
-      status = { ...status, lastAction: `answers from @${comment.author}` };
+    } else if (meaning.kind === 'command') {
+      applyCommand(intake, comment, meaning.command);
     } else {
-      feedback.push({ by: comment.author, commentId: comment.id, text: meaning.text });
-      gates = { ...gates, pending: null };
-      status = { ...status, next: { kind: 'continue' }, lastAction: `changes to the plan asked by @${comment.author}` };
+      takeGateReply(intake, comment, meaning);
     }
   }
+  return finishIntake(intake, processed, lastId);
+}
 
+// One reply per person per run, and only to commands: a flood of comments gets no flood back.
+function reply(intake: Intake, comment: IssueComment, text: string): void {
+  if (intake.answered.has(comment.author)) return;
+  intake.answered.add(comment.author);
+  intake.replies.push({ to: comment.id, text });
+}
+
+// A gate counts only what was written after it opened: no approving a plan, or answering questions, unseen.
+function afterGate(intake: Intake, comment: IssueComment): boolean {
+  const opened = intake.state.gateCommentId;
+  return opened == null || comment.id > opened;
+}
+
+function waitingFor(intake: Intake) {
+  return intake.status.next.kind === 'waiting' ? intake.status.next.gate : null;
+}
+
+function applyCommand(intake: Intake, comment: IssueComment, command: Command): void {
+  const { status, state } = intake;
+  const by = `@${comment.author}`;
+  switch (command) {
+    case 'approve':
+      if (waitingFor(intake) === 'plan_approval' && state.postedPlan && afterGate(intake, comment)) {
+        const { file: plan, blob } = state.postedPlan;
+        intake.gates = recordApproval(intake.gates, { plan, blob, by: comment.author, at: intake.now, source: 'issue comment', commentId: comment.id });
+        intake.status = { ...status, lastAction: `plan approved by ${by}` };
+      } else {
+        reply(intake, comment, `${by} no plan was waiting for approval when this was written; nothing changed.`);
+      }
+      break;
+    case 'stop':
+      intake.status = blockedStatus(status, `stopped by ${by}`, `stopped by ${by}`);
+      break;
+    case 'resume':
+      if (status.blocked) intake.status = resumeStatus(status, PHASE_TABLE[status.phase].maxIterations, by);
+      else if (status.next.kind !== 'done') intake.status = { ...status, lastAction: `resume requested by ${by}` };
+      break;
+    case 'status':
+      intake.postStatus = true;
+      break;
+  }
+}
+
+/** Text while a gate waits: answers to the questions, or changes asked of the plan. */
+function takeGateReply(intake: Intake, comment: IssueComment, meaning: CommentMeaning & { kind: 'text' }): void {
+  const gate = waitingFor(intake);
+  if (!gate || !afterGate(intake, comment)) return;
+  if (gate === 'qa_answers') {
+    ({ qa: intake.qa, gates: intake.gates } = takeAnswers(intake.qa ?? '', intake.gates, meaning.answers, meaning.text, comment, intake.now));
+    intake.status = { ...intake.status, lastAction: `answers from @${comment.author}` };
+  } else {
+    intake.feedback.push({ by: comment.author, commentId: comment.id, text: meaning.text });
+    intake.gates = { ...intake.gates, pending: null };
+    intake.status = { ...intake.status, next: { kind: 'continue' }, lastAction: `changes to the plan asked by @${comment.author}` };
+  }
+}
+
+function finishIntake(intake: Intake, processed: number[], lastId: number | null): IntakeResult {
+  const { state, replies, feedback, postStatus, qa } = intake;
+  let { status, gates } = intake;
   const newest = lastId ?? (processed.length ? Math.max(...processed) : null);
   if (newest !== null && (status.lastComment === null || newest > Number(status.lastComment))) {
     status = { ...status, lastComment: String(newest) };

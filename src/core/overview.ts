@@ -1,7 +1,19 @@
 // `_overview.md` belongs to the agent except for the `## Status` keys, which
 // the orchestrator owns. These functions read and rewrite those keys and leave
 // every other byte of the file as it was.
-import { isGate, isPhase, type Gate, type Phase } from './phases.js';
+import { isGate, isPhase } from './phases.js';
+import { initialStatus, type NextStep, type SessionStatus } from './status.js';
+
+// The status value and its moves live in status.ts; importable from here too.
+export {
+  blockedStatus,
+  initialStatus,
+  resumeStatus,
+  sessionState,
+  type NextStep,
+  type SessionState,
+  type SessionStatus,
+} from './status.js';
 
 export const STATUS_KEYS = [
   'Phase',
@@ -14,36 +26,6 @@ export const STATUS_KEYS = [
   'Cost USD',
 ] as const;
 export type StatusKey = (typeof STATUS_KEYS)[number];
-
-export type NextStep =
-  | { kind: 'continue' }
-  | { kind: 'waiting'; gate: Gate }
-  | { kind: 'blocked' }
-  | { kind: 'done' };
-
-/** Where a session stands, as the issue's labels and comments say it. */
-export type SessionState = 'running' | 'waiting' | 'blocked' | 'done';
-
-export function sessionState(status: { blocked: string | null; next: NextStep }): SessionState {
-  if (status.blocked) return 'blocked';
-  if (status.next.kind === 'waiting') return 'waiting';
-  if (status.next.kind === 'done') return 'done';
-  return 'running';
-}
-
-export interface SessionStatus {
-  phase: Phase;
-  /** Iterations completed in the current phase. */
-  iteration: number;
-  totalIterations: number;
-  /** Null when not blocked; otherwise the reason. */
-  blocked: string | null;
-  lastAction: string;
-  next: NextStep;
-  /** Id of the newest issue comment already taken in. */
-  lastComment: string | null;
-  costUsd: number;
-}
 
 const HEADING = /^##\s+Status\s*$/i;
 const NEXT_HEADING = /^#{1,2}\s+\S/;
@@ -188,19 +170,6 @@ export interface NewOverview {
   source?: string;
 }
 
-export function initialStatus(): SessionStatus {
-  return {
-    phase: 'init',
-    iteration: 0,
-    totalIterations: 0,
-    blocked: null,
-    lastAction: 'session created',
-    next: { kind: 'continue' },
-    lastComment: null,
-    costUsd: 0,
-  };
-}
-
 /**
  * Task and dive text is kept as a blockquote: a line of it can never be read
  * as a heading, so text from an issue cannot add a `## Status` of its own or
@@ -247,23 +216,4 @@ export function readSection(markdown: string | null, title: string): string | un
   const quoted = body.filter((l) => l.trim()).every((l) => /^>( |$)/.test(l));
   const text = (quoted ? body.map((l) => l.replace(/^> ?/, '')) : body).join('\n').trim();
   return text && !/^_.*_$/.test(text) ? text : undefined;
-}
-
-/**
- * A person resumes a blocked session: clear the block and run on. When the
- * phase's iteration limit is what stopped it, the person grants a fresh count.
- */
-export function resumeStatus(status: SessionStatus, maxIterations: number, by: string): SessionStatus {
-  return {
-    ...status,
-    blocked: null,
-    iteration: status.iteration >= maxIterations ? 0 : status.iteration,
-    next: { kind: 'continue' },
-    lastAction: `resumed by ${by}`,
-  };
-}
-
-/** The session stopped for `reason`: the one way a blocked status is made. */
-export function blockedStatus(status: SessionStatus, reason: string, lastAction = `blocked: ${reason}`): SessionStatus {
-  return { ...status, blocked: reason, next: { kind: 'blocked' }, lastAction };
 }

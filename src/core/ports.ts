@@ -1,7 +1,7 @@
 // The four ports the loop talks through. Entries wire real adapters in;
 // tests swap any of them.
 import type { GateRecord, PlanFingerprint } from './gates.js';
-import type { SessionStatus } from './overview.js';
+import type { SessionStatus } from './status.js';
 import type { Gate, Phase } from './phases.js';
 
 export interface PromptPieces {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decideIntent } from '../../src/core/intent.js';
-import { passesBotRule } from '../../src/core/steering.js';
-import { payload } from '../helpers/runner.js';
+import { decideIntent } from '../../../src/core/intent.js';
+import { passesBotRule } from '../../../src/core/steering.js';
+import { payload } from '../../helpers/runner.js';
 
 const settings = { triggerLabel: 'samocode', allowedBots: ['renovate'] };
 

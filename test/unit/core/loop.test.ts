@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { recordAnswer, recordApproval } from '../../src/core/gates.js';
-import { logFileName, runSession, SessionStateError, type LoopOptions } from '../../src/core/loop.js';
-import { initialStatus, newOverview, parseStatus, writeStatus, type SessionStatus } from '../../src/core/overview.js';
-import { gitBlobId } from '../../src/session/blob-id.js';
-import { FakeAgent, ListReporter, MemoryStore, TickingClock, signal, steps, write, type Step } from '../helpers/memory-ports.js';
+import { recordAnswer, recordApproval } from '../../../src/core/gates.js';
+import { runSession, SessionStateError, type LoopOptions } from '../../../src/core/loop.js';
+import { initialStatus, newOverview, parseStatus, writeStatus, type SessionStatus } from '../../../src/core/overview.js';
+import { gitBlobId } from '../../../src/session/blob-id.js';
+import { FakeAgent, ListReporter, MemoryStore, TickingClock, signal, steps, write, type Step } from '../../helpers/memory-ports.js';
 
 const options: LoopOptions = {
   sessionName: '26-11-25-test',
@@ -285,13 +285,6 @@ describe('the loop', () => {
     const store = session();
     const { status } = await play(store, [steps(go('investigation'), () => ({ costUsd: 0.25 })), steps(signal({ status: 'blocked', reason: 'x' }), () => ({ costUsd: 0.5 }))]);
     expect(status.costUsd).toBeCloseTo(0.75);
-  });
-});
-
-describe('log file names', () => {
-  it('are MM-DD-HHMM-NNN-phase.jsonl in UTC', () => {
-    expect(logFileName(Date.parse('2026-03-04T05:06:07Z'), 7, 'testing')).toBe('03-04-0506-007-testing.jsonl');
-    expect(logFileName(Date.parse('2026-12-31T23:59:00Z'), 1234, 'done')).toBe('12-31-2359-1234-done.jsonl');
   });
 });
 

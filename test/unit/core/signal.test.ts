@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_SIGNAL_BYTES, validateSignal } from '../../src/core/signal.js';
-import type { Phase } from '../../src/core/phases.js';
+import { MAX_SIGNAL_BYTES, validateSignal } from '../../../src/core/signal.js';
+import type { Phase } from '../../../src/core/phases.js';
 
 const at = (phase: Phase, iterationsInPhase = 1) => ({ phase, iterationsInPhase });
 const json = (value: unknown) => JSON.stringify(value);

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TelegramNotifier } from '../../src/notify/telegram.js';
+import { TelegramNotifier } from '../../../src/notify/telegram.js';
 
 const received: { path: string; body: Record<string, unknown> }[] = [];
 let status = 200;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { readComment } from '../../src/core/commands.js';
-import { emptyGates, type GateRecord } from '../../src/core/gates.js';
-import { selectComments, takeInComments, type IssueComment, type IntakeState } from '../../src/core/intake.js';
-import { initialStatus, type SessionStatus } from '../../src/core/overview.js';
-import { parseQuestions } from '../../src/core/qa.js';
+import { readComment } from '../../../src/core/commands.js';
+import { emptyGates, type GateRecord } from '../../../src/core/gates.js';
+import { selectComments, takeInComments, type IssueComment, type IntakeState } from '../../../src/core/intake.js';
+import { initialStatus, type SessionStatus } from '../../../src/core/overview.js';
+import { parseQuestions } from '../../../src/core/qa.js';
 
 const RUN_START = '2026-11-25T12:00:00.000Z';
 const QA = '### Q1: Which file?\nA) hello.txt\nB) README\n**Answer:** _waiting_\n\n### Q2: Tested?\nA) yes\nB) no\n**Answer:** _waiting_\n';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { initialStatus, newOverview, parseStatus, readSection, resumeStatus, updateStatus, writeStatus } from '../../src/core/overview.js';
+import { initialStatus, newOverview, parseStatus, readSection, updateStatus, writeStatus } from '../../../src/core/overview.js';
 
 const notebook = `# Session: 26-11-25-demo
 Started: 2026-11-25T10:00:00.000Z
@@ -127,11 +127,5 @@ describe('text from an issue in the notebook', () => {
     expect(reading.ok && reading.status).toMatchObject({ phase: 'planning', next: { kind: 'waiting', gate: 'plan_approval' } });
     expect(rewritten.match(/^Phase: /gm)).toHaveLength(2);
     expect(rewritten).not.toContain('Phase: implementation');
-  });
-
-  it('resuming a session blocked at its phase limit gives the phase a fresh count', () => {
-    const blocked = { ...initialStatus(), phase: 'init' as const, iteration: 5, blocked: 'over the limit', next: { kind: 'blocked' as const } };
-    expect(resumeStatus(blocked, 5, '@alice')).toMatchObject({ blocked: null, iteration: 0, next: { kind: 'continue' }, lastAction: 'resumed by @alice' });
-    expect(resumeStatus({ ...blocked, iteration: 2 }, 5, '@alice').iteration).toBe(2);
   });
 });

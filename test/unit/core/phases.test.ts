@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PHASES, PHASE_TABLE, canMove, gateOnMove, phaseAfterGate, type Phase } from '../../src/core/phases.js';
+import { PHASES, PHASE_TABLE, canMove, gateOnMove, phaseAfterGate, type Phase } from '../../../src/core/phases.js';
 
 // DESIGN §5, row by row.
 const table: [Phase, Phase[], string[], number, string?][] = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendNote, expandAnswer, openQuestions, parseQuestions, setAnswer } from '../../src/core/qa.js';
+import { appendNote, expandAnswer, openQuestions, parseQuestions, setAnswer } from '../../../src/core/qa.js';
 
 const qa = `# Questions
 
