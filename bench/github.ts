@@ -114,7 +114,7 @@ function parseOutputs(file: string): Record<string, string> {
 }
 
 /** Runs dist/index.js the way test/helpers/runner.ts does, with the claude provider at `agentPath`. */
-export async function runAction(ctx: Ctx, options: ActionOptions): Promise<ActionRun> {
+export async function runBuiltAction(ctx: Ctx, options: ActionOptions): Promise<ActionRun> {
   const dir = tempDir(ctx, 'runner');
   const eventPath = join(dir, 'event.json');
   const outputFile = join(dir, 'output');

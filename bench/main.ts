@@ -21,7 +21,7 @@ import {
   makeRemote,
   readTrace,
   REPOSITORY,
-  runAction,
+  runBuiltAction,
   traceHome,
   type ActionRun,
   type GitTrace,
@@ -150,7 +150,7 @@ async function githubLoopRun(ctx: Ctx, fake: FakeGitHub, issue: number, opts: { 
   addSessionIssue(fake, issue, title, info.folder, status);
   const workspace = checkoutWorkspace(ctx, remote);
   const agent = writeAgent(tempDir(ctx, 'gh-agent'), { implIterations: ITERATIONS - 2, edit: true });
-  const run = await runAction(ctx, { fake, workspace, event: 'workflow_dispatch', payload: dispatchPayload(ctx.root, issue), agentPath: agent.path, ...opts });
+  const run = await runBuiltAction(ctx, { fake, workspace, event: 'workflow_dispatch', payload: dispatchPayload(ctx.root, issue), agentPath: agent.path, ...opts });
   const history = historyTimes(readFileSync(join(workspace, '.samocode', 'sessions', info.folder, '_signals.jsonl'), 'utf8'));
   if (run.code !== 0 || run.outputs.status !== 'done' || run.outputs.iterations !== String(ITERATIONS) || agent.calls() !== ITERATIONS || history.length !== ITERATIONS) {
     throw new Error(`GitHub-mode run did not go as planned (exit ${run.code}, outputs ${JSON.stringify(run.outputs)}, ${agent.calls()} agent calls):\n${run.stdout.slice(-2000)}\n${run.stderr.slice(-1000)}`);
@@ -332,7 +332,7 @@ async function bigRepo(ctx: Ctx, res: Results): Promise<void> {
       git(s.remote.bare, 'update-ref', `refs/heads/${s.info.branch}`, s.info.sha);
       const workspace = checkoutWorkspace(ctx, s.remote);
       const agent = writeAgent(tempDir(ctx, 'big-agent'), { implIterations: 1, edit: true });
-      const run = await runAction(ctx, { fake, workspace, event: 'workflow_dispatch', payload: dispatchPayload(ctx.root, s.issue), agentPath: agent.path, home });
+      const run = await runBuiltAction(ctx, { fake, workspace, event: 'workflow_dispatch', payload: dispatchPayload(ctx.root, s.issue), agentPath: agent.path, home });
       if (run.code !== 0 || run.outputs.status !== 'done' || agent.calls() !== 2) {
         throw new Error(`resume run on the ${s.name} remote did not go as planned (exit ${run.code}, ${agent.calls()} calls):\n${run.stdout.slice(-2000)}\n${run.stderr.slice(-1000)}`);
       }
@@ -528,7 +528,7 @@ async function githubGrowth(ctx: Ctx, agent: AgentTime, reps: number) {
         const workspace = checkoutWorkspace(ctx, remote);
         const bench = writeAgent(tempDir(ctx, 'ghg-agent'), { implIterations: n - 2, edit: true });
         const trace = traced ? traceHome(ctx) : null;
-        const run = await runAction(ctx, {
+        const run = await runBuiltAction(ctx, {
           fake,
           workspace,
           event: 'workflow_dispatch',

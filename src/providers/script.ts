@@ -2,6 +2,7 @@
 // file. Per phase, a list of steps; iteration N of a phase plays step N (the
 // last step repeats). A step writes files, prints lines, waits, and gives a
 // signal, as a real agent would, with no credentials and no network.
+import { localMinuteStamp } from '../core/time.js';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -60,10 +61,8 @@ export async function loadScenario(path: string): Promise<Scenario> {
   return parseScenario(text, path);
 }
 
-const two = (n: number) => String(n).padStart(2, '0');
-
 function fill(template: string, request: AgentRequest, now: Date): string {
-  const stamp = `${two(now.getMonth() + 1)}-${two(now.getDate())}-${two(now.getHours())}:${two(now.getMinutes())}`;
+  const stamp = localMinuteStamp(now);
   const values: Record<string, string> = {
     session: request.sessionPath,
     phase: request.phase,
@@ -140,7 +139,7 @@ export class ScriptAgent implements Agent {
     await writeAll(request.sessionPath, step.files, request, now);
     await writeAll(request.workdir, step.repoFiles, request, now);
     if (step.flow) {
-      const stamp = `${two(now.getMonth() + 1)}-${two(now.getDate())} ${two(now.getHours())}:${two(now.getMinutes())}`;
+      const stamp = localMinuteStamp(now).replace(/-(\d\d:)/, ' $1');
       await addFlowLine(request.sessionPath, `- [${stamp}] ${fill(step.flow, request, now)}`);
     }
     if (step.signal !== null) {

@@ -1,5 +1,6 @@
 // Session names resolve like the original worker: the exact folder, else the
 // newest `*-NAME`, else a new `YY-MM-DD-NAME`.
+import { localDatePrefix } from '../core/time.js';
 
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
@@ -10,10 +11,7 @@ export function checkSessionName(name: string): string | null {
   return null;
 }
 
-export function datePrefix(date: Date): string {
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${two(date.getFullYear() % 100)}-${two(date.getMonth() + 1)}-${two(date.getDate())}`;
-}
+export const datePrefix = localDatePrefix;
 
 export interface ResolvedName {
   folder: string;

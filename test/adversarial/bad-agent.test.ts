@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../helpers/fake-github.js';
-import { checkout, makeRemote, payload, remoteFile, runAction, labeledEvent } from '../helpers/runner.js';
+import { checkout, makeRemote, payload, remoteFile, runBuiltAction, labeledEvent } from '../helpers/runner.js';
 import { processGone, writeFakeCli } from '../helpers/fake-cli.js';
 
 let github: FakeGitHub;
@@ -25,7 +25,7 @@ async function session(body: string, inputs: Record<string, string> = {}) {
   github.addIssue({ number: issue, title: `Bad agent ${issue}`, labels: ['samocode'] });
   const cli = await writeFakeCli('claude', `const session = process.env.SAMOCODE_SESSION_PATH;\n${body}`);
   const remote = makeRemote();
-  const run = await runAction({
+  const run = await runBuiltAction({
     apiUrl: github.url,
     snapshotFrom: github,
     workspace: checkout(remote),

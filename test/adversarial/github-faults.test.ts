@@ -3,7 +3,7 @@
 // outage at the pull-request step leaves a state that /resume finishes.
 import { describe, expect, it } from 'vitest';
 import { useFakeGitHub } from '../helpers/fake-github.js';
-import { checkout, makeRemote, payload, runAction, labeledEvent, dispatchEvent } from '../helpers/runner.js';
+import { checkout, makeRemote, payload, runBuiltAction, labeledEvent, dispatchEvent } from '../helpers/runner.js';
 
 const github = useFakeGitHub({ Codertocat: 'admin' });
 
@@ -17,7 +17,7 @@ describe('GitHub faults', () => {
       { method: 'GET', path: /\/issues\/31\/comments$/, status: 502, times: 2 },
       { method: 'PATCH', path: /\/issues\/comments\/\d+$/, status: 502, times: 1 },
     );
-    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(makeRemote()), event: 'issues', payload: labeledEvent(31) });
+    const run = await runBuiltAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(makeRemote()), event: 'issues', payload: labeledEvent(31) });
     expect(run.code, run.stdout).toBe(0);
     expect(run.outputs.status).toBe('waiting');
     expect(count('GET', /\/issues\/31$/)).toBe(2);
@@ -32,7 +32,7 @@ describe('GitHub faults', () => {
       { method: 'POST', path: /\/issues\/32\/comments$/, status: 403, ...limited },
       { method: 'POST', path: /\/issues\/32\/labels$/, status: 429, ...limited },
     );
-    const run = await runAction({
+    const run = await runBuiltAction({
       apiUrl: github.url,
       snapshotFrom: github,
       workspace: checkout(makeRemote()),
@@ -51,12 +51,12 @@ describe('GitHub faults', () => {
     github.addIssue({ number: 33, title: 'Outage at the end', labels: ['samocode'] });
     const remote = makeRemote();
     github.faults.push({ method: 'POST', path: /\/pulls$/, status: 502, times: 10 });
-    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(33), inputs: { 'auto-approve': 'true' } });
+    const run = await runBuiltAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(33), inputs: { 'auto-approve': 'true' } });
     // auto-approve: the gates clear on the next runs, which workflow_dispatch stands for here.
     const dispatch = dispatchEvent(33);
     let last = run;
     for (let i = 0; i < 3 && last.outputs.status !== 'done'; i++) {
-      last = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'workflow_dispatch', payload: dispatch, inputs: { 'auto-approve': 'true' } });
+      last = await runBuiltAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'workflow_dispatch', payload: dispatch, inputs: { 'auto-approve': 'true' } });
     }
     expect(last.outputs.status).toBe('done');
     expect(last.outputs['pull-request']).toBe('');
@@ -73,7 +73,7 @@ describe('GitHub faults', () => {
       delete p.issue.pull_request;
       p.comment.body = '/resume';
     });
-    const resumed = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issue_comment', payload: comment });
+    const resumed = await runBuiltAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issue_comment', payload: comment });
     expect(resumed.code, resumed.stdout).toBe(0);
     expect(resumed.outputs.status).toBe('done');
     expect(resumed.outputs['pull-request']).toMatch(/\/pull\/\d+$/);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useFakeGitHub } from '../helpers/fake-github.js';
-import { checkout, makeRemote, payload, remoteFile, runAction, type Remote, labeledEvent, commentEvent } from '../helpers/runner.js';
+import { checkout, makeRemote, payload, remoteFile, runBuiltAction, type Remote, labeledEvent, commentEvent } from '../helpers/runner.js';
 
 const github = useFakeGitHub({ Codertocat: 'admin', alice: 'write', bob: 'write' });
 
@@ -34,12 +34,12 @@ describe('races', () => {
     github.addIssue({ number: 41, title: 'Three answers', labels: ['samocode'] });
     const remote = withScenario(questions);
     const inputs = { script: 'scenario.json' };
-    await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(41), inputs });
+    await runBuiltAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(41), inputs });
     github.addComment(41, 'alice', 'Q1: A');
     github.addComment(41, 'bob', 'Q2: B');
     github.addComment(41, 'Codertocat', 'Q3: A\nQ1: B');
     // Only the last comment's event reaches a run (GitHub keeps one pending run per group).
-    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issue_comment', payload: commentEvent(41, 'Q3: A', 'Codertocat'), inputs });
+    const run = await runBuiltAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issue_comment', payload: commentEvent(41, 'Q3: A', 'Codertocat'), inputs });
     expect(run.outputs.status).toBe('blocked');
     const session = `.samocode/sessions/${run.outputs.session}`;
     const gates = JSON.parse(remoteFile(remote, 'samocode/41-three-answers', `${session}/_gates.json`));
@@ -56,16 +56,16 @@ describe('races', () => {
     github.addIssue({ number: 42, title: 'Twice', labels: ['samocode'] });
     const remote = withScenario(questions);
     const inputs = { script: 'scenario.json' };
-    await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(42), inputs });
+    await runBuiltAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(42), inputs });
     github.addComment(42, 'reader-x', '/approve');
     const event = commentEvent(42, '/approve', 'reader-x');
-    const first = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issue_comment', payload: event, inputs });
-    const second = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issue_comment', payload: event, inputs });
+    const first = await runBuiltAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issue_comment', payload: event, inputs });
+    const second = await runBuiltAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issue_comment', payload: event, inputs });
     expect([first.outputs.status, second.outputs.status]).toEqual(['waiting', 'waiting']);
     const replies = github.issues.get(42)!.comments.filter((c) => c.body.includes('<!-- samocode:reply:'));
     expect(replies).toHaveLength(1);
     // The label event again is not a second session either.
-    await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(42), inputs });
+    await runBuiltAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(42), inputs });
     expect(github.issues.get(42)!.comments.filter((c) => c.body.includes('<!-- samocode:tracking'))).toHaveLength(1);
     expect(github.issues.get(42)!.comments.filter((c) => c.body.includes('<!-- samocode:questions'))).toHaveLength(1);
   });
@@ -80,8 +80,8 @@ describe('races', () => {
     });
     const inputs = { script: 'scenario.json' };
     const [a, b] = await Promise.all([
-      runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(43), inputs }),
-      runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(43), inputs }),
+      runBuiltAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(43), inputs }),
+      runBuiltAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(43), inputs }),
     ]);
     const statuses = [a.outputs.status, b.outputs.status].sort();
     expect(statuses).toEqual(['blocked', 'skipped']);
@@ -128,7 +128,7 @@ describe('a person pushing to the session branch mid-run', () => {
       },
     });
     let pushed = false;
-    const run = await runAction({
+    const run = await runBuiltAction({
       apiUrl: github.url,
       snapshotFrom: github,
       workspace: checkout(remote),

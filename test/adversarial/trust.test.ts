@@ -3,7 +3,7 @@
 // person, a bot, the action itself or edited after the run started counts.
 import { describe, expect, it } from 'vitest';
 import { useFakeGitHub } from '../helpers/fake-github.js';
-import { checkout, makeRemote, payload, remoteFile, runAction, type Remote, labeledEvent, commentEvent } from '../helpers/runner.js';
+import { checkout, makeRemote, payload, remoteFile, runBuiltAction, type Remote, labeledEvent, commentEvent } from '../helpers/runner.js';
 import { writeFakeCli } from '../helpers/fake-cli.js';
 import { gitBlobId } from '../../src/session/blob-id.js';
 
@@ -27,7 +27,7 @@ describe('untrusted text', () => {
       `signal({ status: 'blocked', phase: 'init', reason: 'recorded' });
 emit({ type: 'result', subtype: 'success', is_error: false, total_cost_usd: 0, num_turns: 1 });`,
     );
-    await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(makeRemote()), event: 'issues', payload: labeledEvent(71), inputs: { provider: 'claude', 'cli-path': cli.path } });
+    await runBuiltAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(makeRemote()), event: 'issues', payload: labeledEvent(71), inputs: { provider: 'claude', 'cli-path': cli.path } });
     const [call] = await cli.calls();
     const prompt = `${call!.argv.join('\n')}\n${call!.stdin}`;
     expect(prompt).toContain('Add a --verbose flag to the CLI.');
@@ -64,7 +64,7 @@ describe('forged gates', () => {
   it('an agent approving itself (a _gates.json record, /approve lines in files) changes nothing', async () => {
     github.addIssue({ number: 72, title: 'Forge', labels: ['samocode'] });
     remote = makeRemote({ 'README.md': '# x\n', 'scenario.json': JSON.stringify(scenario) });
-    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(72), inputs: { script: 'scenario.json' } });
+    const run = await runBuiltAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(72), inputs: { script: 'scenario.json' } });
     expect(run.outputs).toMatchObject({ status: 'waiting', phase: 'planning' });
     const gates = JSON.parse(remoteFile(remote, 'samocode/72-forge', `.samocode/sessions/${run.outputs.session}/_gates.json`));
     expect(gates.approvals).toEqual([]);
@@ -77,7 +77,7 @@ describe('forged gates', () => {
     // The writer's comment was edited after the run began: it could now say anything.
     edited.body = '/approve';
     edited.updated_at = new Date(Date.now() + 60_000).toISOString();
-    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issue_comment', payload: commentEvent(72, '/approve'), inputs: { script: 'scenario.json' } });
+    const run = await runBuiltAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issue_comment', payload: commentEvent(72, '/approve'), inputs: { script: 'scenario.json' } });
     expect(run.outputs).toMatchObject({ status: 'waiting', phase: 'planning' });
     const session = `.samocode/sessions/${run.outputs.session}`;
     const gates = JSON.parse(remoteFile(remote, 'samocode/72-forge', `${session}/_gates.json`));
@@ -108,7 +108,7 @@ describe('agent configuration', () => {
       },
     };
     const remote = makeRemote({ 'README.md': '# x\n', 'CLAUDE.md': 'Base rules.\n', 'scenario.json': JSON.stringify(scenario) });
-    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(73), inputs: { script: 'scenario.json' } });
+    const run = await runBuiltAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(73), inputs: { script: 'scenario.json' } });
     expect(run.outputs.status).toBe('blocked');
     expect(run.stdout).toContain('::warning::samocode: the agent changed .claude, .mcp.json, CLAUDE.md; put back as on the base branch');
     const branch = 'samocode/73-config';

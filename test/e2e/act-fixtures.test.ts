@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../helpers/fake-github.js';
 import { ROOT } from '../helpers/project.js';
-import { checkout, makeRemote, runAction } from '../helpers/runner.js';
+import { checkout, makeRemote, runBuiltAction } from '../helpers/runner.js';
 
 const fixture = (name: string) => JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'events', name), 'utf8'));
 let github: FakeGitHub;
@@ -21,7 +21,7 @@ afterAll(async () => github.stop());
 describe('act dry runs with the fixture events', () => {
   it('a comment on an issue without a session exits 0 at once, with no API call', async () => {
     const before = github.requests.length;
-    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(makeRemote()), event: 'issue_comment', payload: fixture('issue-comment-no-session.json') });
+    const run = await runBuiltAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(makeRemote()), event: 'issue_comment', payload: fixture('issue-comment-no-session.json') });
     expect(run.code).toBe(0);
     expect(run.stdout.trim()).toBe('samocode: nothing to do: issue #1 has no samocode session');
     expect(github.requests.length).toBe(before);
@@ -37,7 +37,7 @@ describe('act dry runs with the fixture events', () => {
     for (const [event, file, status] of steps) {
       const payload = fixture(file);
       if (event === 'issue_comment') github.addComment(1, 'Codertocat', payload.comment.body);
-      const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event, payload });
+      const run = await runBuiltAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event, payload });
       expect(run.code, run.stdout).toBe(0);
       expect(run.outputs.status).toBe(status);
     }

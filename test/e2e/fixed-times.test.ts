@@ -3,7 +3,7 @@
 // the whole flow still works.
 import { describe, expect, it } from 'vitest';
 import { useFakeGitHub } from '../helpers/fake-github.js';
-import { checkout, commentEvent, labeledEvent, makeRemote, runAction } from '../helpers/runner.js';
+import { checkout, commentEvent, labeledEvent, makeRemote, runBuiltAction } from '../helpers/runner.js';
 
 const github = useFakeGitHub({ Codertocat: 'admin' }, '2019-05-15T15:20:33Z');
 
@@ -12,7 +12,7 @@ describe('comments all dated alike', () => {
     github.addIssue({ number: 1, title: 'Old clock', body: 'Greet.', labels: ['samocode'] });
     const remote = makeRemote();
     const run = (event: string, payload: Record<string, unknown>) =>
-      runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event, payload });
+      runBuiltAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event, payload });
     expect((await run('issues', labeledEvent(1))).outputs.status).toBe('waiting');
     github.addComment(1, 'Codertocat', 'Q1: A\nQ2: A');
     expect((await run('issue_comment', commentEvent(1, 'Q1: A'))).outputs.phase).toBe('planning');

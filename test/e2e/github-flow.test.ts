@@ -3,7 +3,7 @@
 // a writer → done → pull request; then a run killed mid-iteration, resumed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../helpers/fake-github.js';
-import { checkout, makeRemote, payload, remoteBranches, remoteFile, runAction, type Remote, labeledEvent, commentEvent, dispatchEvent } from '../helpers/runner.js';
+import { checkout, makeRemote, payload, remoteBranches, remoteFile, runBuiltAction, type Remote, labeledEvent, commentEvent, dispatchEvent } from '../helpers/runner.js';
 
 const ISSUE = 1;
 let github: FakeGitHub;
@@ -29,7 +29,7 @@ describe('GitHub mode end to end', () => {
     github.permissions.set('reader', 'read');
     remote = makeRemote();
     const ws = checkout(remote, { persistToken: 'ghs_persistedtoken00000000000000000000000' });
-    const run = await runAction({
+    const run = await runBuiltAction({
       apiUrl: github.url,
       snapshotFrom: github,
       workspace: ws,
@@ -68,7 +68,7 @@ describe('GitHub mode end to end', () => {
   it('takes the answers from a comment and stops at the plan', async () => {
     github.addComment(ISSUE, 'Codertocat', 'Q1: A\n2. A');
     const ws = checkout(remote);
-    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: ws, event: 'issue_comment', payload: commentEvent(ISSUE, 'Q1: A', 'Codertocat') });
+    const run = await runBuiltAction({ apiUrl: github.url, snapshotFrom: github, workspace: ws, event: 'issue_comment', payload: commentEvent(ISSUE, 'Q1: A', 'Codertocat') });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.outputs).toMatchObject({ status: 'waiting', phase: 'planning' });
     const session = `.samocode/sessions/${run.outputs.session}`;
@@ -86,7 +86,7 @@ describe('GitHub mode end to end', () => {
   it('refuses /approve from a reader with one reply and changes nothing', async () => {
     const comment = github.addComment(ISSUE, 'reader', '/approve');
     const ws = checkout(remote);
-    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: ws, event: 'issue_comment', payload: commentEvent(ISSUE, '/approve', 'reader') });
+    const run = await runBuiltAction({ apiUrl: github.url, snapshotFrom: github, workspace: ws, event: 'issue_comment', payload: commentEvent(ISSUE, '/approve', 'reader') });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.outputs).toMatchObject({ status: 'waiting', phase: 'planning' });
     const replies = ours(`reply:${comment.id}`);
@@ -97,7 +97,7 @@ describe('GitHub mode end to end', () => {
   it('goes on to done and opens a pull request on /approve by a writer', async () => {
     github.addComment(ISSUE, 'Codertocat', '/approve');
     const ws = checkout(remote);
-    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: ws, event: 'issue_comment', payload: commentEvent(ISSUE, '/approve', 'Codertocat') });
+    const run = await runBuiltAction({ apiUrl: github.url, snapshotFrom: github, workspace: ws, event: 'issue_comment', payload: commentEvent(ISSUE, '/approve', 'Codertocat') });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.outputs).toMatchObject({ status: 'done', phase: 'done', iterations: '10' });
     expect(run.outputs['pull-request']).toBe('https://github.com/Codertocat/Hello-World/pull/100');
@@ -115,7 +115,7 @@ describe('GitHub mode end to end', () => {
 
   it('reuses the open pull request when run again', async () => {
     const ws = checkout(remote);
-    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: ws, event: 'workflow_dispatch', payload: dispatchEvent(1) });
+    const run = await runBuiltAction({ apiUrl: github.url, snapshotFrom: github, workspace: ws, event: 'workflow_dispatch', payload: dispatchEvent(1) });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.outputs.status).toBe('done');
     expect(github.pulls).toHaveLength(1);

@@ -2,7 +2,7 @@
 // changes, a job that runs out of time, a session that blocks.
 import { describe, expect, it } from 'vitest';
 import { useFakeGitHub } from '../helpers/fake-github.js';
-import { checkout, makeRemote, payload, remoteBranches, remoteFile, runAction, type Remote, labeledEvent, commentEvent } from '../helpers/runner.js';
+import { checkout, makeRemote, payload, remoteBranches, remoteFile, runBuiltAction, type Remote, labeledEvent, commentEvent } from '../helpers/runner.js';
 
 const github = useFakeGitHub({ Codertocat: 'maintain', triager: 'triage' });
 
@@ -18,7 +18,7 @@ describe('GitHub mode gates and limits', () => {
     github.addIssue({ number: 11, title: 'Not yours', labels: ['samocode'] });
     const remote = makeRemote();
     for (let i = 0; i < 2; i++) {
-      const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(11, 'triager') });
+      const run = await runBuiltAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(11, 'triager') });
       expect(run.code).toBe(0);
     }
     expect(remoteBranches(remote)).toEqual(['main']);
@@ -42,12 +42,12 @@ describe('GitHub mode gates and limits', () => {
     };
     const remote = remoteWith(scenario);
     const inputs = { script: 'scenario.json' };
-    const first = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(12), inputs });
+    const first = await runBuiltAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(12), inputs });
     expect(first.outputs).toMatchObject({ status: 'waiting', phase: 'planning' });
     expect(marked(12, 'plan')).toHaveLength(1);
 
     github.addComment(12, 'Codertocat', 'Please also update the README.');
-    const second = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issue_comment', payload: commented(12, 'x'), inputs });
+    const second = await runBuiltAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issue_comment', payload: commented(12, 'x'), inputs });
     expect(second.outputs).toMatchObject({ status: 'waiting', phase: 'planning' });
     const plans = marked(12, 'plan');
     expect(plans).toHaveLength(2);
@@ -68,7 +68,7 @@ describe('GitHub mode gates and limits', () => {
       },
     };
     const remote = remoteWith(scenario);
-    const run = await runAction({
+    const run = await runBuiltAction({
       apiUrl: github.url,
       snapshotFrom: github,
       workspace: checkout(remote),
@@ -85,7 +85,7 @@ describe('GitHub mode gates and limits', () => {
   it('a session that blocks says why on the issue, labels it and fails the job', async () => {
     github.addIssue({ number: 14, title: 'Bad signal', labels: ['samocode'] });
     const remote = remoteWith({ phases: { init: [{ signal: { status: 'done', phase: 'done', summary: 'skipping everything' } }] } });
-    const run = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(14), inputs: { script: 'scenario.json' } });
+    const run = await runBuiltAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(14), inputs: { script: 'scenario.json' } });
     expect(run.code).toBe(1);
     expect(run.outputs.status).toBe('blocked');
     expect(run.stdout).toContain('::error::samocode: blocked: invalid signal: "done" is not allowed in phase init');
@@ -100,11 +100,11 @@ describe('GitHub mode gates and limits', () => {
     github.addIssue({ number: 15, title: 'Stop me', labels: ['samocode'] });
     const remote = remoteWith({ phases: { init: [{ signal: { status: 'continue', phase: 'investigation' } }], investigation: [{ signal: { status: 'continue', phase: 'investigation' } }] } });
     const inputs = { script: 'scenario.json', 'max-iterations': '3' };
-    const first = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(15), inputs });
+    const first = await runBuiltAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(15), inputs });
     expect(first.outputs.status).toBe('blocked');
     github.addComment(15, 'Codertocat', '/resume');
     github.addComment(15, 'Codertocat', '/stop');
-    const stopped = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issue_comment', payload: commented(15, '/stop'), inputs });
+    const stopped = await runBuiltAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issue_comment', payload: commented(15, '/stop'), inputs });
     expect(stopped.code).toBe(0);
     expect(stopped.outputs.status).toBe('blocked');
     expect(stopped.stdout).toContain('stopped by @Codertocat');

@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { useFakeGitHub } from '../helpers/fake-github.js';
-import { checkout, makeRemote, payload, remoteFile, runAction, labeledEvent, dispatchEvent } from '../helpers/runner.js';
+import { checkout, makeRemote, payload, remoteFile, runBuiltAction, labeledEvent, dispatchEvent } from '../helpers/runner.js';
 
 const scenario = {
   name: 'slow implementation',
@@ -40,11 +40,11 @@ describe('a run killed mid-iteration', () => {
       }
     };
     // The first run stops at the plan (auto-approve clears it on the next run).
-    const first = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: start, inputs });
+    const first = await runBuiltAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: start, inputs });
     expect(first.outputs).toMatchObject({ status: 'waiting', phase: 'planning' });
 
     const dispatch = dispatchEvent(5);
-    const killed = await runAction({
+    const killed = await runBuiltAction({
       apiUrl: github.url,
       snapshotFrom: github,
       workspace: checkout(remote),
@@ -63,7 +63,7 @@ describe('a run killed mid-iteration', () => {
       delete p.issue.pull_request;
       p.comment.body = '/resume';
     });
-    const resumed = await runAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issue_comment', payload: comment, inputs });
+    const resumed = await runBuiltAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issue_comment', payload: comment, inputs });
     expect(resumed.code, resumed.stdout).toBe(0);
     expect(resumed.outputs.status).toBe('done');
 

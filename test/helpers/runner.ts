@@ -122,7 +122,7 @@ function parseOutputs(file: string): Record<string, string> {
   return outputs;
 }
 
-export async function runAction(options: RunOptions): Promise<ActionRun> {
+export async function runBuiltAction(options: RunOptions): Promise<ActionRun> {
   const dir = mkdtempSync(join(tmpdir(), 'samocode-runner-'));
   const eventPath = join(dir, 'event.json');
   const outputFile = join(dir, 'output');

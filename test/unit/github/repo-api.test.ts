@@ -3,9 +3,9 @@
 // body redacted on its way out.
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Redactor } from '../../src/core/redact.js';
-import { createClient } from '../../src/github/client.js';
-import { RepoApi } from '../../src/github/repo-api.js';
+import { Redactor } from '../../../src/core/redact.js';
+import { createClient } from '../../../src/github/client.js';
+import { RepoApi } from '../../../src/github/repo-api.js';
 
 const API = 'https://api.github.com';
 const repo = '/repos/Codertocat/Hello-World';

@@ -2,8 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MANIFEST, install, uninstall } from '../../src/providers/claude-install.js';
-import { ROOT, makeProject, samocode } from '../helpers/project.js';
+import { MANIFEST, install, uninstall } from '../../../src/providers/claude-install.js';
+import { ROOT, makeProject, samocode } from '../../helpers/project.js';
 
 const SKILLS = ['cleanup', 'dive', 'do', 'dop', 'dop2', 'multi-review', 'planning', 'session-archive', 'session-continue', 'session-start', 'summary', 'task-definition', 'testing'];
 
