@@ -1,12 +1,16 @@
 // Runs an agent CLI as a child: argument array (never a shell), its own
-// process group so that a timeout kills the whole tree, stdout streamed line
-// by line to the log as it comes, memory bounded whatever it prints.
+// session so that a timeout kills the whole tree, stdout streamed line
+// by line to the log as it comes, memory bounded whatever it prints. With an
+// agent identity it runs as that user; however it ends, the reaper leaves
+// nothing it started running.
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { spawn } from 'node:child_process';
 import type { LineSink } from '../core/ports.js';
+import { agentSpawn, handOverWorkTree, takeBackWorkTree, type AgentIdentity } from './agent-user.js';
+import { MARKER_VAR, newMarker, reapCall, registerCall, unregisterCall, type AgentCall } from './reaper.js';
 
 export class MissingCliError extends Error {
   override name = 'MissingCliError';
@@ -45,6 +49,8 @@ export interface ProcessRequest {
   input?: string;
   /** Grace between SIGTERM and SIGKILL. */
   killGraceMs?: number;
+  /** Run as this agent user, with its HOME and TMPDIR (from prepareAgentUser). */
+  identity?: AgentIdentity;
 }
 
 export interface ProcessOutcome {
@@ -115,20 +121,31 @@ function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
 }
 
 export async function runProcess(request: ProcessRequest): Promise<ProcessOutcome> {
+  const { identity } = request;
+  if (identity) await handOverWorkTree(identity);
+  const marker = newMarker();
+  const env = { ...request.env, [MARKER_VAR]: marker };
+  const plan = identity ? agentSpawn(identity, request.executable, request.args, env) : { executable: request.executable, args: request.args, env };
   // node's own spawn: the bench measured execa's wrapper at twice the CPU per call, on every iteration.
-  const child = spawn(request.executable, request.args, {
+  const child = spawn(plan.executable, plan.args, {
     cwd: request.cwd,
-    env: request.env,
+    env: plan.env,
+    uid: 'uid' in plan ? plan.uid : undefined,
+    gid: 'gid' in plan ? plan.gid : undefined,
     stdio: [request.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     detached: true,
     windowsHide: true,
   });
+  const call: AgentCall | undefined =
+    child.pid === undefined ? undefined : { pid: child.pid, marker, uid: identity?.uid, sudoUser: identity?.via === 'sudo' ? identity.user : undefined };
+  if (call) registerCall(call);
+  const reap = () => call && reapCall(call);
   const exited = new Promise<{ code: number | null; error?: NodeJS.ErrnoException }>((resolve) => {
     child.once('error', (error: NodeJS.ErrnoException) => resolve({ code: null, error }));
-    // When the CLI itself exits, what it left running in its group goes too, so a
-    // background process holding stdout open cannot turn a finished call into a timeout.
+    // When the CLI itself exits, what it left running goes too, so a background
+    // process holding stdout open cannot turn a finished call into a timeout.
     child.once('exit', (code) => {
-      killGroup(child.pid, 'SIGKILL');
+      reap();
       resolve({ code });
     });
   });
@@ -149,21 +166,22 @@ export async function runProcess(request: ProcessRequest): Promise<ProcessOutcom
   const timer = setTimeout(() => {
     timedOut = true;
     killGroup(child.pid, 'SIGTERM');
-    killTimer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), request.killGraceMs ?? 5_000);
+    killTimer = setTimeout(reap, request.killGraceMs ?? 5_000);
   }, request.timeoutMs);
-  // If this process goes away, the agent's group goes with it.
-  const onExit = () => killGroup(child.pid, 'SIGKILL');
-  process.once('exit', onExit);
 
   try {
     const { code, error } = await exited;
     await linesDone;
-    if (error?.code === 'ENOENT' || error?.code === 'EACCES') throw new MissingCliError(`agent CLI not found or not executable: ${request.executable}`);
+    const asUser = identity ? ` by the agent user ${identity.user}` : '';
+    if (error?.code === 'ENOENT' || error?.code === 'EACCES') throw new MissingCliError(`agent CLI not found or not executable${asUser}: ${request.executable}`);
     if (error) return { exitCode: null, timedOut, stderrTail: `${stderrTail}\n${error.message}`.trim() };
     return { exitCode: code, timedOut, stderrTail: stderrTail.trim() };
   } finally {
     clearTimeout(timer);
     clearTimeout(killTimer);
-    process.removeListener('exit', onExit);
+    reap();
+    if (call) unregisterCall(call);
+    // Only now, with no agent process left, may a non-root orchestrator take the tree back.
+    if (identity) await takeBackWorkTree(identity);
   }
 }

@@ -1,0 +1,174 @@
+// However an agent call ends, nothing it started keeps running (DESIGN §6a):
+// not its process group, not its session (`setsid` leaves the group), not a
+// process of the agent user, not a process that carries the call's marker in
+// its environment. Every live call is in a registry, so that a signal handler
+// in an entry can end them all before it checkpoints.
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+
+/**
+ * Set in every agent call's environment to a fresh value; found again in `/proc/<pid>/environ`.
+ * The leading underscore keeps it apart from the SAMOCODE_* variables a phase is given.
+ */
+export const MARKER_VAR = '_SAMOCODE_AGENT_CALL';
+
+export function newMarker(): string {
+  return randomBytes(12).toString('hex');
+}
+
+export interface AgentCall {
+  /** The CLI's pid; it is spawned detached, so this is also its group and session id. */
+  pid: number;
+  /** The value of MARKER_VAR in the call's environment. */
+  marker: string;
+  /** With an agent user: every process of this uid belongs to the call. */
+  uid?: number;
+  /** With an agent user reached through sudo: the orchestrator cannot signal its processes, so they are killed as that user. */
+  sudoUser?: string;
+}
+
+interface ProcEntry {
+  pid: number;
+  ppid: number;
+  pgid: number;
+  sid: number;
+  uid: number;
+}
+
+function readEntry(pid: number): ProcEntry | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name may hold spaces and parentheses: the fields start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const state = fields[0];
+    if (state === 'Z' || state === 'X') return undefined; // already dead, waiting for its parent
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const uid = Number(/^Uid:\s+(\d+)/m.exec(status)?.[1] ?? -1);
+    return { pid, ppid: Number(fields[1]), pgid: Number(fields[2]), sid: Number(fields[3]), uid };
+  } catch {
+    return undefined; // gone, or no /proc (not Linux)
+  }
+}
+
+function listProcesses(): ProcEntry[] {
+  let names: string[];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  return names.filter((name) => /^\d+$/.test(name)).flatMap((name) => readEntry(Number(name)) ?? []);
+}
+
+function carriesMarker(pid: number, marker: string): boolean {
+  try {
+    const environ = readFileSync(`/proc/${pid}/environ`, 'latin1');
+    return `\0${environ}`.includes(`\0${MARKER_VAR}=${marker}\0`);
+  } catch {
+    return false; // another user's process, or gone
+  }
+}
+
+/** This process and its ancestors: never ours to kill. */
+function protectedPids(all: Map<number, ProcEntry>): Set<number> {
+  const mine = new Set<number>();
+  for (let pid: number | undefined = process.pid; pid && !mine.has(pid); pid = all.get(pid)?.ppid) mine.add(pid);
+  return mine;
+}
+
+/** The live processes that belong to the call, descendants of any of them included. */
+export function findCallProcesses(call: AgentCall): number[] {
+  const all = new Map(listProcesses().map((entry) => [entry.pid, entry]));
+  const spared = protectedPids(all);
+  const found = new Set<number>();
+  for (const entry of all.values()) {
+    if (spared.has(entry.pid)) continue;
+    const ours =
+      entry.pgid === call.pid ||
+      entry.sid === call.pid ||
+      (call.uid !== undefined && entry.uid === call.uid) ||
+      carriesMarker(entry.pid, call.marker);
+    if (ours) found.add(entry.pid);
+  }
+  // A child whose parent is still alive is found through it even with a cleaned environment.
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const entry of all.values()) {
+      if (!found.has(entry.pid) && found.has(entry.ppid) && !spared.has(entry.pid)) {
+        found.add(entry.pid);
+        grew = true;
+      }
+    }
+  }
+  return [...found];
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // gone, or not ours to signal
+  }
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+export interface ReapReport {
+  killed: number;
+  /** Pids still alive when the bound ran out (e.g. stuck in the kernel). */
+  left: number[];
+}
+
+/** Kills everything the call started, repeating until nothing is left or the bound runs out. Synchronous: usable from a signal or exit handler. */
+export function reapCall(call: AgentCall, rounds = 40): ReapReport {
+  signal(-call.pid, 'SIGKILL');
+  let killed = 0;
+  let left: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    left = findCallProcesses(call);
+    if (left.length === 0) return { killed, left };
+    if (call.sudoUser) {
+      // kill(-1) as the agent user reaches every process of that user, and nothing else.
+      spawnSync('sudo', ['-n', '-u', call.sudoUser, '--', '/bin/sh', '-c', 'kill -9 -1'], { stdio: 'ignore', timeout: 5_000 });
+    }
+    for (const pid of left) signal(pid, 'SIGKILL');
+    killed += left.length;
+    sleepSync(Math.min(5 * (round + 1), 50));
+  }
+  return { killed, left: findCallProcesses(call) };
+}
+
+const live = new Set<AgentCall>();
+let exitHookInstalled = false;
+
+export function registerCall(call: AgentCall): void {
+  live.add(call);
+  if (!exitHookInstalled) {
+    // 'exit' runs on a normal end and on process.exit(); the entries' signal handlers call reapAll() themselves.
+    process.on('exit', () => reapAll());
+    exitHookInstalled = true;
+  }
+}
+
+export function unregisterCall(call: AgentCall): void {
+  live.delete(call);
+}
+
+export function liveCalls(): AgentCall[] {
+  return [...live];
+}
+
+/** Ends every live agent call's processes, synchronously. For the entries' SIGINT/SIGTERM/SIGHUP handlers, before they checkpoint. */
+export function reapAll(): ReapReport {
+  const total: ReapReport = { killed: 0, left: [] };
+  for (const call of [...live]) {
+    const report = reapCall(call);
+    total.killed += report.killed;
+    total.left.push(...report.left);
+  }
+  return total;
+}
