@@ -14,17 +14,23 @@ export interface OpenedBranch {
   branch: SessionBranch;
   /** False when this run made the branch. */
   existed: boolean;
+  /** What the guard put back in .git during this run: files the agent must not have changed. */
+  restoredGitFiles: string[];
   baseBranch: string;
 }
 
 export async function openSessionBranch(kit: Toolkit, intent: ActiveIntent, issue: IssueInfo): Promise<OpenedBranch> {
   const { inputs, runner } = kit.config;
+  const restoredGitFiles: string[] = [];
   const workspace = await openWorkspace({
     workspace: runner.workspace,
     token: inputs.token,
     serverUrl: runner.serverUrl,
     tempRoot: runner.tempDir,
-    onGitdirRestored: (files) => kit.log.warning(`put back .git/${files.join(', .git/')} as the run left them (something changed them)`),
+    onGitdirRestored: (files) => {
+      kit.log.warning(`put back .git/${files.join(', .git/')} as the run left them (something changed them)`);
+      restoredGitFiles.push(...files.map((f) => `.git/${f}`));
+    },
   });
   if (workspace.removedCredentials.length) kit.log.info(`removed persisted credentials from .git/config (${workspace.removedCredentials.join(', ')})`);
   const prefix = `${inputs.branchPrefix}${issue.number}-`;
@@ -42,5 +48,5 @@ export async function openSessionBranch(kit: Toolkit, intent: ActiveIntent, issu
   );
   if (existing) await branch.checkoutRemote();
   else await branch.create();
-  return { workspace, branch, existed: Boolean(existing), baseBranch };
+  return { workspace, branch, existed: Boolean(existing), baseBranch, restoredGitFiles };
 }

@@ -10,6 +10,7 @@ import type { ActiveIntent } from './intent.js';
 import { loadIssue } from './load-issue.js';
 import { openSessionBranch } from './open-branch.js';
 import { openSession } from './open-session.js';
+import { prepareAgent } from './prepare-agent.js';
 import { runLoop } from './run-loop.js';
 import { showOutcome } from './show-outcome.js';
 import { StopRun } from './stop.js';
@@ -36,10 +37,11 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
     const taken = await step('Take in comments', () => takeInComments(kit, intent, issue, session));
     await step('Claim the session', () => claimSession(kit, intent, issue, opened, taken));
     await step('Answer comments', () => answerComments(kit, issue, session, taken));
-    const result = await step('Run the loop', () => runLoop(kit, issue, session, opened, taken));
+    const setup = await step('Prepare the agent user', () => prepareAgent(kit, issue));
+    const result = await step('Run the loop', () => runLoop(kit, issue, session, opened, taken, setup));
     const shown = await step('Show the outcome', () => showOutcome(kit, issue, session, opened, result));
-    await step('Update the issue', () => updateIssue(kit, issue, session, taken, result, shown));
-    await step('Write the outputs', () => writeOutputs(kit, session, opened, result, shown));
+    await step('Update the issue', () => updateIssue(kit, issue, session, opened, taken, result, shown));
+    await step('Write the outputs', () => writeOutputs(kit, session, opened, result, shown, setup));
   } catch (error) {
     endRun(kit, asStop(error));
   }

@@ -14,17 +14,18 @@ import { loadPrompts } from '../providers/prompts.js';
 import type { IssueInfo } from '../github/repo-api.js';
 import type { OpenedBranch } from './open-branch.js';
 import type { GitHubSession } from './open-session.js';
+import type { AgentSetup } from './prepare-agent.js';
 import type { TakenIn } from './take-in-comments.js';
 import type { Toolkit } from './toolkit.js';
 
-export async function runLoop(kit: Toolkit, issue: IssueInfo, session: GitHubSession, opened: OpenedBranch, taken: TakenIn): Promise<LoopResult> {
+export async function runLoop(kit: Toolkit, issue: IssueInfo, session: GitHubSession, opened: OpenedBranch, taken: TakenIn, setup: AgentSetup): Promise<LoopResult> {
   const log = new IterationRecords((line) => kit.log.print(line));
   try {
     if (!session.status.blocked && session.status.next.kind !== 'done') {
       issue.labels = await kit.api.setStateLabel(issue.number, 'samocode:running', issue.labels);
     }
     const result = await runSession(
-      { agent: await makeAgent(kit), store: session.store, reporter: new FanOutReporter([log, taken.tracking] as Reporter[]), clock: { now: Date.now } },
+      { agent: await makeAgent(kit, setup), store: session.store, reporter: new FanOutReporter([log, taken.tracking] as Reporter[]), clock: { now: Date.now } },
       loopOptions(kit, session, taken),
     );
     session.status = result.status;
@@ -35,7 +36,7 @@ export async function runLoop(kit: Toolkit, issue: IssueInfo, session: GitHubSes
   }
 }
 
-function makeAgent(kit: Toolkit) {
+function makeAgent(kit: Toolkit, setup: AgentSetup) {
   const { inputs, runner } = kit.config;
   return createAgent({
     provider: inputs.provider,
@@ -46,6 +47,7 @@ function makeAgent(kit: Toolkit) {
     env: process.env,
     extraEnv: inputs.agentEnv,
     agentGithubToken: inputs.agentGithubToken,
+    identity: setup.identity,
   });
 }
 
@@ -64,6 +66,7 @@ function loopOptions(kit: Toolkit, session: GitHubSession, taken: TakenIn) {
     task: readSection(session.overview, 'Task') ?? session.issueText,
     data: feedback.map((f) => ({ title: `Feedback on the plan from @${f.by}`, text: f.text })),
     note: feedback.length ? 'a person asked for changes to the plan (see _feedback.md): revise the plan, then wait for approval again' : undefined,
+    interrupted: kit.interruption.reason,
   };
 }
 

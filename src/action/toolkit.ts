@@ -7,6 +7,7 @@ import { knownSecrets } from '../core/secrets.js';
 import { createClient } from '../github/client.js';
 import { RepoApi } from '../github/repo-api.js';
 import { TelegramNotifier } from '../notify/telegram.js';
+import { watchForInterruption, type Interruption } from '../providers/interruption.js';
 import { apiPacing, type ActionConfig } from './config.js';
 
 export interface Log {
@@ -27,6 +28,8 @@ export interface Toolkit {
   startedAt: number;
   /** Unique per run and attempt, and per process for runs outside GitHub (act, tests). */
   runId: string;
+  /** A signal to the action ends the agent at once; the loop then stops and the run checkpoints. */
+  interruption: Interruption;
 }
 
 export function makeToolkit(config: ActionConfig, startedAt: number, env: NodeJS.ProcessEnv = process.env): Toolkit {
@@ -54,6 +57,7 @@ export function makeToolkit(config: ActionConfig, startedAt: number, env: NodeJS
     notifier: new TelegramNotifier({ token: inputs.telegramToken, chatId: inputs.telegramChatId, apiUrl: runner.telegramApiUrl }, (w) => log.warning(w)),
     log,
     startedAt,
+    interruption: watchForInterruption((reason) => log.warning(`${reason}; ending the agent, then saving the session`)),
     runId: `${runner.runId ?? 'local'}.${runner.runAttempt ?? '1'}.${randomUUID().slice(0, 8)}`,
   };
 }

@@ -2,13 +2,16 @@
 import type { LoopResult } from '../core/loop.js';
 import { sessionState } from '../core/overview.js';
 import type { IssueInfo, StateLabel } from '../github/repo-api.js';
+import type { OpenedBranch } from './open-branch.js';
 import type { GitHubSession } from './open-session.js';
+import { postNotice, shortHash } from './post-notice.js';
 import type { Shown } from './show-outcome.js';
 import type { TakenIn } from './take-in-comments.js';
 import type { Toolkit } from './toolkit.js';
 
-export async function updateIssue(kit: Toolkit, issue: IssueInfo, session: GitHubSession, taken: TakenIn, result: LoopResult, shown: Shown): Promise<void> {
+export async function updateIssue(kit: Toolkit, issue: IssueInfo, session: GitHubSession, opened: OpenedBranch, taken: TakenIn, result: LoopResult, shown: Shown): Promise<void> {
   const { status } = session;
+  await reportRestored(kit, issue, opened, result);
   const label: StateLabel = `samocode:${sessionState(status)}`;
   issue.labels = await kit.api.setStateLabel(issue.number, label, issue.labels);
   await taken.tracking.flush(status, shown.note).catch((error: unknown) => kit.log.warning(`could not update the tracking comment: ${(error as Error).message}`));
@@ -16,4 +19,21 @@ export async function updateIssue(kit: Toolkit, issue: IssueInfo, session: GitHu
   if (outcome.kind === 'paused') return;
   const text = outcome.kind === 'done' ? outcome.summary : outcome.kind === 'blocked' ? outcome.reason : `waiting for ${outcome.gate}`;
   await kit.notifier.notify(outcome.kind, kit.redactor.redact(`${kit.config.runner.repository}#${issue.number} (${session.folder}): ${text} ${issue.url}`));
+}
+
+/** What the agent changed of the orchestrator's own records, and was put back: said once on the issue. */
+async function reportRestored(kit: Toolkit, issue: IssueInfo, opened: OpenedBranch, result: LoopResult): Promise<void> {
+  const lines = result.iterations.filter((r) => r.restored?.length).map((r) => `- iteration ${r.totalIteration} (${r.phase}): ${r.restored!.join(', ')}`);
+  const git = [...new Set(opened.restoredGitFiles)];
+  if (git.length) lines.push(`- the repository's own git files: ${git.join(', ')}`);
+  if (!lines.length) return;
+  const text = [
+    "samocode put back records that the agent changed. They are the orchestrator's own, so the agent's copies were not believed:",
+    '',
+    ...lines,
+    '',
+    'Nothing it wrote there took effect. If this was not expected, read what the agent was asked to do.',
+  ].join('\n');
+  kit.log.warning(`the agent changed records it does not own; put back: ${lines.join(' ')}`);
+  await postNotice(kit, issue.number, 'restored', shortHash(`${kit.runId}:${text}`), text);
 }

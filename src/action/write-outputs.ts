@@ -5,10 +5,11 @@ import { describeState } from '../core/render.js';
 import { jobSummary } from '../notify/job-summary.js';
 import type { OpenedBranch } from './open-branch.js';
 import type { GitHubSession } from './open-session.js';
+import type { AgentSetup } from './prepare-agent.js';
 import type { Shown } from './show-outcome.js';
 import type { Toolkit } from './toolkit.js';
 
-export async function writeOutputs(kit: Toolkit, session: GitHubSession, opened: OpenedBranch, result: LoopResult, shown: Shown): Promise<void> {
+export async function writeOutputs(kit: Toolkit, session: GitHubSession, opened: OpenedBranch, result: LoopResult, shown: Shown, setup: AgentSetup): Promise<void> {
   const { status } = session;
   const { outcome } = result;
   core.setOutput('session', session.folder);
@@ -19,7 +20,7 @@ export async function writeOutputs(kit: Toolkit, session: GitHubSession, opened:
   core.setOutput('cost-usd', status.costUsd.toFixed(4));
   core.setOutput('pull-request', shown.pullRequest ?? '');
   if (process.env.GITHUB_STEP_SUMMARY) {
-    const text = jobSummary(session.folder, status, result.iterations, { branch: session.links.branch, pullRequest: shown.pullRequest }, await session.store.sessionTokens());
+    const text = jobSummary(session.folder, status, result.iterations, { branch: session.links.branch, pullRequest: shown.pullRequest, agentUser: setup.isolation }, await session.store.sessionTokens());
     await core.summary.addRaw(kit.redactor.redact(text)).write();
   }
   kit.log.info(`${describeState(status)} (${session.folder} on ${opened.branch.name})`);

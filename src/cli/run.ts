@@ -4,6 +4,7 @@ import { runSession, type LoopResult } from '../core/loop.js';
 import { ConsoleReporter } from '../notify/console.js';
 import { TelegramNotifier } from '../notify/telegram.js';
 import { createAgent } from '../providers/index.js';
+import { watchForInterruption, type Interruption } from '../providers/interruption.js';
 import { loadPrompts } from '../providers/prompts.js';
 import { openTerminalSession, type OpenedSession } from './open-session.js';
 import { readRunConfig, type RunConfig } from './run-config.js';
@@ -16,12 +17,14 @@ export async function run(args: string[]): Promise<number> {
     { token: settings.TELEGRAM_BOT_TOKEN, chatId: settings.TELEGRAM_CHAT_ID, apiUrl: process.env.TELEGRAM_API_URL },
     (warning) => err(`samocode: ${warning}`),
   );
+  // Ctrl-C ends the agent at once; the loop stops and the worktree is committed as it stands.
+  const interruption = watchForInterruption((reason) => err(`samocode: ${reason}; ending the agent, then saving the session`));
   try {
     // The CLI is checked first, so a missing one leaves no session folder behind.
     const agent = await makeAgent(config);
     const session = await openTerminalSession(config.paths, { name: config.session, task: config.task, dive: config.dive, now: new Date() });
     for (const notice of session.notices) out(`samocode: ${notice}`);
-    const result = await runLoop(config, session, agent);
+    const result = await runLoop(config, session, agent, interruption);
     await commitWorktree(session, result);
     const { code, line } = finalLine(result, session, config.session);
     out(line);
@@ -46,7 +49,7 @@ function makeAgent(config: RunConfig) {
   });
 }
 
-function runLoop(config: RunConfig, session: OpenedSession, agent: Awaited<ReturnType<typeof makeAgent>>): Promise<LoopResult> {
+function runLoop(config: RunConfig, session: OpenedSession, agent: Awaited<ReturnType<typeof makeAgent>>, interruption: Interruption): Promise<LoopResult> {
   return runSession(
     { agent, store: session.store, reporter: new ConsoleReporter(out), clock: { now: Date.now } },
     {
@@ -59,6 +62,7 @@ function runLoop(config: RunConfig, session: OpenedSession, agent: Awaited<Retur
       autoApprove: config.autoApprove,
       task: session.task,
       dive: session.dive,
+      interrupted: interruption.reason,
     },
   );
 }

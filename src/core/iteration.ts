@@ -38,7 +38,7 @@ interface AgentReport {
   notebook: StatusReading;
 }
 
-type Judgement = Transition & { verdict: HistoryEntry['verdict'] };
+type Judgement = Transition & { verdict: HistoryEntry['verdict']; restored?: string[] };
 
 /** `_logs/MM-DD-HHMM-NNN-phase.jsonl`, in UTC so that every runner names it alike. */
 export function logFileName(at: number, totalIteration: number, phase: Phase): string {
@@ -53,10 +53,12 @@ export async function runIteration(ctx: RunContext): Promise<IterationResult> {
   const gatesBefore = await store.readGates();
   const overviewBefore = ctx.overview;
   const result = await callAgent(ctx, turn);
-  await restoreGates(store, gatesBefore);
+  const restored = await restoreGates(store, gatesBefore);
   const report = await readReport(store, turn, result);
+  restored.push(...changedStatusKeys(report.notebook, ctx.status));
   ctx.overview = keptNotebook(report.notebookText, overviewBefore);
   const judged = await judge(ctx, report, gatesBefore, countedStatus(ctx.status, turn, result));
+  if (restored.length) judged.restored = restored;
   await store.appendHistory(historyEntry(turn, report, judged));
   await saveStatusAndCheckpoint(ctx, turn, judged.status);
   return { iteration: iterationRecord(turn, report, judged, ctx.ports.clock.now()), outcome: judged.outcome };
@@ -109,9 +111,30 @@ async function callAgent(ctx: RunContext, turn: Turn): Promise<AgentResult> {
   }
 }
 
-/** Puts the record back only when the agent touched it: a read costs less than a write every iteration. */
-async function restoreGates(store: SessionStore, before: GateRecord): Promise<void> {
-  if (JSON.stringify(await store.readGates()) !== JSON.stringify(before)) await store.writeGates(before);
+/**
+ * Puts the record back only when the agent touched it (a read costs less than
+ * a write every iteration); says so, so that the change is reported.
+ */
+async function restoreGates(store: SessionStore, before: GateRecord): Promise<string[]> {
+  if (JSON.stringify(await store.readGates()) === JSON.stringify(before)) return [];
+  await store.writeGates(before);
+  return ['_gates.json'];
+}
+
+/** The orchestrator's Status keys the agent rewrote in `_overview.md`; saving puts ours back over them. */
+function changedStatusKeys(notebook: StatusReading, ours: SessionStatus): string[] {
+  if (!notebook.ok) return [];
+  const theirs = notebook.status;
+  const keys: [string, unknown, unknown][] = [
+    ['Phase', theirs.phase, ours.phase],
+    ['Iteration', theirs.iteration, ours.iteration],
+    ['Total Iterations', theirs.totalIterations, ours.totalIterations],
+    ['Blocked', theirs.blocked, ours.blocked],
+    ['Next', JSON.stringify(theirs.next), JSON.stringify(ours.next)],
+    ['Last Comment', theirs.lastComment, ours.lastComment],
+    ['Cost USD', theirs.costUsd.toFixed(4), ours.costUsd.toFixed(4)],
+  ];
+  return keys.filter(([, a, b]) => a !== b).map(([key]) => `Status: ${key}`);
 }
 
 async function readReport(store: SessionStore, turn: Turn, result: AgentResult): Promise<AgentReport> {
@@ -135,7 +158,8 @@ function countedStatus(status: SessionStatus, turn: Turn, result: AgentResult): 
 /** A failed agent, a bad signal or an unusable notebook blocks; a valid signal moves the session on. */
 async function judge(ctx: RunContext, report: AgentReport, gatesBefore: GateRecord, after: SessionStatus): Promise<Judgement> {
   const { verdict, notebook } = report;
-  const failure = agentFailure(report.result, verdict.ok, ctx.options.iterationTimeoutMs);
+  const interrupted = verdict.ok ? null : ctx.options.interrupted?.();
+  const failure = interrupted ?? agentFailure(report.result, verdict.ok, ctx.options.iterationTimeoutMs);
   if (failure) return { ...blockedTransition(after, failure), verdict: 'failed', reason: failure };
   if (!verdict.ok) return rejected(after, `invalid signal: ${verdict.reason}`);
   if (!notebook.ok) return rejected(after, `the notebook is unusable: ${notebook.reason}`);
@@ -173,6 +197,7 @@ function historyEntry(turn: Turn, report: AgentReport, judged: Judgement): Histo
     ...(judged.reason ? { reason: judged.reason } : {}),
     next: judged.status.phase,
     ...spending(report.result),
+    ...(judged.restored ? { restored: judged.restored } : {}),
   };
 }
 
@@ -191,6 +216,7 @@ function iterationRecord(turn: Turn, report: AgentReport, judged: Judgement, now
     ...(next.next.kind === 'waiting' ? { waitingFor: next.next.gate } : {}),
     ...(judged.reason ? { reason: judged.reason } : {}),
     ...spending(report.result),
+    ...(judged.restored ? { restored: judged.restored } : {}),
     logFile: turn.logFile,
   };
 }

@@ -70,6 +70,8 @@ async function resumeFromGate(ctx: RunContext): Promise<Outcome | null> {
 /** Budgets and the phase's iteration limit block before the next call; a near deadline pauses the run. */
 async function checkLimits(ctx: RunContext): Promise<Outcome | null> {
   const { status, options } = ctx;
+  const interrupted = options.interrupted?.();
+  if (interrupted) return block(ctx, interrupted);
   const overBudget = budgetExceeded(options, status.totalIterations, status.costUsd);
   if (overBudget) return block(ctx, overBudget);
   const ranThisRun = ctx.iterations.length > 0;

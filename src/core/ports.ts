@@ -73,6 +73,8 @@ export interface HistoryEntry {
   next: Phase;
   costUsd?: number;
   usage?: TokenUsage;
+  /** The orchestrator's records the agent changed, put back: `_gates.json`, `Status: <key>`. */
+  restored?: string[];
 }
 
 export interface SessionStore {
@@ -110,6 +112,8 @@ export interface IterationRecord {
   reason?: string;
   costUsd?: number;
   usage?: TokenUsage;
+  /** The orchestrator's records the agent changed in this iteration, put back. */
+  restored?: string[];
   logFile: string;
 }
 

@@ -27,6 +27,8 @@ export interface LoopOptions extends BudgetLimits {
   data?: { title: string; text: string }[];
   /** A word from the orchestrator for the first iteration of this run (e.g. the plan needs revising). */
   note?: string;
+  /** Set once the run was told to stop (a signal): no further call starts, and the reason is recorded. */
+  interrupted?: () => string | null;
 }
 
 export type Outcome =

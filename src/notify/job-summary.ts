@@ -7,7 +7,7 @@ export function jobSummary(
   sessionName: string,
   status: SessionStatus,
   records: IterationRecord[],
-  links: { branch?: string; pullRequest?: string },
+  links: { branch?: string; pullRequest?: string; agentUser?: string },
   sessionTokens?: number,
 ): string {
   const tokens = sessionTokens !== undefined ? ` · **Tokens:** ${sessionTokens}` : '';
@@ -17,6 +17,7 @@ export function jobSummary(
     `**State:** ${describeState(status)} · **Phase:** ${status.phase} · **Iterations:** ${status.totalIterations} · **Cost:** $${status.costUsd.toFixed(4)}${tokens} (the whole session)`,
     ...(links.branch ? [`**Branch:** ${links.branch}`] : []),
     ...(links.pullRequest ? [`**Pull request:** ${links.pullRequest}`] : []),
+    ...(links.agentUser ? [`**Agent user:** ${links.agentUser}`] : []),
     '',
     records.length ? summaryTable(records) : '_No iteration ran in this run._',
     '',

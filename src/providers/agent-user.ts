@@ -11,12 +11,21 @@
 // so a second hand-over is a walk without writes) and, where the orchestrator
 // is not root, taken back after the call once the reaper left no agent process.
 import { execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { chmod, copyFile, lstat, mkdir, mkdtemp, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
 export const DEFAULT_AGENT_USER = 'samocode-agent';
+
+/**
+ * The user `auto` makes: one per work tree. The reaper ends every process of
+ * the agent's uid, so two runners on one machine must never share one.
+ */
+export function autoUserName(workspace: string): string {
+  return `samocode-${createHash('sha1').update(resolve(workspace)).digest('hex').slice(0, 10)}`;
+}
 
 export interface AgentIdentity {
   isolated: true;
@@ -51,6 +60,21 @@ export interface AgentUserOptions {
 
 /** CLI logins copied into the agent's HOME when the runner's HOME has them. */
 export const CREDENTIAL_FILES = ['.claude/.credentials.json', '.claude.json', '.codex/auth.json', '.codex/config.toml'];
+
+/**
+ * Where each login file is on the runner: under HOME, or in the folder
+ * CLAUDE_CONFIG_DIR or CODEX_HOME names (a self-hosted runner's own layout).
+ * The agent's copy always goes where its CLI looks by default.
+ */
+export function credentialSources(runnerHome: string, env: NodeJS.ProcessEnv): { from: string; to: string }[] {
+  const claudeDir = env.CLAUDE_CONFIG_DIR;
+  const codexDir = env.CODEX_HOME;
+  return CREDENTIAL_FILES.map((file) => {
+    if (claudeDir && file.startsWith('.claude')) return { from: join(claudeDir, file === '.claude.json' ? '.claude.json' : '.credentials.json'), to: file };
+    if (codexDir && file.startsWith('.codex/')) return { from: join(codexDir, file.slice('.codex/'.length)), to: file };
+    return { from: join(runnerHome, file), to: file };
+  });
+}
 
 interface Run {
   code: number;
@@ -110,7 +134,7 @@ export async function prepareAgentUser(mode: 'auto' | 'none' | string, options: 
     if (mode === 'auto') return via;
     throw new Error(`agent-user ${mode}: cannot run as another user: ${via.reason}`);
   }
-  const name = mode === 'auto' ? (options.autoName ?? DEFAULT_AGENT_USER) : mode;
+  const name = mode === 'auto' ? (options.autoName ?? autoUserName(options.workspace)) : mode;
   let ids = await lookupUser(name);
   if (!ids && mode !== 'auto') throw new Error(`agent-user ${name}: no such user`);
   if (!ids) {
@@ -141,11 +165,11 @@ async function makeAgentFolders(identity: AgentIdentity, tempRoot: string, runne
   identity.tmpdir = await mkdtemp(join(tempRoot, 'agent-tmp-'));
   // Its own git reads a work tree owned by another uid (the top folder stays the orchestrator's).
   await writeFile(join(identity.home, '.gitconfig'), `[safe]\n\tdirectory = ${identity.workspace}\n`, { mode: 0o600 });
-  for (const file of CREDENTIAL_FILES) {
-    const from = join(runnerHome, file);
+  for (const source of credentialSources(runnerHome, process.env)) {
+    const from = source.from;
     const info = await stat(from).catch(() => undefined);
     if (!info?.isFile()) continue;
-    const to = join(identity.home, file);
+    const to = join(identity.home, source.to);
     await mkdir(dirname(to), { recursive: true, mode: 0o700 });
     await copyFile(from, to, constants.COPYFILE_EXCL);
     await chmod(to, 0o600);

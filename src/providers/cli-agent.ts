@@ -90,6 +90,17 @@ export class CliAgent implements Agent {
     return runRetrying(request, this.settings, (once) => this.runOnce(once));
   }
 
+  /**
+   * The variables the agent's environment is chosen from. As another user, the
+   * CLI's config folders are the copies in its own HOME (prepareAgentUser), not
+   * the runner's, which it cannot read.
+   */
+  private agentSource(): NodeJS.ProcessEnv {
+    if (!this.settings.identity) return this.settings.env;
+    const { CLAUDE_CONFIG_DIR: _claude, CODEX_HOME: _codex, ...rest } = this.settings.env;
+    return rest;
+  }
+
   private async runOnce(request: AgentRequest): Promise<AgentResult> {
     const reader = this.cli.newReader();
     const outcome = await runProcess({
@@ -97,7 +108,7 @@ export class CliAgent implements Agent {
       args: this.cli.args(request, this.settings),
       input: this.cli.stdin?.(request),
       cwd: request.workdir,
-      env: agentEnv(this.settings.env, {
+      env: agentEnv(this.agentSource(), {
         credentialPrefixes: this.cli.credentialPrefixes,
         extra: this.settings.extraEnv,
         githubToken: this.settings.agentGithubToken,
@@ -106,6 +117,7 @@ export class CliAgent implements Agent {
       timeoutMs: request.timeoutMs,
       log: request.log,
       onLine: (line) => reader.read(line),
+      identity: this.settings.identity,
     });
     const report = reader.report(outcome);
     const error = exitError(this.cli.name, outcome, request.timeoutMs, report.error);

@@ -1,6 +1,7 @@
 // Which agent to run and how: what the entries read from their inputs and
 // hand to `createAgent`. Its own file so that the providers need not import
 // the picker that imports them.
+import type { AgentIdentity } from './agent-user.js';
 
 export const PROVIDERS = ['claude', 'codex', 'script'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
@@ -27,4 +28,6 @@ export interface ProviderSettings {
   retries?: number;
   /** The first wait before a retry; it doubles each time (default 10 s). */
   retryDelayMs?: number;
+  /** Run the CLI as this user (GitHub mode's agent-user); unset runs it as the orchestrator's user. */
+  identity?: AgentIdentity;
 }

@@ -42,10 +42,13 @@ export interface FakeCli {
  */
 export async function writeFakeCli(name: string, body: string, options: { executable?: boolean } = {}): Promise<FakeCli> {
   const dir = await mkdtemp(join(tmpdir(), 'samocode-fake-cli-'));
+  // The action runs the fake as its agent user, which writes the call log here.
+  await chmod(dir, 0o777);
   const path = join(dir, name);
   const calls = join(dir, 'calls.jsonl');
   const script = `#!/usr/bin/env node
 const fs = require('node:fs');
+process.umask(0); // agent users of several work trees share this folder
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 const dir = ${JSON.stringify(dir)};
