@@ -1,11 +1,19 @@
-// Step: the issue the event is about, as GitHub has it now.
+// Step: the issue the event is about, as GitHub has it now. A closed issue
+// runs no agent: it says so once (per closing), and reopening it and
+// commenting /resume continue the session.
 import type { IssueInfo } from '../github/repo-api.js';
 import type { ActiveIntent } from './intent.js';
+import { postNotice } from './post-notice.js';
 import { StopRun } from './stop.js';
 import type { Toolkit } from './toolkit.js';
 
 export async function loadIssue(kit: Toolkit, intent: ActiveIntent): Promise<IssueInfo> {
   const issue = await kit.api.issue(intent.issue);
   if (issue.isPullRequest) throw new StopRun(`#${issue.number} is a pull request; nothing to do`, 'nothing');
+  if (issue.state === 'closed') {
+    const text = `samocode: #${issue.number} is closed, so its session does not run. Reopen the issue and comment \`/resume\` to continue.`;
+    await postNotice(kit, issue.number, 'closed', issue.closedAt ?? 'closed', text);
+    throw new StopRun(`#${issue.number} is closed; no agent runs`, 'nothing');
+  }
   return issue;
 }

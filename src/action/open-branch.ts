@@ -16,12 +16,15 @@ export interface OpenedBranch {
   existed: boolean;
   /** What the guard put back in .git during this run: files the agent must not have changed. */
   restoredGitFiles: string[];
+  /** Files kept off this run's commits (a secret that cannot be scrubbed, over GitHub's size limit). */
+  leftOut: { path: string; why: string }[];
   baseBranch: string;
 }
 
 export async function openSessionBranch(kit: Toolkit, intent: ActiveIntent, issue: IssueInfo): Promise<OpenedBranch> {
   const { inputs, runner } = kit.config;
   const restoredGitFiles: string[] = [];
+  const leftOut: { path: string; why: string }[] = [];
   const workspace = await openWorkspace({
     workspace: runner.workspace,
     token: inputs.token,
@@ -39,7 +42,10 @@ export async function openSessionBranch(kit: Toolkit, intent: ActiveIntent, issu
   const branch = new SessionBranch(workspace, existing ?? `${prefix}${slugify(issue.title)}`, {
     redactor: kit.redactor,
     forceAdd: [inputs.sessionsDir],
-    onLeftOut: (files) => kit.log.warning(`left out of the commit: ${files.map((f) => `${f.path} (${f.why})`).join('; ')}`),
+    onLeftOut: (files) => {
+      kit.log.warning(`left out of the commit: ${files.map((f) => `${f.path} (${f.why})`).join('; ')}`);
+      for (const file of files) if (!leftOut.some((f) => f.path === file.path)) leftOut.push(file);
+    },
   });
   const baseBranch = inputs.baseBranch ?? (await kit.api.defaultBranch());
   // What actions/checkout left is the base: the agent's configuration is taken from there.
@@ -48,5 +54,5 @@ export async function openSessionBranch(kit: Toolkit, intent: ActiveIntent, issu
   );
   if (existing) await branch.checkoutRemote();
   else await branch.create();
-  return { workspace, branch, existed: Boolean(existing), baseBranch, restoredGitFiles };
+  return { workspace, branch, existed: Boolean(existing), baseBranch, restoredGitFiles, leftOut };
 }

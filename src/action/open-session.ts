@@ -47,12 +47,20 @@ export async function openSession(
     workdir: runner.workspace,
     redact: (text) => kit.redactor.redact(text),
     checkpoint: (message) => opened.branch.checkpoint(message),
+    // Nothing above the work tree is trusted to be a real folder, and no link in the session is followed.
+    guardFrom: runner.workspace,
+    onRefused: (file, why) => kit.log.warning(`not read: ${file} (${why})`),
   });
   // The label event's own snapshot of the issue: an edit made after the label was added is not the task.
   const snapshot = intent.kind === 'start' ? (payload.issue as { title?: string; body?: string | null } | undefined) : undefined;
   const issueText = cleanUntrusted(`${snapshot?.title ?? issue.title}\n\n${snapshot?.body ?? issue.body}`);
 
   let overview = await store.readOverview();
+  if (overview === null && store.refused.length) {
+    // A planted link or a strange file is not "no session yet": starting over would lose the real one.
+    const why = store.refused.map((r) => `${r.file}: ${r.why}`).join('; ');
+    await failOnIssue(kit, issue.number, `the session's files on ${opened.branch.name} could not be read safely (${why}); fix them there and comment /resume`);
+  }
   const created = overview === null;
   if (overview === null) {
     overview = newOverview({ sessionName: folder, startedAt: new Date(kit.startedAt).toISOString(), task: issueText, workingDir: '.', source: issue.url });

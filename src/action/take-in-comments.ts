@@ -2,13 +2,13 @@
 // Comment`, in order, each once. Who may steer is known first, so that only
 // their comments can hold the intake back.
 import { selectComments, takeInComments as takeIn, type IntakeResult, type IssueComment } from '../core/intake.js';
-import { MARKER_PREFIX } from '../core/intent.js';
+import { MARKER_PREFIX, ownMarker } from '../core/marker.js';
 import { resumeStatus, writeStatus, type SessionStatus } from '../core/overview.js';
 import { PHASE_TABLE } from '../core/phases.js';
 import { marker, trackingComment } from '../core/render.js';
 import { isBot, isListedBot } from '../core/steering.js';
 import type { GateRecord } from '../core/gates.js';
-import type { IssueInfo, RepoApi } from '../github/repo-api.js';
+import { PermissionUnknownError, type IssueInfo, type RepoApi } from '../github/repo-api.js';
 import { TRACKING_MARKER, TrackingComment } from '../github/tracking.js';
 import type { ActiveIntent } from './intent.js';
 import type { GitHubSession } from './open-session.js';
@@ -32,8 +32,8 @@ export async function takeInComments(kit: Toolkit, intent: ActiveIntent, issue: 
   const tracking = new TrackingComment(kit.api, issue.number, trackingId, session.folder, session.links);
 
   const gates = await store.readGates();
-  const mayGovern = await steeringOf(kit, comments, status);
-  const selection = selectComments(comments, status.lastComment, gates, runStart, mayGovern);
+  const { mayGovern, readable } = await steeringOf(kit, comments, status);
+  const selection = selectComments(readable, status.lastComment, gates, runStart, mayGovern);
   const ignoredBots = new Set(selection.take.filter((c) => isBot(c.author, c.authorType) && !mayGovern(c.author)).map((c) => c.id));
   const intake = takeIn(
     { status, gates, qa: await store.readQa(), postedPlan: gates.posted, gateCommentId: await gateCommentId(kit.api, comments, status, gates.posted) },
@@ -56,16 +56,28 @@ function startAfterOldComments(status: SessionStatus, comments: IssueComment[], 
   return before.length ? { ...status, lastComment: String(Math.max(...before)) } : status;
 }
 
-/** Asks GitHub once per author of a new comment; bots go by allowed-bots. */
-async function steeringOf(kit: Toolkit, comments: IssueComment[], status: SessionStatus): Promise<(login: string) => boolean> {
+/**
+ * Asks GitHub once per author of a new comment; bots go by allowed-bots. When
+ * GitHub cannot say, the intake stops before that author's first comment: the
+ * cursor does not move past it, and a later run takes it in.
+ */
+async function steeringOf(kit: Toolkit, comments: IssueComment[], status: SessionStatus) {
   const after = status.lastComment === null ? -1 : Number(status.lastComment);
   const permitted = new Map<string, boolean>();
-  for (const c of comments) {
-    if (c.id <= after || permitted.has(c.author) || c.body.includes(MARKER_PREFIX)) continue;
-    const bot = isBot(c.author, c.authorType);
-    permitted.set(c.author, bot ? isListedBot(c.author, kit.config.inputs.allowedBots) : await kit.api.canSteer(c.author));
+  let stopAt = Infinity;
+  for (const c of [...comments].sort((a, b) => a.id - b.id)) {
+    if (c.id <= after || permitted.has(c.author) || ownMarker(c.body)) continue;
+    try {
+      const bot = isBot(c.author, c.authorType);
+      permitted.set(c.author, bot ? isListedBot(c.author, kit.config.inputs.allowedBots) : await kit.api.canSteer(c.author));
+    } catch (error) {
+      if (!(error instanceof PermissionUnknownError)) throw error;
+      kit.log.warning(`${error.message}; comments from ${c.id} on wait for a later run`);
+      stopAt = c.id;
+      break;
+    }
   }
-  return (login) => permitted.get(login) ?? false;
+  return { mayGovern: (login: string) => permitted.get(login) ?? false, readable: comments.filter((c) => c.id < stopAt) };
 }
 
 /** What the intake decided, written to the session folder. */
@@ -84,6 +96,6 @@ async function gateCommentId(api: RepoApi, comments: IssueComment[], status: Ses
   if (status.next.kind !== 'waiting') return null;
   const prefix = status.next.gate === 'plan_approval' ? marker('plan', posted?.blob ?? '-') : `${MARKER_PREFIX}questions:`;
   let found: number | null = null;
-  for (const c of comments) if (c.body.includes(prefix) && (await api.isOwn(c))) found = Math.max(found ?? 0, c.id);
+  for (const c of comments) if (ownMarker(c.body)?.startsWith(prefix) && (await api.isOwn(c))) found = Math.max(found ?? 0, c.id);
   return found;
 }

@@ -52,7 +52,7 @@ export function makeToolkit(config: ActionConfig, startedAt: number, env: NodeJS
   });
   return {
     config,
-    api: new RepoApi(client, runner.owner, runner.repo, redactor),
+    api: new RepoApi(client, runner.owner, runner.repo, redactor, runner.retryBaseMs),
     redactor,
     notifier: new TelegramNotifier({ token: inputs.telegramToken, chatId: inputs.telegramChatId, apiUrl: runner.telegramApiUrl }, (w) => log.warning(w)),
     log,

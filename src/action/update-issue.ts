@@ -12,6 +12,7 @@ import type { Toolkit } from './toolkit.js';
 export async function updateIssue(kit: Toolkit, issue: IssueInfo, session: GitHubSession, opened: OpenedBranch, taken: TakenIn, result: LoopResult, shown: Shown): Promise<void> {
   const { status } = session;
   await reportRestored(kit, issue, opened, result);
+  await reportLeftOut(kit, issue, opened);
   const label: StateLabel = `samocode:${sessionState(status)}`;
   issue.labels = await kit.api.setStateLabel(issue.number, label, issue.labels);
   await taken.tracking.flush(status, shown.note).catch((error: unknown) => kit.log.warning(`could not update the tracking comment: ${(error as Error).message}`));
@@ -36,4 +37,12 @@ async function reportRestored(kit: Toolkit, issue: IssueInfo, opened: OpenedBran
   ].join('\n');
   kit.log.warning(`the agent changed records it does not own; put back: ${lines.join(' ')}`);
   await postNotice(kit, issue.number, 'restored', shortHash(`${kit.runId}:${text}`), text);
+}
+
+/** Files that did not reach the branch, so that a person knows the branch is not the whole work tree. */
+async function reportLeftOut(kit: Toolkit, issue: IssueInfo, opened: OpenedBranch): Promise<void> {
+  if (!opened.leftOut.length) return;
+  const lines = opened.leftOut.map((f) => `- \`${f.path.replace(/`/g, "'")}\`: ${f.why}`);
+  const text = ['samocode left these files out of the commits on the session branch; everything else was pushed:', '', ...lines].join('\n');
+  await postNotice(kit, issue.number, 'left-out', shortHash(`${kit.runId}:${text}`), text);
 }

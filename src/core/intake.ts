@@ -3,7 +3,7 @@
 import { cleanUntrusted } from './clean.js';
 import { readComment, type Command, type CommentMeaning } from './commands.js';
 import { answeredQuestions, recordAnswer, recordApproval, type GateRecord, type PlanFingerprint } from './gates.js';
-import { MARKER_PREFIX } from './intent.js';
+import { ownMarker } from './marker.js';
 import { blockedStatus, resumeStatus, type SessionStatus } from './status.js';
 import { PHASE_TABLE } from './phases.js';
 import { appendNote, expandAnswer, parseQuestions, setAnswer } from './qa.js';
@@ -57,7 +57,7 @@ export function selectComments(
       continue;
     }
     lastId = comment.id;
-    if (seen.has(comment.id) || comment.body.includes(MARKER_PREFIX)) continue;
+    if (seen.has(comment.id) || ownMarker(comment.body)) continue;
     take.push(comment);
   }
   return { take, lastId };
@@ -136,9 +136,11 @@ function reply(intake: Intake, comment: IssueComment, text: string): void {
 }
 
 // A gate counts only what was written after it opened: no approving a plan, or answering questions, unseen.
+// Null: the gate's comment was looked for and is not there (posting it failed), so nothing answers it yet.
 function afterGate(intake: Intake, comment: IssueComment): boolean {
   const opened = intake.state.gateCommentId;
-  return opened == null || comment.id > opened;
+  if (opened === undefined) return true;
+  return opened !== null && comment.id > opened;
 }
 
 function waitingFor(intake: Intake) {

@@ -1,9 +1,10 @@
 // What a workflow run was woken for, decided from the event payload alone
 // so that the events the action ignores cost no API call.
 
+import { ownMarker } from './marker.js';
 import { passesBotRule } from './steering.js';
 
-export const MARKER_PREFIX = '<!-- samocode:';
+export { MARKER_PREFIX } from './marker.js';
 
 export interface IntentSettings {
   triggerLabel: string;
@@ -50,7 +51,7 @@ export function decideIntent(eventName: string, payload: Payload, settings: Inte
     if (payload.action !== 'created') return { kind: 'ignore', reason: `issue_comment.${payload.action} is not a trigger` };
     if (payload.issue?.pull_request) return { kind: 'ignore', reason: 'a comment on a pull request' };
     if (typeof payload.issue?.number !== 'number') return { kind: 'ignore', reason: 'the event has no issue number' };
-    if ((payload.comment?.body ?? '').includes(MARKER_PREFIX)) return { kind: 'ignore', reason: "the action's own comment" };
+    if (ownMarker(payload.comment?.body ?? '')) return { kind: 'ignore', reason: "the action's own comment" };
     const author = payload.comment?.user?.login ?? actor;
     if (!passesBotRule(author, payload.comment?.user?.type ?? actorType, settings.allowedBots)) {
       return { kind: 'ignore', reason: `bot ${author} is not in allowed-bots` };

@@ -1,29 +1,16 @@
 // The text the action posts: the tracking comment, the gate comments, the
 // pull request body and the job summary. Pure; the redactor runs on top.
-import { MARKER_PREFIX } from './intent.js';
+import { marker } from './marker.js';
 import { inlineName, neutralizePlan, neutralizeText, sourceBlock } from './neutralize.js';
 import { sessionState, type SessionStatus } from './overview.js';
 import { PHASES } from './phases.js';
 import type { IterationRecord } from './ports.js';
 import type { Question } from './qa.js';
 
+export { marker, ownMarker } from './marker.js';
+
 /** GitHub refuses bodies over 65,536 characters; keep well under. */
 export const MAX_BODY = 65_000;
-
-export const marker = (kind: string, id?: string | number) => `${MARKER_PREFIX}${kind}${id === undefined ? '' : `:${id}`} -->`;
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const OWN_MARKER = new RegExp(`^${escapeRegExp(MARKER_PREFIX)}[a-z][a-z-]*(?::[^\\s<>]+)? -->$`);
-
-/**
- * The action's marker of a comment, or null: only the first line counts, and only
- * exactly as `marker()` writes it, so a marker quoted or planted further down
- * (in a question, a plan, a person's reply) is never taken for the action's own.
- */
-export function ownMarker(body: string): string | null {
-  const first = body.split('\n', 1)[0]!.replace(/\r$/, '');
-  return OWN_MARKER.test(first) ? first : null;
-}
 
 export interface Links {
   run?: string;

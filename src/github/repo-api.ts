@@ -2,7 +2,7 @@
 // the redactor on its way out; every write that could repeat is looked up
 // by its hidden marker first.
 import type { IssueComment } from '../core/intake.js';
-import { MAX_BODY } from '../core/render.js';
+import { MAX_BODY, ownMarker } from '../core/render.js';
 import type { Redactor } from '../core/redact.js';
 import type { GitHubClient } from './client.js';
 
@@ -18,7 +18,13 @@ export interface IssueInfo {
   labels: string[];
   url: string;
   state: string;
+  /** When it was last closed; set while it is closed. */
+  closedAt: string | null;
   isPullRequest: boolean;
+}
+
+export class PermissionUnknownError extends Error {
+  override name = 'PermissionUnknownError';
 }
 
 export class RepoApi {
@@ -31,6 +37,8 @@ export class RepoApi {
     readonly owner: string,
     readonly repo: string,
     private readonly redactor: Redactor,
+    /** The first wait before our own retry of a comment (ms). */
+    private readonly retryBaseMs = 1_000,
   ) {}
 
   private body(text: string): string {
@@ -38,16 +46,23 @@ export class RepoApi {
     return clean.length > MAX_BODY ? `${clean.slice(0, MAX_BODY - 1)}…` : clean;
   }
 
-  /** write, maintain or admin; anything else, and any error, is no. */
+  /**
+   * write, maintain or admin; anything else is no. GitHub answering 404 means
+   * not a collaborator (no); any other failure throws PermissionUnknownError, so
+   * that a caller may deny (a start) or wait for a later run (comments).
+   */
   async canSteer(login: string): Promise<boolean> {
     const cached = this.permissions.get(login);
     if (cached !== undefined) return cached;
-    let allowed = false;
+    let allowed: boolean;
     try {
       const { data } = await this.client.rest.repos.getCollaboratorPermissionLevel({ owner: this.owner, repo: this.repo, username: login });
       const role = (data as { role_name?: string }).role_name ?? data.permission;
       allowed = WRITE_ROLES.has(role) || WRITE_ROLES.has(data.permission);
-    } catch {
+    } catch (error) {
+      if ((error as { status?: number }).status !== 404) {
+        throw new PermissionUnknownError(`could not ask GitHub for @${login}'s permission: ${(error as Error).message}`);
+      }
       allowed = false;
     }
     this.permissions.set(login, allowed);
@@ -63,6 +78,7 @@ export class RepoApi {
       labels: data.labels.map((l) => (typeof l === 'string' ? l : l.name ?? '')).filter(Boolean),
       url: data.html_url,
       state: data.state,
+      closedAt: data.closed_at ?? null,
       isPullRequest: Boolean(data.pull_request),
     };
   }
@@ -84,10 +100,33 @@ export class RepoApi {
     }));
   }
 
+  /**
+   * Creates a comment. A 5xx may come after GitHub did the write, so the retry
+   * is ours, not the client's: look for the comment's marker first, then try again.
+   */
   async comment(issue: number, body: string): Promise<number> {
-    this.writes++;
-    const { data } = await this.client.rest.issues.createComment({ owner: this.owner, repo: this.repo, issue_number: issue, body: this.body(body) });
-    return data.id;
+    const marker = ownMarker(body);
+    for (let attempt = 1; ; attempt++) {
+      this.writes++;
+      try {
+        const { data } = await this.client.rest.issues.createComment({ owner: this.owner, repo: this.repo, issue_number: issue, body: this.body(body), request: { retries: 0 } });
+        return data.id;
+      } catch (error) {
+        const status = (error as { status?: number }).status ?? 0;
+        if (status < 500 || attempt >= 3) throw error;
+        const landed = marker ? await this.findOwn(issue, marker) : null;
+        if (landed !== null) return landed;
+        await new Promise((done) => setTimeout(done, this.retryBaseMs * attempt));
+      }
+    }
+  }
+
+  /** The id of the action's own comment that carries `marker`, if there is one. */
+  private async findOwn(issue: number, marker: string, existing?: IssueComment[]): Promise<number | null> {
+    for (const c of existing ?? (await this.comments(issue))) {
+      if (ownMarker(c.body) === marker && (await this.isOwn(c))) return c.id;
+    }
+    return null;
   }
 
   async editComment(id: number, body: string): Promise<void> {
@@ -97,10 +136,7 @@ export class RepoApi {
 
   /** Posts unless a comment of its own with this marker is already there (a retried run, a 502 after the write). */
   async commentOnce(issue: number, marker: string, body: string, existing?: IssueComment[]): Promise<number> {
-    for (const c of existing ?? (await this.comments(issue))) {
-      if (c.body.includes(marker) && (await this.isOwn(c))) return c.id;
-    }
-    return this.comment(issue, body);
+    return (await this.findOwn(issue, marker, existing)) ?? this.comment(issue, body);
   }
 
   private self: Promise<string | null> | null = null;
