@@ -27,6 +27,9 @@ export interface Inputs {
   agentGithubToken?: string;
   /** `auto`, `none`, or a user name. */
   agentUser: string;
+  /** Open the pull request as a draft when implementation starts (else at done). */
+  draftPullRequest: boolean;
+  maxReviewRounds: number;
   telegramToken?: string;
   telegramChatId?: string;
 }
@@ -94,6 +97,8 @@ function readInputs(env: NodeJS.ProcessEnv): Inputs {
     agentEnv: listInput(env, 'agent-env'),
     agentGithubToken: optional('agent-github-token'),
     agentUser: input(env, 'agent-user') || 'auto',
+    draftPullRequest: input(env, 'draft-pull-request').toLowerCase() !== 'false',
+    maxReviewRounds: numberInput(env, 'max-review-rounds', 5)!,
     telegramToken: optional('telegram-bot-token') ?? env.TELEGRAM_BOT_TOKEN,
     telegramChatId: optional('telegram-chat-id') ?? env.TELEGRAM_CHAT_ID,
   };
@@ -129,7 +134,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ActionConfig {
 
 /** What the cheap entry needs to decide whether to act, without failing on the rest. */
 export function intentSettings(env: NodeJS.ProcessEnv = process.env) {
-  return { triggerLabel: input(env, 'trigger-label') || 'samocode', allowedBots: listInput(env, 'allowed-bots') };
+  return { triggerLabel: input(env, 'trigger-label') || 'samocode', allowedBots: listInput(env, 'allowed-bots'), branchPrefix: input(env, 'branch-prefix') || 'samocode/' };
 }
 
 /**

@@ -15,18 +15,21 @@ import type { IssueInfo } from '../github/repo-api.js';
 import type { OpenedBranch } from './open-branch.js';
 import type { GitHubSession } from './open-session.js';
 import type { AgentSetup } from './prepare-agent.js';
+import { ensurePullRequest } from './pull-request.js';
+import type { ReviewIntake } from './take-in-review.js';
+import { DraftPullRequest } from '../github/draft-pull-request.js';
 import type { TakenIn } from './take-in-comments.js';
 import type { Toolkit } from './toolkit.js';
 
-export async function runLoop(kit: Toolkit, issue: IssueInfo, session: GitHubSession, opened: OpenedBranch, taken: TakenIn, setup: AgentSetup): Promise<LoopResult> {
+export async function runLoop(kit: Toolkit, issue: IssueInfo, session: GitHubSession, opened: OpenedBranch, taken: TakenIn, review: ReviewIntake, setup: AgentSetup): Promise<LoopResult> {
   const log = new IterationRecords((line) => kit.log.print(line));
   try {
     if (!session.status.blocked && session.status.next.kind !== 'done') {
       issue.labels = await kit.api.setStateLabel(issue.number, 'samocode:running', issue.labels);
     }
     const result = await runSession(
-      { agent: await makeAgent(kit, setup), store: session.store, reporter: new FanOutReporter([log, taken.tracking] as Reporter[]), clock: { now: Date.now } },
-      loopOptions(kit, session, taken),
+      { agent: await makeAgent(kit, setup), store: session.store, reporter: new FanOutReporter(reporters(kit, issue, session, opened, taken, log)), clock: { now: Date.now } },
+      loopOptions(kit, session, taken, review),
     );
     session.status = result.status;
     return result;
@@ -51,9 +54,19 @@ function makeAgent(kit: Toolkit, setup: AgentSetup) {
   });
 }
 
-function loopOptions(kit: Toolkit, session: GitHubSession, taken: TakenIn) {
+/** The job log, the tracking comment, and the draft pull request once implementation starts. */
+function reporters(kit: Toolkit, issue: IssueInfo, session: GitHubSession, opened: OpenedBranch, taken: TakenIn, log: IterationRecords): Reporter[] {
+  const all: Reporter[] = [log, taken.tracking];
+  if (kit.config.inputs.draftPullRequest) {
+    all.push(new DraftPullRequest(async () => void (await ensurePullRequest(kit, issue, session, opened, null)), (m) => kit.log.warning(m)));
+  }
+  return all;
+}
+
+function loopOptions(kit: Toolkit, session: GitHubSession, taken: TakenIn, review: ReviewIntake) {
   const { inputs } = kit.config;
   const { feedback } = taken.intake;
+  const feedbackNote = feedback.length ? 'a person asked for changes to the plan (see _feedback.md): revise the plan, then wait for approval again' : undefined;
   return {
     sessionName: session.folder,
     mode: 'github' as const,
@@ -64,8 +77,8 @@ function loopOptions(kit: Toolkit, session: GitHubSession, taken: TakenIn) {
     maxCostUsd: inputs.maxCostUsd,
     autoApprove: inputs.autoApprove,
     task: readSection(session.overview, 'Task') ?? session.issueText,
-    data: feedback.map((f) => ({ title: `Feedback on the plan from @${f.by}`, text: f.text })),
-    note: feedback.length ? 'a person asked for changes to the plan (see _feedback.md): revise the plan, then wait for approval again' : undefined,
+    data: [...feedback.map((f) => ({ title: `Feedback on the plan from @${f.by}`, text: f.text })), ...review.data],
+    note: review.note ?? feedbackNote,
     interrupted: kit.interruption.reason,
   };
 }

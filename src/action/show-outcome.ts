@@ -4,7 +4,8 @@
 import type { LoopResult, Outcome } from '../core/loop.js';
 import type { GateRecord } from '../core/gates.js';
 import { openQuestions } from '../core/qa.js';
-import { marker, planComment, pullRequestBody, questionsComment } from '../core/render.js';
+import { marker, planComment, questionsComment } from '../core/render.js';
+import { ensurePullRequest } from './pull-request.js';
 import type { IssueInfo } from '../github/repo-api.js';
 import { workflowOf } from './config.js';
 import type { OpenedBranch } from './open-branch.js';
@@ -63,11 +64,10 @@ async function postBlocked(kit: Toolkit, issue: IssueInfo, session: GitHubSessio
 }
 
 async function openPullRequest(kit: Toolkit, issue: IssueInfo, session: GitHubSession, opened: OpenedBranch, summary: string): Promise<Shown> {
-  const plan = await session.store.planFingerprint();
   try {
-    const body = pullRequestBody(issue.number, summary, { plan: plan ? session.links.file?.(plan.file) : undefined, sessionFolder: session.links.sessionFolder });
-    const pr = await kit.api.ensurePullRequest(opened.branch.name, opened.baseBranch, `samocode: ${issue.title}`, body);
-    await postNotice(kit, issue.number, 'done', pr.number, `samocode is done: ${summary}\n\nPull request: ${pr.url}`);
+    const pr = await ensurePullRequest(kit, issue, session, opened, summary);
+    await postNotice(kit, issue.number, 'done', `${pr.number}-${session.status.totalIterations}`, `samocode is done: ${summary}\n\nPull request: ${pr.url}`);
+    await opened.branch.checkpoint(`samocode: pull request #${pr.number}`);
     return { pullRequest: pr.url };
   } catch (error) {
     const note = `The session is done but the pull request could not be opened (${(error as Error).message}); comment \`/resume\` to try again.`;

@@ -5,6 +5,7 @@ import * as core from '@actions/core';
 import { Redactor } from '../core/redact.js';
 import { knownSecrets } from '../core/secrets.js';
 import { createClient } from '../github/client.js';
+import { PullRequestApi } from '../github/pull-requests.js';
 import { RepoApi } from '../github/repo-api.js';
 import { TelegramNotifier } from '../notify/telegram.js';
 import { watchForInterruption, type Interruption } from '../providers/interruption.js';
@@ -21,6 +22,7 @@ export interface Log {
 export interface Toolkit {
   config: ActionConfig;
   api: RepoApi;
+  pulls: PullRequestApi;
   redactor: Redactor;
   notifier: TelegramNotifier;
   log: Log;
@@ -53,6 +55,7 @@ export function makeToolkit(config: ActionConfig, startedAt: number, env: NodeJS
   return {
     config,
     api: new RepoApi(client, runner.owner, runner.repo, redactor, runner.retryBaseMs),
+    pulls: new PullRequestApi(client, runner.owner, runner.repo, redactor),
     redactor,
     notifier: new TelegramNotifier({ token: inputs.telegramToken, chatId: inputs.telegramChatId, apiUrl: runner.telegramApiUrl }, (w) => log.warning(w)),
     log,

@@ -1,6 +1,7 @@
 // Step: the issue's state label and tracking comment, and the notification.
 import type { LoopResult } from '../core/loop.js';
 import { sessionState } from '../core/overview.js';
+import { reviewRoundsLine } from '../core/review.js';
 import type { IssueInfo, StateLabel } from '../github/repo-api.js';
 import type { OpenedBranch } from './open-branch.js';
 import type { GitHubSession } from './open-session.js';
@@ -15,7 +16,9 @@ export async function updateIssue(kit: Toolkit, issue: IssueInfo, session: GitHu
   await reportLeftOut(kit, issue, opened);
   const label: StateLabel = `samocode:${sessionState(status)}`;
   issue.labels = await kit.api.setStateLabel(issue.number, label, issue.labels);
-  await taken.tracking.flush(status, shown.note).catch((error: unknown) => kit.log.warning(`could not update the tracking comment: ${(error as Error).message}`));
+  const review = reviewRoundsLine((await session.store.readGates()).review, kit.config.inputs.maxReviewRounds);
+  const note = [shown.note, review].filter(Boolean).join('\n\n') || undefined;
+  await taken.tracking.flush(status, note).catch((error: unknown) => kit.log.warning(`could not update the tracking comment: ${(error as Error).message}`));
   const { outcome } = result;
   if (outcome.kind === 'paused') return;
   const text = outcome.kind === 'done' ? outcome.summary : outcome.kind === 'blocked' ? outcome.reason : `waiting for ${outcome.gate}`;

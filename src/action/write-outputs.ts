@@ -3,6 +3,7 @@ import * as core from '@actions/core';
 import type { LoopResult } from '../core/loop.js';
 import { describeState } from '../core/render.js';
 import { jobSummary } from '../notify/job-summary.js';
+import { reviewRoundsLine } from '../core/review.js';
 import type { OpenedBranch } from './open-branch.js';
 import type { GitHubSession } from './open-session.js';
 import type { AgentSetup } from './prepare-agent.js';
@@ -20,7 +21,7 @@ export async function writeOutputs(kit: Toolkit, session: GitHubSession, opened:
   core.setOutput('cost-usd', status.costUsd.toFixed(4));
   core.setOutput('pull-request', shown.pullRequest ?? '');
   if (process.env.GITHUB_STEP_SUMMARY) {
-    const text = jobSummary(session.folder, status, result.iterations, { branch: session.links.branch, pullRequest: shown.pullRequest, agentUser: setup.isolation }, await session.store.sessionTokens());
+    const text = jobSummary(session.folder, status, result.iterations, { branch: session.links.branch, pullRequest: shown.pullRequest, agentUser: setup.isolation, review: reviewRoundsLine((await session.store.readGates()).review, kit.config.inputs.maxReviewRounds) }, await session.store.sessionTokens());
     await core.summary.addRaw(kit.redactor.redact(text)).write();
   }
   kit.log.info(`${describeState(status)} (${session.folder} on ${opened.branch.name})`);

@@ -2,6 +2,7 @@
 // approved. The agent may write the file; the loop puts this record back
 // after every agent call, so only what the orchestrator recorded counts.
 import { z } from 'zod';
+import { emptyReviewState, reviewStateSchema } from './review.js';
 
 /** Who gave an answer or an approval, when, and where it came from. */
 const signedBy = {
@@ -21,6 +22,8 @@ const gatesSchema = z.object({
   pending: z.object({ gate: z.string(), since: z.string() }).nullable().default(null),
   /** The plan as last posted for review (GitHub mode): what `/approve` approves. */
   posted: z.object({ file: z.string(), blob: z.string() }).nullable().default(null),
+  /** The session's pull request and its review rounds (GitHub mode). */
+  review: reviewStateSchema.default(emptyReviewState),
 });
 
 export type AnswerRecord = z.infer<typeof answerRecord>;
@@ -35,7 +38,7 @@ export interface PlanFingerprint {
 }
 
 export function emptyGates(): GateRecord {
-  return { asked: [], answers: [], approvals: [], processedComments: [], pending: null, posted: null };
+  return { asked: [], answers: [], approvals: [], processedComments: [], pending: null, posted: null, review: emptyReviewState() };
 }
 
 /** A missing or unreadable record counts as empty: nothing approved, nothing answered. */

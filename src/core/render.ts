@@ -116,18 +116,20 @@ export function noticeComment(kind: string, id: string | number, text: string): 
   return clip(`${marker(kind, id)}\n${neutralizeText(text)}`, MAX_BODY);
 }
 
-export function pullRequestBody(issue: number, summary: string, links: { plan?: string; sessionFolder?: string }): string {
+/** The pull request's body: the summary once there is one (a draft opened at implementation has none yet). */
+export function pullRequestBody(issue: number, summary: string | null, links: { plan?: string; sessionFolder?: string }, extra: string[] = []): string {
   return clip(
     [
       marker('pr'),
-      neutralizeText(summary.trim()),
+      summary ? neutralizeText(summary.trim()) : '_Work in progress: samocode opened this draft when implementation started; the summary comes when the session is done._',
       '',
       `Closes #${issue}`,
       '',
       ...(links.plan ? [`- Plan: ${links.plan}`] : []),
       ...(links.sessionFolder ? [`- Session folder: ${links.sessionFolder}`] : []),
+      ...(extra.length ? ['', ...extra] : []),
       '',
-      '_Opened by samocode when the session reached done._',
+      summary ? '_Opened by samocode; review comments here start a review round in the same session._' : '_Opened by samocode as a draft; it is marked ready for review at done._',
     ].join('\n'),
     MAX_BODY,
   );

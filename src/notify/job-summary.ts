@@ -7,7 +7,7 @@ export function jobSummary(
   sessionName: string,
   status: SessionStatus,
   records: IterationRecord[],
-  links: { branch?: string; pullRequest?: string; agentUser?: string },
+  links: { branch?: string; pullRequest?: string; agentUser?: string; review?: string | null },
   sessionTokens?: number,
 ): string {
   const tokens = sessionTokens !== undefined ? ` · **Tokens:** ${sessionTokens}` : '';
@@ -18,6 +18,7 @@ export function jobSummary(
     ...(links.branch ? [`**Branch:** ${links.branch}`] : []),
     ...(links.pullRequest ? [`**Pull request:** ${links.pullRequest}`] : []),
     ...(links.agentUser ? [`**Agent user:** ${links.agentUser}`] : []),
+    ...(links.review ? [`**${links.review.replace(/:/, ':**')}`] : []),
     '',
     records.length ? summaryTable(records) : '_No iteration ran in this run._',
     '',

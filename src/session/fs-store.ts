@@ -17,6 +17,8 @@ export const SESSION_FILES = {
   history: '_signals.jsonl',
   gates: '_gates.json',
   feedback: '_feedback.md',
+  review: '_review.md',
+  reviewReport: '_review.json',
   logs: '_logs',
 } as const;
 
@@ -118,6 +120,22 @@ export class FsSessionStore implements SessionStore {
 
   readOverview(): Promise<string | null> {
     return this.read(SESSION_FILES.overview);
+  }
+
+  /** `_review.json`: what the agent says it did with each review thread. */
+  readReviewReport(): Promise<string | null> {
+    return this.read(SESSION_FILES.reviewReport);
+  }
+
+  /** A new round starts with an empty report, so that the last round's is not read as this one's. */
+  resetReviewReport(): Promise<void> {
+    return this.write(SESSION_FILES.reviewReport, '{ "threads": [] }\n');
+  }
+
+  /** `_review.md`: each round's threads and comments, kept for later rounds to read. */
+  async appendReviewRound(markdown: string): Promise<void> {
+    const previous = (await this.read(SESSION_FILES.review, READ_CAPS.feedback)) ?? '# Review rounds\n';
+    await this.write(SESSION_FILES.review, `${previous.trimEnd()}\n\n${markdown.trim()}\n`);
   }
 
   writeOverview(markdown: string): Promise<void> {

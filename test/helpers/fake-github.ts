@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { listenOnLoopback, readBody } from './http.js';
 import { afterAll, beforeAll } from 'vitest';
+import { FakeReview } from './fake-review.js';
 
 export interface FakeComment {
   id: number;
@@ -36,12 +37,28 @@ export interface Fault {
   times: number;
 }
 
+export interface FakePull {
+  number: number;
+  head: string;
+  base: string;
+  title: string;
+  body: string;
+  state: string;
+  draft: boolean;
+}
+
+export type FakeRoute = (request: { method: string; path: string; body: any; url: URL }, send: (status: number, data?: unknown) => void) => boolean | Promise<boolean>;
+
 export class FakeGitHub {
   readonly owner: string;
   readonly repo: string;
   issues = new Map<number, FakeIssue>();
   permissions = new Map<string, string>();
-  pulls: { number: number; head: string; base: string; title: string; body: string; state: string }[] = [];
+  pulls: FakePull[] = [];
+  /** More endpoints (the review stand-in adds its own), asked before the built-in ones. */
+  routes: FakeRoute[] = [];
+  /** Reviews, review threads and GraphQL for the pull requests. */
+  readonly review: FakeReview;
   dispatches: { workflow: string; ref: string; inputs: Record<string, string> }[] = [];
   /** Telegram messages, for tests that point TELEGRAM_API_URL here too. */
   telegram: { token: string; chatId: string; text: string }[] = [];
@@ -58,6 +75,7 @@ export class FakeGitHub {
     private readonly fixedTime?: string,
   ) {
     [this.owner, this.repo] = repository.split('/') as [string, string];
+    this.review = new FakeReview(this);
   }
 
   private now(): string {
@@ -106,6 +124,8 @@ export class FakeGitHub {
       fault.times--;
       return send(fault.status, { message: fault.message ?? `injected ${fault.status}` }, fault.headers);
     }
+
+    for (const route of this.routes) if (await route({ method, path: url.pathname, body, url }, send)) return;
 
     const telegram = /^\/bot([^/]+)\/sendMessage$/.exec(url.pathname);
     if (telegram && method === 'POST') {
@@ -166,8 +186,10 @@ export class FakeGitHub {
       return send(200, this.pulls.filter((p) => (!head || p.head === head) && (state === 'all' || p.state === state)).map((p) => this.pullJson(p)));
     }
     if (path === '/pulls' && method === 'POST') {
-      const pull = { number: 100 + this.pulls.length, head: body.head, base: body.base, title: body.title, body: body.body, state: 'open' };
+      const pull = { number: 100 + this.pulls.length, head: body.head, base: body.base, title: body.title, body: body.body, state: 'open', draft: body.draft === true };
       this.pulls.push(pull);
+      // A pull request is an issue too: its conversation is that issue's comments.
+      this.addIssue({ number: pull.number, title: pull.title, body: pull.body, pull_request: { url: `https://api.github.com/repos/${this.owner}/${this.repo}/pulls/${pull.number}` } });
       return send(201, this.pullJson(pull));
     }
     if ((m = /^\/actions\/workflows\/([^/]+)\/dispatches$/.exec(path)) && method === 'POST') {
@@ -189,9 +211,11 @@ export class FakeGitHub {
     };
   }
 
-  private pullJson(p: { number: number; head: string; base: string; title: string; body: string; state: string }) {
+  pullJson(p: FakePull) {
     return {
       number: p.number,
+      node_id: `PR_kwFake${p.number}`,
+      draft: p.draft,
       html_url: `https://github.com/${this.owner}/${this.repo}/pull/${p.number}`,
       head: { ref: p.head },
       base: { ref: p.base },

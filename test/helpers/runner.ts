@@ -84,6 +84,40 @@ export function commentEvent(issue: number, body: string, author = 'Codertocat',
   });
 }
 
+/** `pull_request_review.submitted` on a session's pull request, from the real payload. */
+export function reviewEvent(pull: number, branch: string, author: string, state: string, body: string | null): Record<string, any> {
+  return payload('pull_request_review', 'submitted', (p) => {
+    p.pull_request.number = pull;
+    p.pull_request.head.ref = branch;
+    p.review.user.login = author;
+    p.review.state = state;
+    p.review.body = body;
+    p.sender.login = author;
+  });
+}
+
+/** `pull_request_review_comment.created` on a session's pull request, from the real payload. */
+export function reviewCommentEvent(pull: number, branch: string, author: string, body: string): Record<string, any> {
+  return payload('pull_request_review_comment', 'created', (p) => {
+    p.pull_request.number = pull;
+    p.pull_request.head.ref = branch;
+    p.comment.user.login = author;
+    p.comment.body = body;
+    p.sender.login = author;
+  });
+}
+
+/** `issue_comment.created` on a pull request's conversation, from the real payload. */
+export function pullCommentEvent(pull: number, body: string, author = 'Codertocat'): Record<string, any> {
+  return payload('issue_comment', 'created', (p) => {
+    p.issue.number = pull;
+    p.issue.pull_request = { url: `https://api.github.com/repos/Codertocat/Hello-World/pulls/${pull}` };
+    p.comment.body = body;
+    p.comment.user.login = author;
+    p.sender.login = author;
+  });
+}
+
 /** `workflow_dispatch` with the issue input, from the real payload. */
 export function dispatchEvent(issue: number): Record<string, any> {
   return payload('workflow_dispatch', undefined, (p) => (p.inputs = { issue: String(issue) }));

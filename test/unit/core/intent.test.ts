@@ -55,11 +55,25 @@ describe('what an event asks for, from real webhook payloads', () => {
     expect(decideIntent('issue_comment', p, settings)).toEqual({ kind: 'ignore', reason: "the action's own comment" });
   });
 
-  it('comments on pull requests, edits and deletions are ignored', () => {
+  it('a comment on a pull request is for its review (the session is found from its head later); edits and deletions are ignored', () => {
     const onPr = payload('issue_comment', 'created', (x) => (x.issue.pull_request = { url: 'x' }));
-    expect(decideIntent('issue_comment', onPr, settings).kind).toBe('ignore');
+    expect(decideIntent('issue_comment', onPr, settings)).toMatchObject({ kind: 'review', pull: onPr.issue.number, source: 'comment' });
     expect(decideIntent('issue_comment', payload('issue_comment', 'edited'), settings).kind).toBe('ignore');
     expect(decideIntent('issue_comment', payload('issue_comment', 'deleted'), settings).kind).toBe('ignore');
+  });
+
+  it('a review or an inline comment on a session branch\'s pull request is for its review; other branches and other actions are ignored', () => {
+    const review = payload('pull_request_review', 'submitted', (x) => (x.pull_request.head.ref = 'samocode/7-fix'));
+    expect(decideIntent('pull_request_review', review, settings)).toMatchObject({ kind: 'review', pull: review.pull_request.number, branch: 'samocode/7-fix', source: 'review' });
+    const inline = payload('pull_request_review_comment', 'created', (x) => (x.pull_request.head.ref = 'samocode/7-fix'));
+    expect(decideIntent('pull_request_review_comment', inline, settings)).toMatchObject({ kind: 'review', source: 'review_comment' });
+    expect(decideIntent('pull_request_review', payload('pull_request_review', 'submitted'), settings).kind).toBe('ignore');
+    expect(decideIntent('pull_request_review', payload('pull_request_review', 'dismissed', (x) => (x.pull_request.head.ref = 'samocode/7-fix')), settings).kind).toBe('ignore');
+    const own = payload('pull_request_review_comment', 'created', (x) => {
+      x.pull_request.head.ref = 'samocode/7-fix';
+      x.comment.body = '<!-- samocode:review-reply:1-x -->\nAddressed';
+    });
+    expect(decideIntent('pull_request_review_comment', own, settings).kind).toBe('ignore');
   });
 
   it('workflow_dispatch with an issue input resumes; without one it is ignored', () => {

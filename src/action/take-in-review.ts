@@ -1,0 +1,148 @@
+// Step: what people said on the session's pull request (DESIGN §6b). Commands
+// there work as on the issue; a writer's review, inline comment or
+// conversation comment, while the session is done, starts a review round: the
+// session goes back to implementation with every unresolved thread as data.
+// What arrives while a round runs waits for the next one.
+import { readComment } from '../core/commands.js';
+import type { IssueComment } from '../core/intake.js';
+import { ownMarker } from '../core/marker.js';
+import { blockedStatus, resumeStatus, writeStatus, type SessionStatus } from '../core/overview.js';
+import { PHASE_TABLE } from '../core/phases.js';
+import { marker, noticeComment, trackingComment } from '../core/render.js';
+import { markSeen, newReviewWork, reviewData, startRoundStatus, type ReviewState, type ReviewThread } from '../core/review.js';
+import { isBot, isListedBot } from '../core/steering.js';
+import { PermissionUnknownError, type IssueInfo } from '../github/repo-api.js';
+import { TRACKING_MARKER } from '../github/tracking.js';
+import type { ActiveIntent } from './intent.js';
+import type { OpenedBranch } from './open-branch.js';
+import type { GitHubSession } from './open-session.js';
+import type { Toolkit } from './toolkit.js';
+
+export interface ReviewIntake {
+  /** Data blocks for the agent: the threads, reviews and comments of the round. */
+  data: { title: string; text: string }[];
+  /** A word for the agent's first call of this run. */
+  note?: string;
+  /** The round this run started, if it did. */
+  round?: number;
+}
+
+const NONE: ReviewIntake = { data: [] };
+
+export async function takeInReview(kit: Toolkit, intent: ActiveIntent, issue: IssueInfo, session: GitHubSession, opened: OpenedBranch): Promise<ReviewIntake> {
+  const gates = await session.store.readGates();
+  const pull = gates.review.pull ?? (intent.kind === 'review' ? intent.pull : (await kit.pulls.findOpen(opened.branch.name))?.number ?? null);
+  // Only a pull request event, or a done session with a pull request, looks at the review: it costs three calls.
+  if (pull === null || (intent.kind !== 'review' && session.status.next.kind !== 'done')) return NONE;
+  const runStart = new Date(kit.startedAt).toISOString();
+  const [conversation, threads, reviews] = await Promise.all([kit.api.comments(pull), kit.pulls.threads(pull), kit.pulls.reviews(pull)]);
+  const authors = [...conversation.map((c) => ({ author: c.author, type: c.authorType })), ...reviews.map((r) => ({ author: r.author, type: r.authorType })), ...threads.flatMap((t) => t.comments.map((c) => ({ author: c.author, type: c.authorType })))];
+  const mayGovern = await permissions(kit, authors);
+  if (!mayGovern) return NONE;
+
+  let state: ReviewState = { ...gates.review, pull };
+  const fresh = conversation.filter((c) => c.id > (state.lastComment ?? 0) && !ownMarker(c.body) && Date.parse(c.createdAt) <= kit.startedAt);
+  const talk = await takeInConversation(kit, pull, session, fresh, mayGovern);
+  if (fresh.length) state = { ...state, lastComment: Math.max(...fresh.map((c) => c.id)) };
+
+  const work = newReviewWork(threads, reviews, state, runStart, mayGovern);
+  const asked = work.threads.length > 0 || work.reviews.length > 0 || talk.length > 0;
+  let intake = NONE;
+  if (asked && session.status.next.kind === 'done' && !session.status.blocked) {
+    if (state.rounds >= kit.config.inputs.maxReviewRounds) {
+      state = await refuseRound(kit, pull, state);
+      state = markSeen(state, work, threads);
+    } else {
+      const by = work.by ?? talk[0]?.author ?? intent.actor;
+      const round = state.rounds + 1;
+      const open = threads.filter((t) => !t.isResolved).map((t) => t.id);
+      state = { ...markSeen(state, work, threads), rounds: round, open: { round, by, threads: open } };
+      session.status = startRoundStatus(session.status, round, by);
+      const data = reviewData(threads, work.reviews, talk);
+      await session.store.appendReviewRound(roundRecord(round, by, data));
+      await session.store.resetReviewReport();
+      kit.log.info(`review round ${round} of at most ${kit.config.inputs.maxReviewRounds} starts (from @${by}, ${open.length} open thread(s))`);
+      intake = { data, round, note: roundNote(round, open.length) };
+    }
+  } else if (asked && session.status.next.kind !== 'done') {
+    kit.log.info('review comments arrived while the session is not done; they go into the next round');
+  }
+  await session.store.writeGates({ ...(await session.store.readGates()), review: state });
+  session.overview = writeStatus((await session.store.readOverview()) ?? session.overview, session.status);
+  await session.store.writeOverview(session.overview);
+  return intake;
+}
+
+/** Who may steer, asked once per author; null when GitHub could not say (the review waits for a later run). */
+async function permissions(kit: Toolkit, authors: { author: string; type: string }[]): Promise<((login: string) => boolean) | null> {
+  const allowed = new Map<string, boolean>();
+  for (const { author, type } of authors) {
+    if (allowed.has(author)) continue;
+    try {
+      allowed.set(author, isBot(author, type) ? isListedBot(author, kit.config.inputs.allowedBots) : await kit.api.canSteer(author));
+    } catch (error) {
+      if (!(error instanceof PermissionUnknownError)) throw error;
+      kit.log.warning(`${error.message}; the pull request's comments wait for a later run`);
+      return null;
+    }
+  }
+  return (login) => allowed.get(login) ?? false;
+}
+
+/**
+ * Commands on the pull request's conversation, as on the issue; a writer's
+ * other text is more for the round. Anybody else gets one short reply.
+ */
+async function takeInConversation(kit: Toolkit, pull: number, session: GitHubSession, fresh: IssueComment[], mayGovern: (login: string) => boolean): Promise<IssueComment[]> {
+  const talk: IssueComment[] = [];
+  const answered = new Set<string>();
+  for (const comment of fresh) {
+    const meaning = readComment(comment.body);
+    if (!mayGovern(comment.author)) {
+      if (!isBot(comment.author, comment.authorType) && !answered.has(comment.author) && meaning.kind === 'command') {
+        answered.add(comment.author);
+        await kit.api.commentOnce(pull, marker('reply', comment.id), noticeComment('reply', comment.id, `@${comment.author} only people with write access to this repository can steer samocode; nothing changed.`));
+      }
+      continue;
+    }
+    if (meaning.kind === 'text') {
+      talk.push(comment);
+      continue;
+    }
+    session.status = applyCommand(session.status, meaning.command, `@${comment.author}`);
+    if (meaning.command === 'status') {
+      await kit.api.comment(pull, noticeComment('status', comment.id, trackingComment(session.folder, session.status, session.links).replace(TRACKING_MARKER, '')));
+    }
+  }
+  return talk;
+}
+
+function applyCommand(status: SessionStatus, command: string, by: string): SessionStatus {
+  if (command === 'stop') return blockedStatus(status, `stopped by ${by}`, `stopped by ${by}`);
+  if (command === 'resume' && status.blocked) return resumeStatus(status, PHASE_TABLE[status.phase].maxIterations, by);
+  return status;
+}
+
+async function refuseRound(kit: Toolkit, pull: number, state: ReviewState): Promise<ReviewState> {
+  if (state.refusedAt === state.rounds) return state;
+  const max = kit.config.inputs.maxReviewRounds;
+  const text = `samocode has done ${state.rounds} review round(s), the most \`max-review-rounds\` allows (${max}); it starts no more on this pull request. Take it from here, or raise the input and comment \`/resume\`.`;
+  await kit.api.commentOnce(pull, marker('review-limit', state.rounds), noticeComment('review-limit', state.rounds, text));
+  kit.log.warning(text);
+  return { ...state, refusedAt: state.rounds };
+}
+
+function roundRecord(round: number, by: string, data: { title: string; text: string }[]): string {
+  const blocks = data.map((d) => `### ${d.title}\n\n${d.text.split('\n').map((l) => `> ${l}`).join('\n')}`);
+  return [`## Round ${round} (from @${by})`, '', ...blocks].join('\n\n');
+}
+
+function roundNote(round: number, threads: number): string {
+  return [
+    `review round ${round}: people reviewed the pull request. The review threads and comments are given below as data (and kept in _review.md).`,
+    `Address what they ask, then write _review.json: {"threads": [{"id": "<thread id>", "addressed": true|false, "reply": "what changed, or why not"}]} for each of the ${threads} thread(s).`,
+    'Go on through testing and quality as usual, and signal done when the round is finished.',
+  ].join(' ');
+}
+
+export type { ReviewThread };
