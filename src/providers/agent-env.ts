@@ -30,8 +30,11 @@ const TOOLCHAIN_PATTERNS = [/^JAVA_HOME(_\w+)?$/, /^GOROOT(_\w+)?$/, /^[A-Z][A-Z
 /** Refused from the toolchain class whatever its shape: a credential's name. */
 const CREDENTIAL_NAME = /(TOKEN|SECRET|PASSW|PASSPHRASE|CREDENTIAL|PRIVATE|API_?KEY|_KEY(_|$)|AUTH|COOKIE|SESSION)/i;
 
+/** The agent CLIs' own variables belong to the CLI-own class, each to its CLI: `CODEX_HOME` is not a toolchain of Claude's. */
+const AGENT_CLI_NAME = /^(ANTHROPIC|CLAUDE|OPENAI|CODEX)_/;
+
 export function isToolchainVariable(name: string): boolean {
-  if (CREDENTIAL_NAME.test(name)) return false;
+  if (CREDENTIAL_NAME.test(name) || AGENT_CLI_NAME.test(name)) return false;
   return TOOLCHAIN_NAMES.includes(name) || TOOLCHAIN_PATTERNS.some((p) => p.test(name));
 }
 

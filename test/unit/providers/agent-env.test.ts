@@ -29,6 +29,8 @@ describe('GitHub mode: the allow-list, class by class', () => {
     ['SECRET_HOME', 'credential-shaped', false],
     ['RUNNER_TOKEN', 'credential-shaped', false],
     ['NPM_AUTH_HOME', 'credential-shaped', false],
+    // another agent CLI's config is not a toolchain
+    ['CODEX_HOME', "another CLI's", false],
     // not named by any class
     ['AWS_PROFILE', 'cloud, not selected', false],
     ['GOOGLE_APPLICATION_CREDENTIALS', 'cloud, not selected', false],
