@@ -4,7 +4,8 @@ import { recordApproval } from '../core/gates.js';
 import { FsSessionStore } from '../session/fs-store.js';
 import { findSession, personName } from './open-session.js';
 import { loadPaths } from './project.js';
-import { UsageError, err, out } from './usage.js';
+import { EXIT } from './exit-codes.js';
+import { UsageError, err, out, shellWord } from './usage.js';
 
 export async function approve(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { config: { type: 'string' }, session: { type: 'string' } } });
@@ -13,16 +14,17 @@ export async function approve(args: string[]): Promise<number> {
   const found = await findSession(paths, values.session, new Date());
   if (found.isNew) {
     err(`samocode: no session "${values.session}" in ${paths.sessions}`);
-    return 1;
+    return EXIT.error;
   }
   const store = new FsSessionStore({ sessionPath: found.path, workdir: paths.mainRepo });
   const plan = await store.planFingerprint();
   if (!plan) {
     err(`samocode: ${found.folder} has no plan file (*plan*.md) to approve yet`);
-    return 1;
+    return EXIT.error;
   }
   const gates = await store.readGates();
   await store.writeGates(recordApproval(gates, { plan: plan.file, blob: plan.blob, by: personName(), at: new Date().toISOString(), source: 'samocode approve' }));
-  out(`samocode: approved ${plan.file} (blob ${plan.blob.slice(0, 12)}) for ${found.folder}; run samocode run again to continue`);
-  return 0;
+  const target = `--config ${shellWord(paths.configFile)} --session ${shellWord(values.session)}`;
+  out(`samocode: approved ${plan.file} (blob ${plan.blob.slice(0, 12)}) for ${found.folder}; run \`samocode run ${target}\` to continue`);
+  return EXIT.done;
 }

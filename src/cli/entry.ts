@@ -1,9 +1,13 @@
 // The terminal entry: `samocode run|status|approve|install`. Each command is
 // a file; this one picks it and turns errors into exit codes, by their type.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { SessionStateError } from '../core/loop.js';
 import { MissingCliError } from '../providers/process.js';
+import { packageRoot } from '../providers/prompts.js';
 import { ScenarioError } from '../providers/script.js';
 import { approve } from './approve.js';
+import { EXIT } from './exit-codes.js';
 import { installCommand } from './install.js';
 import { SessionSetupError } from './open-session.js';
 import { run } from './run.js';
@@ -12,6 +16,10 @@ import { ExitError, USAGE, UsageError, err, out } from './usage.js';
 
 /** Errors a person can act on from the message alone: no stack trace. */
 const EXPLAINED = [SessionStateError, SessionSetupError, ScenarioError, MissingCliError];
+
+export function version(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -26,13 +34,20 @@ export async function main(argv: string[]): Promise<number> {
       case 'install':
       case 'uninstall':
         return await installCommand(command);
+      case '-V':
+      case '--version':
+      case 'version':
+        out(`samocode ${version()}`);
+        return EXIT.done;
       case undefined:
       case '-h':
       case '--help':
       case 'help':
         out(USAGE);
-        return command === undefined ? 1 : 0;
+        return command === undefined ? EXIT.usage : EXIT.done;
       default:
+        // The original's form: `samocode --config … --session …` is a run.
+        if (command.startsWith('--')) return await run(argv);
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (error) {
@@ -44,11 +59,11 @@ function exitCodeOf(error: unknown): number {
   if (error instanceof ExitError) return error.code;
   if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     err(`samocode: ${(error as Error).message}\n${USAGE}`);
-    return 1;
+    return EXIT.usage;
   }
   err(`samocode: error: ${(error as Error).message}`);
   if (!EXPLAINED.some((type) => error instanceof type) && process.env.SAMOCODE_DEBUG) err((error as Error).stack ?? '');
-  return 1;
+  return EXIT.error;
 }
 
 main(process.argv.slice(2)).then((code) => {

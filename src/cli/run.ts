@@ -1,39 +1,68 @@
-// `samocode run`, as named steps: check the CLI, open the session, run the
-// loop, commit the worktree, say how it ended.
+// `samocode run`, as named steps: check the CLI, take the session's lock,
+// open the session, run the loop, commit the worktree, say how it ended.
+import { join } from 'node:path';
 import { runSession, type LoopResult } from '../core/loop.js';
 import { ConsoleReporter } from '../notify/console.js';
 import { TelegramNotifier } from '../notify/telegram.js';
 import { createAgent } from '../providers/index.js';
 import { watchForInterruption, type Interruption } from '../providers/interruption.js';
 import { loadPrompts } from '../providers/prompts.js';
-import { openTerminalSession, type OpenedSession } from './open-session.js';
+import { acquireRunLock } from '../session/run-lock.js';
+import { EXIT } from './exit-codes.js';
+import { findSession, openTerminalSession, type OpenedSession } from './open-session.js';
 import { readRunConfig, type RunConfig } from './run-config.js';
-import { err, out } from './usage.js';
+import { ExitError, RUN_USAGE, err, out, shellWord } from './usage.js';
 
 export async function run(args: string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    out(RUN_USAGE);
+    return EXIT.done;
+  }
   const config = readRunConfig(args);
   const { settings } = config;
   const notifier = new TelegramNotifier(
     { token: settings.TELEGRAM_BOT_TOKEN, chatId: settings.TELEGRAM_CHAT_ID, apiUrl: process.env.TELEGRAM_API_URL },
     (warning) => err(`samocode: ${warning}`),
   );
-  // Ctrl-C ends the agent at once; the loop stops and the worktree is committed as it stands.
+  // Ctrl-C ends the agent at once; the loop stops as blocked with the reason and the worktree is committed as it stands.
   const interruption = watchForInterruption((reason) => err(`samocode: ${reason}; ending the agent, then saving the session`));
+  let release = () => {};
   try {
     // The CLI is checked first, so a missing one leaves no session folder behind.
     const agent = await makeAgent(config);
-    const session = await openTerminalSession(config.paths, { name: config.session, task: config.task, dive: config.dive, now: new Date() });
+    release = lockSession(config, (await findSession(config.paths, config.session, new Date())).folder);
+    const session = await openTerminalSession(config.paths, {
+      name: config.session,
+      task: config.task,
+      dive: config.dive,
+      now: new Date(),
+      branchPrefix: config.branchPrefix,
+    });
     for (const notice of session.notices) out(`samocode: ${notice}`);
     const result = await runLoop(config, session, agent, interruption);
     await commitWorktree(session, result);
-    const { code, line } = finalLine(result, session, config.session);
+    const { code, line } = finalLine(result, session, config);
     out(line);
     if (result.outcome.kind !== 'paused') await notifier.notify(result.outcome.kind, `${session.folder}: ${line.replace(/^samocode: /, '')}`);
-    return code;
+    return interruption.reason() ? EXIT.interrupted : code;
   } catch (error) {
-    await notifier.notify('error', `${config.session}: ${(error as Error).message}`);
+    if (!(error instanceof ExitError && error.code === EXIT.busy)) await notifier.notify('error', `${config.session}: ${(error as Error).message}`);
     throw error;
+  } finally {
+    release();
   }
+}
+
+/** One run per session: a second one says who holds it and ends. */
+function lockSession(config: RunConfig, folder: string): () => void {
+  const lock = acquireRunLock(join(config.paths.sessions, `.${folder}.lock`));
+  if (lock.ok) {
+    if (lock.tookOver) out(`samocode: took over the lock of run ${lock.tookOver.pid} on ${lock.tookOver.host}, which is gone`);
+    return lock.release;
+  }
+  const who = lock.holder ? `process ${lock.holder.pid} on ${lock.holder.host}, started ${lock.holder.startedAt}` : 'another run (its lock file is unreadable)';
+  err(`samocode: ${folder} is being run by ${who}; wait for it to end, or stop it (lock: ${join(config.paths.sessions, `.${folder}.lock`)})`);
+  throw new ExitError(EXIT.busy);
 }
 
 function makeAgent(config: RunConfig) {
@@ -43,9 +72,14 @@ function makeAgent(config: RunConfig) {
     provider,
     scriptPath: config.script,
     cliPath: codex ? settings.CODEX_PATH : settings.CLAUDE_PATH,
-    model: codex ? settings.CODEX_MODEL : settings.CLAUDE_MODEL,
+    model: config.model,
     cliSetting: codex ? 'CODEX_PATH' : 'CLAUDE_PATH',
     env: process.env,
+    // The person's own environment, as when they run the CLI themselves.
+    envPolicy: 'inherit',
+    maxTurns: config.maxTurns,
+    retries: config.retries,
+    retryDelayMs: config.retryDelayMs,
   });
 }
 
@@ -77,23 +111,29 @@ async function commitWorktree(session: OpenedSession, result: LoopResult): Promi
   );
 }
 
-function finalLine(result: LoopResult, session: OpenedSession, name: string): { code: number; line: string } {
+/** `done: done: …` reads as a stutter: the agent's summary often starts with the word. */
+function withoutLeadingDone(summary: string): string {
+  return summary.replace(/^\s*done\s*[:.\-–—]\s*/i, '').trim() || summary;
+}
+
+function finalLine(result: LoopResult, session: OpenedSession, config: RunConfig): { code: number; line: string } {
   const { outcome } = result;
   const { path, folder } = session;
+  const target = `--config ${shellWord(config.paths.configFile)} --session ${shellWord(config.session)}`;
   switch (outcome.kind) {
     case 'done':
-      return { code: 0, line: `samocode: done: ${outcome.summary} (session folder: ${path})` };
+      return { code: EXIT.done, line: `samocode: done: ${withoutLeadingDone(outcome.summary)} (session folder: ${path})` };
     case 'waiting':
       return {
-        code: 0,
+        code: EXIT.waiting,
         line:
           outcome.gate === 'qa_answers'
-            ? `samocode: waiting for answers (${outcome.detail}): fill in the **Answer:** lines of ${path}/_qa.md, then run again`
-            : `samocode: waiting for plan approval (${outcome.detail}): read the plan in ${path}, then run \`samocode approve --session ${name}\` and run again`,
+            ? `samocode: waiting for answers (${outcome.detail}): fill in the **Answer:** lines of ${path}/_qa.md, then run \`samocode run ${target}\` again`
+            : `samocode: waiting for plan approval (${outcome.detail}): read the plan in ${path}, then run \`samocode approve ${target}\` and \`samocode run ${target}\``,
       };
     case 'paused':
-      return { code: 0, line: `samocode: paused (${outcome.reason}); run again to continue ${folder}` };
+      return { code: EXIT.paused, line: `samocode: paused (${outcome.reason}); run \`samocode run ${target}\` to continue ${folder}` };
     case 'blocked':
-      return { code: 1, line: `samocode: blocked: ${outcome.reason} (session folder: ${path}); run again to resume` };
+      return { code: EXIT.blocked, line: `samocode: blocked: ${outcome.reason} (session folder: ${path}); run \`samocode run ${target}\` again to resume` };
   }
 }

@@ -13,23 +13,47 @@ export interface Question {
 
 const QUESTION = /^###\s*Q(\d+)\s*[:.)-]?\s*(.*)$/i;
 const OPTION = /^\s*(?:[-*]\s*)?\(?([A-Z])[).:]\s+(.+)$/;
-const SUGGESTION = /^\s*\*\*Suggestion:?\*\*:?\s*(.*)$/i;
-const ANSWER = /^\s*\*\*Answer:?\*\*:?\s*(.*)$/i;
+const SUGGESTION = /^\s*(?:[-*]\s*)?\*\*Suggestion:?\*\*:?\s*(.*)$/i;
+/** `**Answer:** A`, `- **Answer:** A`, `Answer: A`, `**Answer**: A`. */
+const ANSWER = /^\s*(?:[-*]\s*)?(?:\*\*Answer:?\*\*:?|Answer:)\s*(.*)$/i;
+/** `Q1: A` on a line of its own, as an issue comment gives answers. */
+const ANSWER_BY_NUMBER = /^\s*(?:[-*]\s*)?\*{0,2}Q\s*(\d{1,3})\*{0,2}\s*[:.)\-–]\s*(.+?)\s*$/i;
 /** Still open: empty, or a placeholder such as `_waiting_`, `*pending*`, `(TBD)`. */
 function isPlaceholder(value: string): boolean {
   const bare = value.replace(/[\s_*()[\]-]+/g, ' ').trim().toLowerCase();
   return bare === '' || /^(waiting|pending|tbd|todo|to be answered)( |$)/.test(bare);
 }
 
-export function parseQuestions(markdown: string | null): Question[] {
-  if (!markdown) return [];
+/** Text a person wrote where an answer goes that was not read as one. */
+export interface UnreadAnswer {
+  id: string;
+  found: string;
+}
+
+interface Scan {
+  questions: Question[];
+  unread: UnreadAnswer[];
+}
+
+/** One pass over the file: the questions, and what stood after an open `**Answer:**` unread. */
+function scan(markdown: string | null): Scan {
   const questions: Question[] = [];
+  const afterAnswer = new Map<string, string[]>();
+  const byNumber: [string, string][] = [];
   let current: Question | null = null;
-  for (const line of markdown.split('\n')) {
+  // The line after an empty `**Answer:**` is its answer.
+  let answerNext = false;
+  for (const line of (markdown ?? '').split('\n')) {
     const heading = QUESTION.exec(line);
     if (heading) {
       current = { id: `Q${Number(heading[1])}`, text: heading[2]!.trim(), options: [], suggestion: null, answer: null };
       questions.push(current);
+      answerNext = false;
+      continue;
+    }
+    const numbered = ANSWER_BY_NUMBER.exec(line);
+    if (numbered && !/^#/.test(line)) {
+      byNumber.push([`Q${Number(numbered[1])}`, numbered[2]!]);
       continue;
     }
     if (!current) continue;
@@ -37,11 +61,21 @@ export function parseQuestions(markdown: string | null): Question[] {
       current = null;
       continue;
     }
+    if (line.trim() === '') continue;
     const answer = ANSWER.exec(line);
     if (answer) {
       const value = answer[1]!.trim();
       current.answer = isPlaceholder(value) ? null : value;
+      answerNext = value === '';
+      afterAnswer.set(current.id, []);
       continue;
+    }
+    if (answerNext) {
+      answerNext = false;
+      if (!isPlaceholder(line)) {
+        current.answer = line.trim();
+        continue;
+      }
     }
     const suggestion = SUGGESTION.exec(line);
     if (suggestion) {
@@ -49,9 +83,29 @@ export function parseQuestions(markdown: string | null): Question[] {
       continue;
     }
     const option = OPTION.exec(line);
-    if (option) current.options.push({ letter: option[1]!, text: option[2]!.trim() });
+    if (option) {
+      current.options.push({ letter: option[1]!, text: option[2]!.trim() });
+      continue;
+    }
+    if (!isPlaceholder(line)) afterAnswer.get(current.id)?.push(line.trim());
   }
-  return questions;
+  for (const [id, text] of byNumber) {
+    const question = questions.find((q) => q.id === id);
+    if (question && question.answer === null && !isPlaceholder(text)) question.answer = text;
+  }
+  const unread = questions
+    .filter((q) => q.answer === null && (afterAnswer.get(q.id)?.length ?? 0) > 0)
+    .map((q) => ({ id: q.id, found: afterAnswer.get(q.id)!.join(' ') }));
+  return { questions, unread };
+}
+
+export function parseQuestions(markdown: string | null): Question[] {
+  return scan(markdown).questions;
+}
+
+/** Open questions under which a person wrote something that was not read as an answer. */
+export function unreadAnswers(markdown: string | null): UnreadAnswer[] {
+  return scan(markdown).unread;
 }
 
 export function openQuestions(markdown: string | null): Question[] {

@@ -38,7 +38,8 @@ export async function commitAll(git: Git, message: string, identity: string[]): 
   return true;
 }
 
-export async function prepareWorktree(mainRepo: string, worktreesDir: string, folder: string): Promise<Worktree> {
+/** `branchPrefix`: the branch is `<prefix>/<session folder>` (GIT_BRANCH_PREFIX in terminal mode). */
+export async function prepareWorktree(mainRepo: string, worktreesDir: string, folder: string, branchPrefix = 'samocode'): Promise<Worktree> {
   const main = new Git(mainRepo, ambientEnv());
   const isRepo = await main
     .raw(['rev-parse', '--is-inside-work-tree'])
@@ -53,7 +54,7 @@ export async function prepareWorktree(mainRepo: string, worktreesDir: string, fo
     };
   }
   const path = join(worktreesDir, folder);
-  const branch = `samocode/${folder}`;
+  const branch = `${branchPrefix}/${folder}`;
   let note: string;
   if (existsSync(join(path, '.git'))) {
     note = `worktree ${path} (branch ${branch})`;

@@ -109,6 +109,8 @@ export class CliAgent implements Agent {
       input: this.cli.stdin?.(request),
       cwd: request.workdir,
       env: agentEnv(this.agentSource(), {
+        policy: this.settings.envPolicy,
+        cli: this.cli.name,
         credentialPrefixes: this.cli.credentialPrefixes,
         extra: this.settings.extraEnv,
         githubToken: this.settings.agentGithubToken,

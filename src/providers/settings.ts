@@ -1,6 +1,7 @@
 // Which agent to run and how: what the entries read from their inputs and
 // hand to `createAgent`. Its own file so that the providers need not import
 // the picker that imports them.
+import type { EnvPolicy } from './agent-env.js';
 import type { AgentIdentity } from './agent-user.js';
 
 export const PROVIDERS = ['claude', 'codex', 'script'] as const;
@@ -19,6 +20,8 @@ export interface ProviderSettings {
   /** The setting a user changes to point at the CLI, for error messages. */
   cliSetting: string;
   env: NodeJS.ProcessEnv;
+  /** `inherit`: the agent gets all of `env` but the runner's credentials (terminal mode); default `allow-list`. */
+  envPolicy?: EnvPolicy;
   extraEnv?: string[];
   /** Given to the agent as GITHUB_TOKEN and GH_TOKEN; without it the agent gets no GitHub token. */
   agentGithubToken?: string;

@@ -1,6 +1,7 @@
 // Terminal mode's configuration: the project's `.samocode` file (paths) and
-// the `.env` beside it (provider settings), compatible with the original
-// worker. The process environment wins over `.env`.
+// the `.env` files (provider settings), compatible with the original worker.
+// A setting comes from the process environment, else the `.env` beside
+// `.samocode`, else the `.env` in samocode's own install folder.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -17,7 +18,13 @@ export const ENV_KEYS = [
   'TELEGRAM_BOT_TOKEN',
   'TELEGRAM_CHAT_ID',
   'SAMOCODE_SCRIPT',
+  'CLAUDE_MAX_TURNS',
+  'GIT_BRANCH_PREFIX',
+  'SAMOCODE_MAX_RETRIES',
+  'SAMOCODE_RETRY_DELAY',
 ] as const;
+/** Settings that name a file: `~` is expanded in them as in the `.samocode` paths. */
+export const PATH_KEYS: readonly EnvKey[] = ['CLAUDE_PATH', 'CODEX_PATH', 'SAMOCODE_SCRIPT'];
 export type EnvKey = (typeof ENV_KEYS)[number];
 
 export interface ProjectPaths {
@@ -46,13 +53,18 @@ export function parseKeyValues(text: string): Map<string, string> {
   return values;
 }
 
+/** `~` and `~/…` are the home folder, as a shell would have it. */
+export function expandHome(value: string): string {
+  return value === '~' || value.startsWith('~/') ? join(homedir(), value.slice(1)) : value;
+}
+
 function expandPath(value: string, baseDir: string): string {
-  const home = value === '~' || value.startsWith('~/') ? join(homedir(), value.slice(1)) : value;
+  const home = expandHome(value);
   return isAbsolute(home) ? home : resolve(baseDir, home);
 }
 
 export function loadProjectPaths(configPath: string): Loaded<ProjectPaths> {
-  const configFile = resolve(configPath);
+  const configFile = resolve(expandHome(configPath));
   if (!existsSync(configFile)) return { ok: false, problems: [`config file not found: ${configPath}`] };
   if (!statSync(configFile).isFile()) {
     return { ok: false, problems: [`--config must name the .samocode file, not a folder: ${configPath}`] };
@@ -79,14 +91,42 @@ export function loadProjectPaths(configPath: string): Loaded<ProjectPaths> {
   };
 }
 
-/** `.env` beside the config file, under the process environment. */
-export function loadEnvSettings(configFile: string, env: NodeJS.ProcessEnv): Partial<Record<EnvKey, string>> {
-  const envFile = join(dirname(configFile), '.env');
-  const fromFile = existsSync(envFile) ? parseKeyValues(readFileSync(envFile, 'utf8')) : new Map<string, string>();
-  const settings: Partial<Record<EnvKey, string>> = {};
-  for (const key of ENV_KEYS) {
-    const value = env[key] ?? fromFile.get(key);
-    if (value !== undefined && value !== '') settings[key] = value;
+export interface EnvSettings {
+  values: Partial<Record<EnvKey, string>>;
+  /** Where each value came from, for messages: `the environment` or a `.env` file. */
+  origin: Partial<Record<EnvKey, string>>;
+}
+
+function readEnvFile(path: string): Map<string, string> {
+  return existsSync(path) && statSync(path).isFile() ? parseKeyValues(readFileSync(path, 'utf8')) : new Map();
+}
+
+/**
+ * Each setting from the process environment, else the `.env` beside the
+ * config file, else the `.env` in `installDir` (samocode's own folder, as the
+ * original read its `.env`). Empty values count as unset.
+ */
+export function loadEnvSettings(configFile: string, env: NodeJS.ProcessEnv, installDir?: string): EnvSettings {
+  const projectEnv = join(dirname(configFile), '.env');
+  const layers: [string, (key: string) => string | undefined][] = [['the environment', (key) => env[key]]];
+  const project = readEnvFile(projectEnv);
+  layers.push([projectEnv, (key) => project.get(key)]);
+  if (installDir) {
+    const installEnv = join(installDir, '.env');
+    if (installEnv !== projectEnv) {
+      const install = readEnvFile(installEnv);
+      layers.push([installEnv, (key) => install.get(key)]);
+    }
   }
-  return settings;
+  const result: EnvSettings = { values: {}, origin: {} };
+  for (const key of ENV_KEYS) {
+    for (const [from, get] of layers) {
+      const value = get(key);
+      if (value === undefined || value === '') continue;
+      result.values[key] = PATH_KEYS.includes(key) ? expandHome(value) : value;
+      result.origin[key] = from;
+      break;
+    }
+  }
+  return result;
 }

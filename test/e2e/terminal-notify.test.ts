@@ -27,7 +27,7 @@ describe('terminal notifications', () => {
     const project = makeProject();
     writeFileSync(join(project.dir, '.env'), 'TELEGRAM_BOT_TOKEN=999:secret\nTELEGRAM_CHAT_ID=7\n');
     const result = await run(project.dir, { TELEGRAM_API_URL: stand.url });
-    expect(result.exitCode).toBe(0);
+    expect(result.exitCode).toBe(3); // waiting for a person
     expect(stand.telegram).toHaveLength(1);
     expect(stand.telegram[0]).toMatchObject({ token: '999:secret', chatId: '7' });
     expect(stand.telegram[0]!.text).toMatch(/^⏸ samocode waiting: \d{2}-\d{2}-\d{2}-tg: waiting for answers/);
@@ -37,7 +37,7 @@ describe('terminal notifications', () => {
     const project = makeProject();
     writeFileSync(join(project.dir, '.env'), 'TELEGRAM_BOT_TOKEN=999:secret\nTELEGRAM_CHAT_ID=7\n');
     const result = await run(project.dir, { TELEGRAM_API_URL: 'http://127.0.0.1:9' });
-    expect(result.exitCode).toBe(0);
+    expect(result.exitCode).toBe(3); // waiting for a person
     expect(result.stderr).toMatch(/^samocode: telegram notification failed: /m);
     expect(String(result.stdout).trim().split('\n').at(-1)).toMatch(/^samocode: waiting for answers/);
   });

@@ -15,22 +15,22 @@ describe('terminal mode: a whole session through both gates', () => {
     const project = makeProject();
 
     const first = run(project, '--task', 'Add a greeting');
-    expect(first.code).toBe(0);
+    expect(first.code).toBe(3);
     expect(first.lines.filter((l) => / #\d+ /.test(l))).toHaveLength(3);
-    expect(lastLine(first)).toMatch(/^samocode: waiting for answers \(questions are in _qa.md\): fill in the \*\*Answer:\*\* lines of .*_qa.md, then run again$/);
+    expect(lastLine(first)).toMatch(/^samocode: waiting for answers \(questions are in _qa.md\): fill in the \*\*Answer:\*\* lines of .*_qa.md, then run `samocode run --config \/\S+\/\.samocode --session greet` again$/);
     const folder = sessionFolder(project);
     expect(folder.endsWith(`${datePrefix(new Date())}-greet`)).toBe(true);
     expect(read(folder, '_overview.md')).toContain('## Task\n> Add a greeting');
 
     // Running again without answers changes nothing.
     const idle = run(project);
-    expect(idle.code).toBe(0);
+    expect(idle.code).toBe(3);
     expect(lastLine(idle)).toMatch(/waiting for answers \(2 question\(s\) unanswered: Q1, Q2\)/);
 
     const qa = join(folder, '_qa.md');
     writeFileSync(qa, read(qa).replaceAll('**Answer:** _waiting_', '**Answer:** A'));
     const second = run(project);
-    expect(second.code).toBe(0);
+    expect(second.code).toBe(3);
     expect(second.stdout).toContain('took in 2 answer(s) from _qa.md');
     expect(lastLine(second)).toMatch(/waiting for plan approval/);
     const gates = JSON.parse(read(folder, '_gates.json'));
@@ -72,7 +72,7 @@ describe('terminal mode: a whole session through both gates', () => {
   it('works in MAIN_REPO directly when it has no git history', () => {
     const project = makeProject({ git: false });
     const first = run(project);
-    expect(first.code).toBe(0);
+    expect(first.code).toBe(3);
     expect(first.stdout).toContain('MAIN_REPO has no git history');
   });
 });
@@ -106,7 +106,9 @@ describe('terminal mode: configuration', () => {
 
   it('rejects an unknown provider and a bad session name', () => {
     const project = makeProject();
-    expect(run(project, '--provider', 'gpt').stderr).toContain('unknown provider "gpt" (claude, codex, script)');
+    const unknown = run(project, '--provider', 'gpt');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown provider "gpt" from --provider (claude, codex, script)');
     const bad = samocode(project, ['run', '--config', '.samocode', '--session', '../escape', '--provider', 'script']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('invalid session name "../escape"');
@@ -117,7 +119,7 @@ describe('terminal mode: configuration', () => {
     const scenario = writeScenario(project, { phases: { init: [{ signal: { status: 'blocked', reason: 'from the .env scenario' } }] } });
     writeFileSync(join(project.dir, '.env'), `SAMOCODE_PROVIDER=script\nSAMOCODE_SCRIPT=${scenario}\n`);
     const result = samocode(project, ['run', '--config', '.samocode', '--session', 'envy']);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(4);
     expect(lastLine(result)).toMatch(/^samocode: blocked: from the .env scenario/);
   });
 
@@ -148,7 +150,7 @@ describe('terminal mode: session names', () => {
 });
 
 describe('terminal mode: blocked and resumed', () => {
-  it('exits 1 with the reason on a bad signal and resumes when run again', () => {
+  it('exits 4 with the reason on a bad signal and resumes when run again', () => {
     const project = makeProject();
     const scenario = writeScenario(project, {
       phases: {
@@ -157,13 +159,13 @@ describe('terminal mode: blocked and resumed', () => {
       },
     });
     const first = run(project, '--script', scenario);
-    expect(first.code).toBe(1);
+    expect(first.code).toBe(4);
     expect(lastLine(first)).toMatch(/^samocode: blocked: invalid signal: _signal.json is not valid JSON/);
     expect(first.stderr).toBe('');
 
     const second = run(project, '--script', scenario);
     expect(second.stdout).toContain('resuming a blocked session');
-    expect(second.code).toBe(1);
+    expect(second.code).toBe(4);
     expect(lastLine(second)).toMatch(/^samocode: blocked: needs a human \(needs human_decision\)/);
     const history = read(sessionFolder(project), '_signals.jsonl').trim().split('\n').map((l) => JSON.parse(l));
     expect(history.map((h) => [h.phase, h.phaseIteration, h.verdict])).toEqual([
@@ -189,7 +191,7 @@ signal(next ? { status: 'continue', phase: next } : { status: 'blocked', reason:
       GITHUB_TOKEN: 'ghs_mustnotleak000000000000000000000000',
       ANTHROPIC_API_KEY: 'sk-ant-test',
     });
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(4);
     expect(lastLine(result)).toMatch(/^samocode: blocked: stop at requirements 1/);
     const calls = await cli.calls();
     expect(calls.map((c) => [c.env.SAMOCODE_PHASE, c.env.SAMOCODE_ITERATION])).toEqual([

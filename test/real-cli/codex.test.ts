@@ -91,7 +91,7 @@ describe('codex: the real CLI against a loopback OpenAI Responses stand-in', () 
     const result = await run();
 
     expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
+    expect(result.code).toBe(3); // waiting for a person
     expect(result.lines.at(-1)).toMatch(/^samocode: waiting for answers \(questions are in _qa\.md\)/);
     const iterations = result.lines.filter((l) => / #\d+ /.test(l));
     expect(iterations).toHaveLength(3);
@@ -166,7 +166,7 @@ describe('codex: the real CLI against a loopback OpenAI Responses stand-in', () 
 
     const result = await run();
 
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(4); // blocked
     expect(result.lines.at(-1)).toMatch(/^samocode: blocked: the task is unclear \(needs clarification\) \(session folder: /);
     const requests = standIn.responseRequests();
     expect(requests.map((r) => r.answer)).toEqual(['shell via code-mode exec', 'reply']);
@@ -185,7 +185,7 @@ describe('codex: the real CLI against a loopback OpenAI Responses stand-in', () 
 
     const result = await run('--timeout', '5');
 
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(4); // blocked
     expect(result.lines.at(-1)).toMatch(/^samocode: blocked: the agent timed out after 5 s \(session folder: /);
     expect(result.ms).toBeLessThan(15_000);
     const folder = sessionFolder(project);
@@ -206,9 +206,9 @@ describe('codex: the real CLI against a loopback OpenAI Responses stand-in', () 
 
     const result = await run();
 
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(4); // blocked
     const reason = 'the agent exited with code 1 and wrote no valid signal: the stand-in refuses this request';
-    expect(result.lines.at(-1)).toBe(`samocode: blocked: ${reason} (session folder: ${sessionFolder(project)}); run again to resume`);
+    expect(result.lines.at(-1)).toBe(`samocode: blocked: ${reason} (session folder: ${sessionFolder(project)}); run \`samocode run --config ${project.config} --session real-codex\` again to resume`);
     const folder = sessionFolder(project);
     expect(statusValue(folder, 'Blocked')).toBe(reason);
     expect(history(folder)).toMatchObject([{ phase: 'init', verdict: 'failed', reason }]);

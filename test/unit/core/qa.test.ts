@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendNote, expandAnswer, openQuestions, parseQuestions, setAnswer } from '../../../src/core/qa.js';
+import { appendNote, expandAnswer, openQuestions, parseQuestions, setAnswer, unreadAnswers } from '../../../src/core/qa.js';
 
 const qa = `# Questions
 
@@ -69,5 +69,33 @@ describe('_qa.md', () => {
     expect(appendNote('### Q1: x\n**Answer:** _waiting_\n', 'Answer from alice', 'Do it the simple way')).toBe(
       '### Q1: x\n**Answer:** _waiting_\n\n### Answer from alice\nDo it the simple way\n',
     );
+  });
+});
+
+describe('_qa.md: the forms people write answers in', () => {
+  const block = (answerPart: string) => `### Q1: Where?\nA) Here\nB) There\n**Suggestion:** A\n${answerPart}\n\n### Q2: Tested?\nA) Yes\nB) No\n**Answer:** _waiting_\n`;
+  const cases: [string, string, string | null][] = [
+    ['the answer on the line after **Answer:**', block('**Answer:**\nB'), 'B'],
+    ['a list item', block('- **Answer:** B'), 'B'],
+    ['no bold', block('Answer: B'), 'B'],
+    ['the colon outside the bold', block('**Answer**: B'), 'B'],
+    ['Q1: lines at the end, as in a comment', `${block('**Answer:** _waiting_')}\nQ1: B\nQ2: A`, 'B'],
+    ['still a placeholder on the next line', block('**Answer:**\n_waiting_'), null],
+    ['the placeholder', block('**Answer:** _waiting_'), null],
+  ];
+  it.each(cases)('%s', (_form, markdown, expected) => {
+    expect(parseQuestions(markdown)[0]!.answer).toBe(expected);
+    expect(parseQuestions(markdown)[0]!.options).toHaveLength(2);
+  });
+
+  it('reads Q2 from a trailing line too, and not a Q line for a question that is not there', () => {
+    const markdown = `${block('**Answer:** A')}\nQ2: No\nQ9: whatever`;
+    expect(parseQuestions(markdown).map((q) => [q.id, q.answer])).toEqual([['Q1', 'A'], ['Q2', 'No']]);
+  });
+
+  it('says which question holds text it could not read, and what', () => {
+    expect(unreadAnswers(block('**Answer:** _waiting_\nI think B is better'))).toEqual([{ id: 'Q1', found: 'I think B is better' }]);
+    expect(unreadAnswers(block('**Answer:** B\nbecause it is simpler'))).toEqual([]);
+    expect(unreadAnswers(qa)).toEqual([]);
   });
 });

@@ -46,8 +46,8 @@ describe('samocode install and uninstall', () => {
     const target = join(project.dir, 'claude-config');
     const installed = samocode(project, ['install'], { CLAUDE_CONFIG_DIR: target });
     expect(installed.code).toBe(0);
-    expect(installed.stdout.trim()).toBe(`samocode: installed 21 file(s) in ${target}`);
+    expect(installed.stdout.trim()).toBe(`samocode: installed 30 file(s) in ${target}`);
     const removed = samocode(project, ['uninstall'], { CLAUDE_CONFIG_DIR: target });
-    expect(removed.stdout.trim()).toBe(`samocode: removed 21 file(s) in ${target}`);
+    expect(removed.stdout.trim()).toBe(`samocode: removed 30 file(s) in ${target}`);
   });
 });

@@ -1,6 +1,6 @@
 import { createRequire as __samocodeCreateRequire } from 'node:module';
 const require = __samocodeCreateRequire(import.meta.url);
-import{d}from"./chunk-LSEVU7LZ.js";import"./chunk-MXRYCYHT.js";import"./chunk-UU5TJRDE.js";import{isAbsolute as f,relative as m,resolve as c}from"node:path";var g=120,_=["Bash","Read","Write","Edit","MultiEdit","Glob","Grep","LS","NotebookEdit","TodoWrite","TaskCreate","TaskGet","TaskList","TaskUpdate","TaskStop","Task","Agent","Skill","WebFetch","WebSearch"];function R(t,e){let n=m(c(t),c(e));return n===""||!n.startsWith("..")&&!f(n)}function k(t){return`${t.prompt.context}
+import{d}from"./chunk-HXNWHFH4.js";import"./chunk-MXRYCYHT.js";import"./chunk-UU5TJRDE.js";import{isAbsolute as f,relative as m,resolve as c}from"node:path";var g=120,_=["Bash","Read","Write","Edit","MultiEdit","Glob","Grep","LS","NotebookEdit","TodoWrite","TaskCreate","TaskGet","TaskList","TaskUpdate","TaskStop","Task","Agent","Skill","WebFetch","WebSearch"];function R(t,e){let n=m(c(t),c(e));return n===""||!n.startsWith("..")&&!f(n)}function k(t){return`${t.prompt.context}
 
 Do one iteration of the ${t.phase} phase as your instructions describe, then write ${t.sessionPath}/_signal.json.`}function h(t,e){return["-p","--output-format","stream-json","--verbose","--append-system-prompt",`${t.prompt.workflow}
 
