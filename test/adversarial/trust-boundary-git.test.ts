@@ -5,7 +5,8 @@
 // pushed file, gpg.program with commit.gpgsign, include.path, insteadOf and
 // pushInsteadOf, remote.origin.pushurl to another bare repository,
 // core.sshCommand, core.fsmonitor, core.hooksPath and hooks, a global config
-// in its HOME, .git/info/attributes and a .git/commondir; the runner's own
+// in its HOME, .git/info/attributes, a .git/commondir, and a repository of
+// its own inside the work tree (whose config git's status would read); the runner's own
 // HOME holds a global config with a filter too. With agent-user none the
 // agent can write .git and the guard puts it back before every git call;
 // with auto the writes themselves fail. Nothing runs; the push reaches the
@@ -27,7 +28,7 @@ const github = useFakeGitHub({ Codertocat: 'admin' });
 /** A program that leaves a marker (with its environment) wherever it is run, then passes stdin on and appends its env. */
 function evilScript(dir: string): string {
   const path = join(dir, 'evil.sh');
-  writeFileSync(path, `#!/bin/sh\n{ echo "ran: $0 $*"; env; } >> ${JSON.stringify(join(dir, 'marker'))}\ncat\nenv\nexit 0\n`);
+  writeFileSync(path, `#!/bin/sh\n{ echo "ran: $0 $*"; echo "parent: $(tr "\\0" " " < /proc/$PPID/cmdline) uid $(id -u)"; env; } >> ${JSON.stringify(join(dir, 'marker'))}\ncat\nenv\nexit 0\n`);
   chmodSync(path, 0o755);
   return path;
 }
@@ -73,9 +74,23 @@ if (phase === 'init') {
   attempt('.git/commondir', () => fs.writeFileSync('.git/commondir', ${JSON.stringify(common)} + '\\n'));
   attempt('HOME/.gitconfig', () => fs.appendFileSync(path.join(process.env.HOME, '.gitconfig'), ${JSON.stringify(globalConfig)}));
   attempt('HOME/.config/git/config', () => { fs.mkdirSync(path.join(process.env.HOME, '.config', 'git'), { recursive: true }); fs.writeFileSync(path.join(process.env.HOME, '.config', 'git', 'config'), ${JSON.stringify(globalConfig)}); });
+  // An embedded repository of its own, whose config the orchestrator's git must never read.
+  const { execFileSync } = require('node:child_process');
+  const sub = (...args) => execFileSync('git', ['-c', 'user.name=a', '-c', 'user.email=a@example.com', ...args], { cwd: 'nested', stdio: 'ignore', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
+  fs.mkdirSync('nested');
+  sub('init', '-q');
+  fs.writeFileSync('nested/f.txt', 'one\\n');
+  fs.writeFileSync('nested/.gitattributes', '* filter=x\\n');
+  sub('add', '-A');
+  sub('commit', '-q', '-m', 'nested');
+  sub('config', 'filter.x.clean', ${JSON.stringify(evil)});
+  sub('config', 'core.fsmonitor', ${JSON.stringify(evil)});
   fs.writeFileSync(path.join(dir, 'planted.json'), JSON.stringify({ uid: process.getuid(), outcome }));
   signal({ status: 'continue', phase: 'investigation' });
 } else {
+  // Same size, new stat: whoever looks at the nested work tree must hash it, through its filter.
+  require('node:child_process').execFileSync('sleep', ['1.1']);
+  fs.writeFileSync('nested/f.txt', 'two\\n');
   fs.writeFileSync('more.txt', 'a second iteration, after the plants\\n');
   signal({ status: 'blocked', reason: 'planted' });
 }
@@ -135,6 +150,9 @@ function expectNothingRanOrRedirected(result: Awaited<ReturnType<typeof attack>>
   expect(remoteFile(remote, branch, 'work.txt')).toBe('the work itself\n');
   expect(remoteFile(remote, branch, 'more.txt')).toBe('a second iteration, after the plants\n');
   expect(remoteBranches(other)).toEqual(['main']);
+  // The agent's own repository inside the work tree is left out, and said so.
+  expect(() => remoteFile(remote, branch, 'nested/f.txt')).toThrow();
+  expect(run.stdout).toContain('left out of the commit: nested (a git repository inside the work tree');
   const everything = execFileSync('git', ['log', '--all', '-p'], { cwd: remote.bare, encoding: 'latin1' });
   for (const form of FORMS) expect(everything.includes(form)).toBe(false);
   expect(readFileSync(join(workspace, '.git', 'config'), 'utf8')).toBe(configBefore);
