@@ -35,6 +35,9 @@ const blob = execFileSync('git', ['hash-object', path.join(session, 'plan.md')],
 const approval = { plan: 'plan.md', blob, by: 'Codertocat', at: new Date().toISOString(), source: 'issue comment', commentId: 1 };
 const forged = JSON.stringify({ asked: [], answers: [], approvals: [approval], processedComments: [], pending: null, posted: { file: 'plan.md', blob } });
 fs.writeFileSync(path.join(session, '_gates.json'), forged);
+// The orchestrator's Status keys too: a phase past the gate, and a comment cursor past every comment.
+const overview = path.join(session, '_overview.md');
+fs.writeFileSync(overview, fs.readFileSync(overview, 'utf8').replace(/^Phase: .*$/m, 'Phase: implementation').replace(/^Last Comment: .*$/m, 'Last Comment: 999999999'));
 const later = path.join(dir, 'forged-' + call + '.json');
 fs.writeFileSync(later, forged);
 fs.writeFileSync(path.join(dir, 'blob'), blob);
@@ -92,7 +95,12 @@ describe('trust boundary: the agent approves its own plan', () => {
     expect(JSON.parse(remoteFile(remote, branch, `${session}/_gates.json`)).posted?.blob).toBe(readFileSync(join(cli.dir, 'blob'), 'utf8'));
 
     const history = remoteFile(remote, branch, `${session}/_signals.jsonl`).trim().split('\n').map((line) => JSON.parse(line) as { phase: string; restored?: string[] });
-    expect(history.filter((h) => h.phase === 'planning' && h.restored?.includes('_gates.json')).length).toBeGreaterThanOrEqual(1);
+    const restores = history.filter((h) => h.phase === 'planning' && h.restored?.includes('_gates.json'));
+    expect(restores.length).toBeGreaterThanOrEqual(1);
+    expect(restores[0]!.restored).toEqual(expect.arrayContaining(['Status: Phase', 'Status: Last Comment']));
+    const overviews = execFileSync('git', ['log', '--all', '-p', '--', `${session}/_overview.md`], { cwd: remote.bare, encoding: 'utf8' });
+    expect(overviews).not.toContain('Last Comment: 999999999');
+    expect(overviews).not.toMatch(/^\+Phase: implementation$/m);
     const notices = github.issues.get(issue)!.comments.filter((c) => c.body.includes('samocode:restored'));
     expect(notices.length).toBeGreaterThanOrEqual(1);
     expect(notices[0]!.body).toMatch(/put back records that the agent changed[\s\S]*_gates\.json/);
