@@ -72,6 +72,8 @@ if (phase === 'init') {
   }
   attempt('.git/info/attributes', () => { fs.mkdirSync('.git/info', { recursive: true }); fs.writeFileSync('.git/info/attributes', '* filter=x\\n'); });
   attempt('.git/commondir', () => fs.writeFileSync('.git/commondir', ${JSON.stringify(common)} + '\\n'));
+  // As its own user it also tries to move .git away (as the runner's user that is a test of its own, below).
+  if (process.getuid() !== 0) attempt('rename .git', () => fs.renameSync('.git', '.git-away'));
   attempt('HOME/.gitconfig', () => fs.appendFileSync(path.join(process.env.HOME, '.gitconfig'), ${JSON.stringify(globalConfig)}));
   attempt('HOME/.config/git/config', () => { fs.mkdirSync(path.join(process.env.HOME, '.config', 'git'), { recursive: true }); fs.writeFileSync(path.join(process.env.HOME, '.config', 'git', 'config'), ${JSON.stringify(globalConfig)}); });
   // An embedded repository of its own, whose config the orchestrator's git must never read.
@@ -180,6 +182,31 @@ describe('trust boundary: the agent plants git configuration', () => {
       if (name.startsWith('HOME/')) expect(outcome, name).toBe('written');
       else expect(outcome, name).toMatch(/^E(ACCES|PERM)$/);
     }
+    expect(planted.outcome['rename .git']).toMatch(/^E(ACCES|PERM)$/);
     expectNothingRanOrRedirected(result);
+  });
+
+  it('agent-user none: a .git swapped for one of the agent\'s stops the run before any git call uses it', async () => {
+    github.addIssue({ number: 123, title: 'Swap the gitdir', labels: ['samocode'] });
+    const remote = makeRemote();
+    const cli = await writeFakeCli('claude', '');
+    const evil = evilScript(cli.dir);
+    const fake = await writeFakeCli(
+      'claude',
+      `const { execFileSync } = require('node:child_process');
+fs.writeFileSync('work.txt', 'work\\n');
+fs.renameSync('.git', '.git-away');
+execFileSync('git', ['init', '-q', '.'], { stdio: 'ignore' });
+fs.appendFileSync('.git/config', '[filter "x"]\\n\\tclean = ${evil}\\n[core]\\n\\tfsmonitor = ${evil}\\n');
+fs.writeFileSync('.gitattributes', '* filter=x\\n');
+signal({ status: 'continue', phase: 'investigation' });
+emit({ type: 'result', subtype: 'success', is_error: false, total_cost_usd: 0, num_turns: 1 });`,
+    );
+    const run = await runBuiltAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(123), token: TOKEN, inputs: { provider: 'claude', 'cli-path': fake.path, 'agent-user': 'none' } });
+    expect(run.outputs.status).toBe('blocked');
+    expect(run.stdout).toMatch(/\.git was replaced or moved since the run began/);
+    expect(existsSync(join(cli.dir, 'marker'))).toBe(false);
+    expect(github.issues.get(123)!.labels).toContain('samocode:blocked');
+    expect(() => remoteFile(remote, run.outputs.branch!, 'work.txt')).toThrow();
   });
 });
