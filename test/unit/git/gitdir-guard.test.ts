@@ -77,6 +77,22 @@ describe('GitdirGuard', () => {
     expect(readFileSync(join(gitdir, 'config')).equals(config)).toBe(true);
   });
 
+  it('puts back a watched folder swapped for a link, without writing into the link\'s target', async () => {
+    const { gitdir, guard } = await repo();
+    const exclude = readFileSync(join(gitdir, 'info', 'exclude'));
+    const target = await mkdtemp(join(tmpdir(), 'samocode-guard-target-'));
+    writeFileSync(join(target, 'attributes'), '* filter=x\n');
+    rmSync(join(gitdir, 'info'), { recursive: true });
+    symlinkSync(target, join(gitdir, 'info'));
+    const restored = await guard.verify();
+    expect(restored).toEqual(expect.arrayContaining(['info', 'info/exclude']));
+    expect(lstatSync(join(gitdir, 'info')).isDirectory()).toBe(true);
+    expect(readFileSync(join(gitdir, 'info', 'exclude')).equals(exclude)).toBe(true);
+    expect(existsSync(join(gitdir, 'info', 'attributes'))).toBe(false);
+    expect(readFileSync(join(target, 'attributes'), 'utf8')).toBe('* filter=x\n');
+    expect(existsSync(join(target, 'exclude'))).toBe(false);
+  });
+
   it('stops when the gitdir itself was replaced', async () => {
     const { gitdir, guard } = await repo();
     renameSync(gitdir, `${gitdir}-moved`);
