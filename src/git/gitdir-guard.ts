@@ -66,6 +66,15 @@ export class GitdirGuard {
       throw new GitdirTamperedError(`the repository's .git was replaced or moved since the run began; the run stops rather than use it`);
     }
     const restored: string[] = [];
+    // A watched folder swapped for a link: put back as a folder, never written through.
+    for (const folder of FOLDERS) {
+      const path = join(this.gitdir, folder);
+      const kind = await lstat(path).catch(() => null);
+      if (kind && !kind.isDirectory()) {
+        await rm(path, { recursive: true, force: true });
+        restored.push(folder);
+      }
+    }
     const names = new Set(this.snapshot.keys());
     for (const folder of FOLDERS) for (const name of await listFiles(join(this.gitdir, folder), folder)) names.add(name);
     for (const name of names) {

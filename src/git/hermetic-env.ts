@@ -31,6 +31,14 @@ const FIXED_CONFIG: [string, string][] = [
   ['tag.gpgSign', 'false'],
   ['protocol.ext.allow', 'never'],
   ['submodule.recurse', 'false'],
+  // A repository the agent makes inside the work tree is added as a gitlink; git
+  // then runs `git status` inside it (commit's template, diff, checkout), which
+  // reads that repository's own config: its filters and fsmonitor would run here.
+  ['commit.status', 'false'],
+  ['diff.ignoreSubmodules', 'all'],
+  ['status.submoduleSummary', 'false'],
+  ['fetch.recurseSubmodules', 'false'],
+  ['push.recurseSubmodules', 'no'],
 ];
 
 export function hermeticEnv(options: HermeticEnvOptions): Record<string, string> {

@@ -5,6 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redactor } from '../core/redact.js';
 import { checkBranchName } from './branch-name.js';
+import { excludeRepos, findEmbeddedRepos } from './embedded-repos.js';
 import { AnotherRunError, BranchConflictError } from './errors.js';
 import { committedSince, protectedAmong, restoreFromBase, type Protection } from './protected-paths.js';
 import { scrubForCommit } from './scrub.js';
@@ -76,9 +77,12 @@ export class SessionBranch {
 
   /** Stages everything and returns what is staged (a rename as its two sides). */
   private async stage(): Promise<{ path: string; deleted: boolean }[]> {
-    await this.git.raw(['add', '-A']);
     const forced = this.options.forceAdd ?? [];
-    if (forced.length) await this.git.raw(['add', '-A', '-f', '--ignore-errors', '--', ...forced]).catch(() => '');
+    const repos = await findEmbeddedRepos(this.git, forced);
+    const skip = excludeRepos(repos);
+    if (repos.untracked.length) this.options.onLeftOut?.(repos.untracked.map((path) => ({ path, why: 'a git repository inside the work tree: not committed, and not looked into' })));
+    await this.git.raw(['add', '-A', '--', '.', ...skip]);
+    if (forced.length) await this.git.raw(['add', '-A', '-f', '--ignore-errors', '--', ...forced, ...skip]).catch(() => '');
     const out = await this.git.raw(['diff', '--cached', '--no-renames', '--name-status', '-z', 'HEAD']);
     const parts = out.split('\0').filter(Boolean);
     const staged: { path: string; deleted: boolean }[] = [];

@@ -130,6 +130,10 @@ export interface ActionRun {
   outputs: Record<string, string>;
   summary: string;
   durationMs: number;
+  /** Epoch ms when `signalWhen` sent its signal, if it did. */
+  signalledAt?: number;
+  /** Epoch ms when the action's process ended. */
+  endedAt: number;
 }
 
 export interface RunOptions {
@@ -143,6 +147,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Polled every 50 ms while the action runs; when it says so, the action gets SIGKILL. */
   killWhen?: () => boolean;
+  /** Polled every 50 ms while the action runs; when `when` says so, the action gets `signal`, once (a cancelled run). */
+  signalWhen?: { when: () => boolean; signal: NodeJS.Signals };
   /** Fills the payload's issue title and body from this stand-in, as GitHub's own event would carry them. */
   snapshotFrom?: { issues: Map<number, { title: string; body: string }> };
 }
@@ -190,12 +196,19 @@ export async function runBuiltAction(options: RunOptions): Promise<ActionRun> {
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
   const started = Date.now();
   const child = execa(process.execPath, [ACTION], { cwd: options.workspace, env, extendEnv: false, reject: false, timeout: options.timeoutMs ?? 60_000 });
-  const poll = options.killWhen
-    ? setInterval(() => {
-        if (options.killWhen!()) child.kill('SIGKILL');
-      }, 50)
-    : undefined;
+  let signalledAt: number | undefined;
+  const poll =
+    options.killWhen || options.signalWhen
+      ? setInterval(() => {
+          if (options.killWhen?.()) child.kill('SIGKILL');
+          if (options.signalWhen && signalledAt === undefined && options.signalWhen.when()) {
+            signalledAt = Date.now();
+            child.kill(options.signalWhen.signal);
+          }
+        }, 50)
+      : undefined;
   const result = await child;
+  const endedAt = Date.now();
   clearInterval(poll);
   return {
     code: typeof result.exitCode === 'number' ? result.exitCode : null,
@@ -203,6 +216,8 @@ export async function runBuiltAction(options: RunOptions): Promise<ActionRun> {
     stderr: String(result.stderr),
     outputs: parseOutputs(outputFile),
     summary: readFileSync(summaryFile, 'utf8'),
-    durationMs: Date.now() - started,
+    durationMs: endedAt - started,
+    signalledAt,
+    endedAt,
   };
 }

@@ -1,0 +1,33 @@
+// Repositories inside the work tree: gitlinks in the index, and untracked
+// folders with a `.git` of their own (git adds each as one gitlink). For
+// these, `git add` runs `git status` inside the repository, which reads that
+// repository's own config: a filter or fsmonitor the agent wrote there would
+// run in the orchestrator's git, with its environment. So the orchestrator's
+// git never looks inside them: they are left out of every `git add`.
+import type { Git } from './command.js';
+
+export interface EmbeddedRepos {
+  /** Gitlinks already in the index (a submodule of the base, or committed before): kept as they are. */
+  linked: string[];
+  /** Untracked repositories: never committed. */
+  untracked: string[];
+}
+
+const split = (out: string) => out.split('\0').filter(Boolean);
+
+/** `forced` are the paths added even where ignored: repositories in them count too. */
+export async function findEmbeddedRepos(git: Git, forced: string[] = []): Promise<EmbeddedRepos> {
+  const linked = split(await git.raw(['ls-files', '-s', '-z']))
+    .filter((entry) => entry.startsWith('160000 '))
+    .map((entry) => entry.slice(entry.indexOf('\t') + 1));
+  const others = split(await git.raw(['ls-files', '-o', '-z', '--exclude-standard']));
+  if (forced.length) others.push(...split(await git.raw(['ls-files', '-o', '-z', '--', ...forced])));
+  // ls-files names an untracked repository as a folder, with the trailing slash.
+  const untracked = [...new Set(others.filter((path) => path.endsWith('/')).map((path) => path.slice(0, -1)))];
+  return { linked, untracked };
+}
+
+/** Pathspecs that keep `git add` out of these repositories. */
+export function excludeRepos(repos: EmbeddedRepos): string[] {
+  return [...repos.linked, ...repos.untracked].map((path) => `:(exclude,literal)${path}`);
+}
