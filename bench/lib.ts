@@ -276,6 +276,32 @@ export interface Figure {
   note?: string;
 }
 
+/** One of issue 14's five goals: a ratio or a count measured in this run, its floor or peer, held or not. */
+export interface Goal {
+  goal: string;
+  figure: string;
+  /** The floor or the peer it is measured against. */
+  against: string;
+  /** null when it could not be measured (a peer unavailable). */
+  holds: boolean | null;
+  note?: string;
+}
+
+export interface Results {
+  figures: Figure[];
+  goals: Goal[];
+  details: Record<string, unknown>;
+  notes: string[];
+}
+
+export function goalsTable(goals: Goal[]): string {
+  const rows = goals.map((g) => [g.goal, g.figure, g.against, g.holds === null ? 'unavailable' : g.holds ? 'held' : 'NOT HELD']);
+  const head = ['goal', 'figure', 'floor or peer', ''];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
 export function fmtValue(f: Figure): string {
   if (f.value === null) return 'n/a';
   if (typeof f.value === 'number') return `${round(f.value, f.unit === 'x' ? 2 : f.unit === 'bytes' || f.unit === 'chars' ? 0 : 2)}${f.unit ? ` ${f.unit}` : ''}`;

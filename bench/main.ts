@@ -12,6 +12,7 @@ import { MAX_BODY, trackingComment } from '../src/core/render.js';
 import { FakeGitHub, type RecordedRequest } from '../test/helpers/fake-github.js';
 import { historyRemote } from './bigrepo.js';
 import { bundleReport } from './bundle.js';
+import { tokensSection } from './tokens.js';
 import {
   addSessionBranch,
   addSessionIssue,
@@ -27,18 +28,13 @@ import {
   type GitTrace,
   type Remote,
 } from './github.js';
-import { baseEnv, cycleMs, git, historyTimes, killLive, makeCtx, median, readUsage, removeTemp, round, runProc, table, tempDir, timeAgent, writeAgent, type AgentTime, type Ctx, type Figure } from './lib.js';
+import { baseEnv, cycleMs, git, historyTimes, killLive, makeCtx, median, readUsage, removeTemp, round, runProc, table, tempDir, timeAgent, writeAgent, type AgentTime, type Ctx, type Figure, type Results, goalsTable } from './lib.js';
 import { addHistory, makeTerminalProject, resumeStatus, runTerminal, type TerminalProject, type TerminalRun } from './terminal.js';
 
 const ITERATIONS = 50;
-const SECTIONS = ['terminal', 'github', 'coldstart', 'bigrepo', 'growth', 'bundle'] as const;
+const SECTIONS = ['tokens', 'terminal', 'github', 'coldstart', 'bigrepo', 'growth', 'bundle'] as const;
 type Section = (typeof SECTIONS)[number];
 
-interface Results {
-  figures: Figure[];
-  details: Record<string, unknown>;
-  notes: string[];
-}
 
 const ms = (n: number) => `${round(n, 1)} ms`;
 
@@ -607,7 +603,7 @@ export async function main(opts: { root: string; esbuild: typeof Esbuild; args: 
   const started = Date.now();
   const only = opts.args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',') as Section[] | undefined;
   const ctx = makeCtx(opts.root, (line) => process.stdout.write(`${line}\n`));
-  const res: Results = { figures: [], details: {}, notes: [] };
+  const res: Results = { figures: [], goals: [], details: {}, notes: [] };
   const onSignal = () => {
     killLive();
     removeTemp(ctx);
@@ -623,6 +619,7 @@ export async function main(opts: { root: string; esbuild: typeof Esbuild; args: 
   ctx.log('GitHub-mode runs set SAMOCODE_API_PACING=off: the throttling plugin would otherwise space API writes out (about one a second) and that wait would be all there is to measure.');
   try {
     const sections: [Section, string, () => Promise<void>][] = [
+      ['tokens', '0. tokens to the model: the real Claude Code CLI against a loopback stand-in, two implementation iterations', () => tokensSection(ctx, res)],
       ['terminal', `1. loop overhead, terminal mode (${ITERATIONS} iterations)`, () => terminalLoop(ctx, res)],
       ['github', `2. loop overhead, GitHub mode (${ITERATIONS} iterations)`, () => githubLoop(ctx, res)],
       ['coldstart', '3. cold start on an ignored event', () => coldStart(ctx, res)],
@@ -654,11 +651,12 @@ export async function main(opts: { root: string; esbuild: typeof Esbuild; args: 
   machine.loadAverageAtEnd = loadavg().map((x) => round(x));
   ctx.log(`\nload average (1, 5, 15 min) at the start ${machine.loadAverageAtStart.join(', ')}, at the end ${machine.loadAverageAtEnd.join(', ')}: anything else running on this machine is in these figures`);
   ctx.log(`\n${table(res.figures)}`);
+  if (res.goals.length) ctx.log(`\nissue 14's goals:\n${goalsTable(res.goals)}`);
   const failing = res.figures.filter((f) => f.holds === false).map((f) => f.figure);
   ctx.log(`\nbench: ${durationS} s in all; ${failing.length ? `goals that do not hold: ${failing.length}` : 'every goal holds'}${crashed.length ? `; crashed: ${crashed.join(', ')}` : ''}`);
   const out = join(opts.root, 'bench', 'results.json');
   mkdirSync(join(opts.root, 'bench'), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ at: new Date(started).toISOString(), durationS, machine, figures: res.figures.map((f) => ({ ...f, value: typeof f.value === 'number' ? round(f.value, 3) : f.value })), details: res.details }, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify({ at: new Date(started).toISOString(), durationS, machine, figures: res.figures.map((f) => ({ ...f, value: typeof f.value === 'number' ? round(f.value, 3) : f.value })), goals: res.goals, details: res.details }, null, 2)}\n`);
   ctx.log(`bench: wrote ${out}`);
   return crashed.length ? 1 : 0;
 }
