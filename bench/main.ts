@@ -14,6 +14,7 @@ import { historyRemote } from './bigrepo.js';
 import { bundleReport } from './bundle.js';
 import { tokensSection } from './tokens.js';
 import { checkpointSection } from './checkpoint.js';
+import { peerSection } from './peer.js';
 import {
   addSessionBranch,
   addSessionIssue,
@@ -33,7 +34,7 @@ import { baseEnv, cycleMs, git, historyTimes, killLive, makeCtx, median, readUsa
 import { addHistory, makeTerminalProject, resumeStatus, runTerminal, type TerminalProject, type TerminalRun } from './terminal.js';
 
 const ITERATIONS = 50;
-const SECTIONS = ['tokens', 'checkpoint', 'terminal', 'github', 'coldstart', 'bigrepo', 'growth', 'bundle'] as const;
+const SECTIONS = ['tokens', 'checkpoint', 'peer', 'terminal', 'github', 'coldstart', 'bigrepo', 'growth', 'bundle'] as const;
 type Section = (typeof SECTIONS)[number];
 
 
@@ -622,6 +623,7 @@ export async function main(opts: { root: string; esbuild: typeof Esbuild; args: 
     const sections: [Section, string, () => Promise<void>][] = [
       ['tokens', '0. tokens to the model: the real Claude Code CLI against a loopback stand-in, two implementation iterations', () => tokensSection(ctx, res)],
       ['checkpoint', '0b. checkpoint on a 50,000-file tree vs a bare add/commit/push', () => checkpointSection(ctx, res)],
+      ['peer', '0c. terminal loop vs the original worker (52 iterations, same folder)', () => peerSection(ctx, res)],
       ['terminal', `1. loop overhead, terminal mode (${ITERATIONS} iterations)`, () => terminalLoop(ctx, res)],
       ['github', `2. loop overhead, GitHub mode (${ITERATIONS} iterations)`, () => githubLoop(ctx, res)],
       ['coldstart', '3. cold start on an ignored event', () => coldStart(ctx, res)],
