@@ -15,6 +15,7 @@ import { bundleReport } from './bundle.js';
 import { tokensSection } from './tokens.js';
 import { checkpointSection } from './checkpoint.js';
 import { peerSection } from './peer.js';
+import { noCostSection } from './nocost.js';
 import {
   addSessionBranch,
   addSessionIssue,
@@ -34,7 +35,7 @@ import { baseEnv, cycleMs, git, historyTimes, killLive, makeCtx, median, readUsa
 import { addHistory, makeTerminalProject, resumeStatus, runTerminal, type TerminalProject, type TerminalRun } from './terminal.js';
 
 const ITERATIONS = 50;
-const SECTIONS = ['tokens', 'checkpoint', 'peer', 'terminal', 'github', 'coldstart', 'bigrepo', 'growth', 'bundle'] as const;
+const SECTIONS = ['tokens', 'nocost', 'checkpoint', 'peer', 'terminal', 'github', 'coldstart', 'bigrepo', 'growth', 'bundle'] as const;
 type Section = (typeof SECTIONS)[number];
 
 
@@ -650,6 +651,7 @@ export async function main(opts: { root: string; esbuild: typeof Esbuild; args: 
   try {
     const sections: [Section, string, () => Promise<void>][] = [
       ['tokens', '0. tokens to the model: the real Claude Code CLI against a loopback stand-in, two implementation iterations', () => tokensSection(ctx, res)],
+      ['nocost', '0a. a run that starts no agent: a chat line on a waiting issue', () => noCostSection(ctx, res)],
       ['checkpoint', '0b. checkpoint on a 50,000-file tree vs a bare add/commit/push', () => checkpointSection(ctx, res)],
       ['peer', '0c. terminal loop vs the original worker (52 iterations, same folder)', () => peerSection(ctx, res)],
       ['terminal', `1. loop overhead, terminal mode (${ITERATIONS} iterations)`, () => terminalLoop(ctx, res)],
