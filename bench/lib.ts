@@ -173,6 +173,10 @@ printf '%s\\n' '{"type":"result","subtype":"success","is_error":false,"total_cos
 `;
   writeFileSync(path, script);
   chmodSync(path, 0o755);
+  // In GitHub mode as root the agent runs as a user of its own (agent-user auto): it must still count.
+  writeFileSync(counter, '0\n');
+  chmodSync(counter, 0o666);
+  chmodSync(dir, 0o777);
   return {
     path,
     counter,
