@@ -43,7 +43,12 @@ export interface BundleReport {
   duplicates: string[];
   /** node_modules bytes in the entry that every event loads (dist/index.js). */
   entryDependencyBytes: number;
+  /** Bytes of zod's locales (other than the English default) and of undici, per output file that has any. */
+  unwanted: { file: string; zodLocales: number; undici: number }[];
 }
+
+const ZOD_LOCALE = /node_modules\/zod\/v4\/locales\/(?!en\.js$|index\.js$)/;
+const UNDICI = /node_modules\/undici\//;
 
 function packageDir(input: string): string | null {
   const at = input.lastIndexOf('node_modules/');
@@ -137,6 +142,13 @@ export async function bundleReport(root: string, esbuild: typeof Esbuild): Promi
   const entry = outputs['dist/index.js'];
   const entryDependencyBytes = entry ? Object.entries(entry.inputs).filter(([i]) => packageDir(i)).reduce((a, [, u]) => a + u.bytesInOutput, 0) : 0;
   const list = [...packages.values()].sort((a, b) => b.bytes - a.bytes);
+  const unwanted = Object.entries(outputs)
+    .filter(([f]) => !f.endsWith('.map'))
+    .map(([file, o]) => {
+      const sum = (re: RegExp) => Object.entries(o.inputs).filter(([i]) => re.test(i)).reduce((a, [, u]) => a + u.bytesInOutput, 0);
+      return { file, zodLocales: sum(ZOD_LOCALE), undici: sum(UNDICI) };
+    })
+    .filter((u) => u.zodLocales + u.undici > 0);
   return {
     dist,
     distTotal: dist.reduce((a, f) => a + f.bytes, 0),
@@ -150,5 +162,6 @@ export async function bundleReport(root: string, esbuild: typeof Esbuild): Promi
     transitive: list.filter((p) => !p.importedBySrc),
     duplicates: [...byName].filter(([, n]) => n > 1).map(([name]) => name),
     entryDependencyBytes,
+    unwanted,
   };
 }

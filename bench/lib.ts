@@ -173,6 +173,10 @@ printf '%s\\n' '{"type":"result","subtype":"success","is_error":false,"total_cos
 `;
   writeFileSync(path, script);
   chmodSync(path, 0o755);
+  // In GitHub mode as root the agent runs as a user of its own (agent-user auto): it must still count.
+  writeFileSync(counter, '0\n');
+  chmodSync(counter, 0o666);
+  chmodSync(dir, 0o777);
   return {
     path,
     counter,
@@ -274,6 +278,32 @@ export interface Figure {
   /** true / false against the goal; null when there is no goal or it could not be measured. */
   holds: boolean | null;
   note?: string;
+}
+
+/** One of issue 14's five goals: a ratio or a count measured in this run, its floor or peer, held or not. */
+export interface Goal {
+  goal: string;
+  figure: string;
+  /** The floor or the peer it is measured against. */
+  against: string;
+  /** null when it could not be measured (a peer unavailable). */
+  holds: boolean | null;
+  note?: string;
+}
+
+export interface Results {
+  figures: Figure[];
+  goals: Goal[];
+  details: Record<string, unknown>;
+  notes: string[];
+}
+
+export function goalsTable(goals: Goal[]): string {
+  const rows = goals.map((g) => [g.goal, g.figure, g.against, g.holds === null ? 'unavailable' : g.holds ? 'held' : 'NOT HELD']);
+  const head = ['goal', 'figure', 'floor or peer', ''];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
 }
 
 export function fmtValue(f: Figure): string {

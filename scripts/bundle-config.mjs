@@ -6,6 +6,25 @@
 export const BANNER =
   "import { createRequire as __samocodeCreateRequire } from 'node:module';\nconst require = __samocodeCreateRequire(import.meta.url);";
 
+// Two dependencies the action never uses, kept out of the bundles (their
+// bytes are parsed on every run that acts): zod's messages in 40 languages
+// (`z.locales`, which zod's index re-exports; its English default is
+// imported on its own), and undici, which @actions/http-client imports only
+// for a proxy agent that @actions/core's OIDC token call would build; samocode
+// never asks for a token that way.
+const ZOD_LOCALES = /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/;
+export const leanDependencies = {
+  name: 'lean-dependencies',
+  setup(build) {
+    build.onLoad({ filter: ZOD_LOCALES }, () => ({ contents: 'export { default as en } from "./en.js";\n', loader: 'js' }));
+    build.onResolve({ filter: /^undici$/ }, () => ({ path: 'undici', namespace: 'lean-dependencies' }));
+    build.onLoad({ filter: /.*/, namespace: 'lean-dependencies' }, () => ({
+      contents: 'export class ProxyAgent { constructor() { throw new Error("samocode does not bundle undici: a proxy agent from @actions/http-client is not available"); } }\n',
+      loader: 'js',
+    }));
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -15,6 +34,7 @@ const common = {
   legalComments: 'none',
   logLevel: 'warning',
   outdir: 'dist',
+  plugins: [leanDependencies],
 };
 
 export const BUILDS = [

@@ -52,3 +52,18 @@ export function buildContext(facts: ContextFacts): string {
   for (const block of facts.data ?? []) blocks.push(fenceAsData(block.title, block.text));
   return blocks.join('\n\n');
 }
+
+const ITERATION_LINE = /^- Phase: (\w+) \(iteration \d+ of at most (\d+); total \d+\)$/m;
+const LAST_ACTION_LINE = /^- Last action: .*\n/m;
+
+/**
+ * The context block without what changes from one iteration of a phase to
+ * the next (the iteration numbers and the last action, which `_overview.md`'s
+ * Status holds too): a provider whose CLI puts its own block after the
+ * prompt sends this, so the whole request stays a cacheable prefix.
+ */
+export function stableContext(context: string): string {
+  return context
+    .replace(ITERATION_LINE, "- Phase: $1 (at most $2 iterations; the iterations done and the last action are in _overview.md's Status)")
+    .replace(LAST_ACTION_LINE, '');
+}

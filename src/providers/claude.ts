@@ -1,67 +1,92 @@
 // The `claude` provider: Claude Code in print mode, stream-json on stdout.
-// The workflow and the phase agent go in as an appended system prompt, the
-// session context as the prompt on stdin; cost, turns and usage come from the
+// The workflow and the phase prompt go in as the phase agent (in place of the
+// CLI's own system prompt), the session context as the prompt on stdin; cost, turns and usage come from the
 // final `result` event.
-import { isAbsolute, relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { stableContext } from '../core/context.js';
+import type { Phase } from '../core/phases.js';
 import type { AgentRequest } from '../core/ports.js';
 import { errorLine, type AgentCli, type EventReader, type RunReport } from './cli-agent.js';
+import { claudeConfigDir, MANIFEST } from './claude-install.js';
 import type { ProviderSettings } from './settings.js';
 
 export const DEFAULT_MAX_TURNS = 120;
 
-// acceptEdits plus an explicit allow-list runs unattended both as a user and
-// as root, where Claude refuses bypassPermissions unless told (IS_SANDBOX) it
-// is in a sandbox we cannot promise. Old and new names both (Task became
-// Agent, TodoWrite the Task* tools): a name the installed version lacks is inert.
-export const CLAUDE_TOOLS = [
-  'Bash',
-  'Read',
-  'Write',
-  'Edit',
-  'MultiEdit',
-  'Glob',
-  'Grep',
-  'LS',
-  'NotebookEdit',
-  'TodoWrite',
-  'TaskCreate',
-  'TaskGet',
-  'TaskList',
-  'TaskUpdate',
-  'TaskStop',
-  'Task',
-  'Agent',
-  'Skill',
-  'WebFetch',
-  'WebSearch',
-];
+// What each phase may use, passed as both --tools (the definitions the CLI
+// sends on every call: a tool not listed is not sent) and --allowedTools
+// (acceptEdits plus an explicit allow-list runs unattended both as a user and
+// as root, where Claude refuses bypassPermissions unless told it is in a
+// sandbox we cannot promise). Every phase reads, searches, edits and runs
+// commands, and may use the skills its prompt names; investigation and
+// planning may also look things up on the web. No phase prompt asks for
+// sub-agents, to-do lists or notebooks.
+// Searching is Bash's (grep, find): the Glob and Grep definitions cost 4 KB a
+// call for nothing Bash lacks. Skill only where `samocode install` has put
+// the skills: otherwise it offers only the CLI's own, which no phase uses.
+const BASE_TOOLS = ['Bash', 'Read', 'Write', 'Edit'];
+const WEB_TOOLS = ['WebFetch', 'WebSearch'];
+
+export function claudeTools(phase: Phase, skillsInstalled = false): string[] {
+  return [...BASE_TOOLS, ...(skillsInstalled ? ['Skill'] : []), ...(phase === 'investigation' || phase === 'planning' ? WEB_TOOLS : [])];
+}
+
+/** Every tool some phase gets. */
+export const CLAUDE_TOOLS = [...BASE_TOOLS, 'Skill', ...WEB_TOOLS];
+
+/** Whether `samocode install` wrote its skills where this CLI looks. */
+export function skillsInstalled(env: NodeJS.ProcessEnv | undefined): boolean {
+  return env !== undefined && existsSync(join(claudeConfigDir(env), MANIFEST));
+}
 
 function isInside(parent: string, child: string): boolean {
   const rel = relative(resolve(parent), resolve(child));
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
-/** The session context and the instruction for this iteration, given on stdin. */
+/**
+ * The session context and the instruction for this iteration, given on
+ * stdin. The CLI sends its environment block after it, so the context is the
+ * stable one: the same bytes on every iteration of a phase.
+ */
 export function claudePrompt(request: AgentRequest): string {
-  return `${request.prompt.context}\n\nDo one iteration of the ${request.phase} phase as your instructions describe, then write ${request.sessionPath}/_signal.json.`;
+  return `${stableContext(request.prompt.context)}\n\nDo one iteration of the ${request.phase} phase as your instructions describe, then write ${request.sessionPath}/_signal.json.`;
 }
 
-export function claudeArgs(request: AgentRequest, settings: Pick<ProviderSettings, 'model' | 'maxTurns'>): string[] {
+/** The phase agent's name in --agents. */
+export const agentName = (phase: Phase) => `samocode-${phase}`;
+
+/**
+ * The phase agent, given inline with --agents and chosen with --agent: its
+ * prompt (the workflow, then the phase's) replaces the CLI's own system
+ * prompt, and stays byte-identical between the iterations of one phase.
+ */
+export function claudeAgents(request: AgentRequest): string {
+  const prompt = `${request.prompt.workflow}\n\n${request.prompt.agent}`;
+  return JSON.stringify({ [agentName(request.phase)]: { description: `The ${request.phase} phase of a samocode session.`, prompt } });
+}
+
+export function claudeArgs(request: AgentRequest, settings: Pick<ProviderSettings, 'model' | 'maxTurns'> & { env?: NodeJS.ProcessEnv }): string[] {
+  const tools = claudeTools(request.phase, skillsInstalled(settings.env)).join(',');
   return [
     // The prompt goes in on stdin (claudePrompt): an argument is capped at 128 KiB, and a long issue could pass that.
     '-p',
     '--output-format',
     'stream-json',
     '--verbose',
-    '--append-system-prompt',
-    `${request.prompt.workflow}\n\n${request.prompt.agent}`,
+    '--agents',
+    claudeAgents(request),
+    '--agent',
+    agentName(request.phase),
     ...(settings.model ? ['--model', settings.model] : []),
     '--max-turns',
     String(settings.maxTurns ?? DEFAULT_MAX_TURNS),
     '--permission-mode',
     'acceptEdits',
+    '--tools',
+    tools,
     '--allowedTools',
-    CLAUDE_TOOLS.join(','),
+    tools,
     // acceptEdits covers the working directories only; a session folder kept elsewhere must be one.
     ...(isInside(request.workdir, request.sessionPath) ? [] : ['--add-dir', request.sessionPath]),
   ];
@@ -127,6 +152,8 @@ export const CLAUDE_CLI: AgentCli = {
   credentialPrefixes: ['ANTHROPIC_', 'CLAUDE_'],
   args: claudeArgs,
   stdin: claudePrompt,
-  env: { CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' },
+  // No git instructions: the orchestrator commits, the agent must not (the
+  // workflow says so), and they put an attribution reminder in every request.
+  env: { CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', CLAUDE_CODE_DISABLE_GIT_INSTRUCTIONS: '1' },
   newReader: () => new ClaudeEventReader(),
 };

@@ -17,7 +17,6 @@ import {
   processesMentioning,
   readLogs,
   runSamocode,
-  sessionContext,
   statusValue,
   waitFor,
   type Json,
@@ -59,6 +58,16 @@ async function setUp(script: AnthropicScript[], otherwise?: AnthropicScript) {
 
 const signal = (value: Json) => JSON.stringify(value);
 
+/** What the session-context block says; the claude provider's leaves the iteration numbers to _overview.md, so its bytes stay the same all phase. */
+function claudeContext(text: string): { sessionPath: string; workdir: string; phase: string } {
+  const pick = (re: RegExp) => {
+    const match = re.exec(text);
+    if (!match) throw new Error(`no ${re} in the prompt`);
+    return match[1]!;
+  };
+  return { sessionPath: pick(/^- Session folder: (.+)$/m), workdir: pick(/^- Working directory: (.+)$/m), phase: pick(/^- Phase: (\w+) \(at most \d+ iterations/m) };
+}
+
 /** The command line Claude Code was started with for this project, read from /proc while it waits for an answer. */
 function claudeArgv(project: RealCliProject): string[] | undefined {
   return processesMentioning(project.dir).find((p: LiveProcess) => p.argv.includes('--output-format'))?.argv;
@@ -71,7 +80,7 @@ describe('claude: the real CLI against a loopback Anthropic stand-in', () => {
       // init: a code file in the working directory with Write, the signal with Bash.
       (call: MessagesCall) => {
         argvSeen = claudeArgv(project);
-        const { sessionPath, workdir } = sessionContext(call.text);
+        const { sessionPath, workdir } = claudeContext(call.text);
         return callTools(
           { name: 'Write', input: { file_path: join(workdir, 'hello.js'), content: "console.log('hello from claude');\n" } },
           { name: 'Bash', input: { command: `id -u; printf '%s' '${signal({ status: 'continue', phase: 'investigation' })}' > "$SAMOCODE_SESSION_PATH/_signal.json"; echo "wrote ${sessionPath}/_signal.json"`, description: 'Write the signal' } },
@@ -80,7 +89,7 @@ describe('claude: the real CLI against a loopback Anthropic stand-in', () => {
       say('Initialised: hello.js written.'),
       // investigation: a report and the signal with Write, in the session folder outside the working directory.
       (call) => {
-        const { sessionPath } = sessionContext(call.text);
+        const { sessionPath } = claudeContext(call.text);
         return callTools(
           { name: 'Write', input: { file_path: join(sessionPath, '11-25-12:00-dive-hello.md'), content: '# Dive\n\nhello.js prints a greeting.\n' } },
           { name: 'Write', input: { file_path: join(sessionPath, '_signal.json'), content: signal({ status: 'continue', phase: 'requirements' }) } },
@@ -89,7 +98,7 @@ describe('claude: the real CLI against a loopback Anthropic stand-in', () => {
       say('Dive written.'),
       // requirements: a question, then wait for its answer.
       (call) => {
-        const { sessionPath } = sessionContext(call.text);
+        const { sessionPath } = claudeContext(call.text);
         return callTools(
           { name: 'Write', input: { file_path: join(sessionPath, '_qa.md'), content: '# Questions\n\n### Q1: Which greeting?\nA) hello\nB) hi\n**Suggestion:** A - it is already there\n**Answer:** _waiting_\n' } },
           { name: 'Write', input: { file_path: join(sessionPath, '_signal.json'), content: signal({ status: 'waiting', phase: 'requirements', for: 'qa_answers' }) } },
@@ -118,7 +127,7 @@ describe('claude: the real CLI against a loopback Anthropic stand-in', () => {
     const firstText = messagesText(requests[0]!.body);
     expect(firstText).toContain('# samocode workflow');
     expect(firstText).toContain('# Init\n\nThe orchestrator has already created the session folder');
-    expect(requests.map((r) => sessionContext(messagesText(r.body)).phase)).toEqual([
+    expect(requests.map((r) => claudeContext(messagesText(r.body)).phase)).toEqual([
       'init', 'init', 'investigation', 'investigation', 'requirements', 'requirements',
     ]);
     expect(requests[0]!.body.tools!.map((t) => t.name)).toEqual(expect.arrayContaining(['Bash', 'Write', 'Read', 'Edit']));

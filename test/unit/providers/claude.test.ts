@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLAUDE_CLI, CLAUDE_TOOLS } from '../../../src/providers/claude.js';
+import { CLAUDE_CLI, CLAUDE_TOOLS, claudeTools } from '../../../src/providers/claude.js';
 import { CliAgent } from '../../../src/providers/cli-agent.js';
 import { createAgent, type ProviderSettings } from '../../../src/providers/index.js';
 import { MissingCliError } from '../../../src/providers/process.js';
@@ -58,21 +58,29 @@ describe('the claude provider', () => {
     const [call] = await fake.calls();
     const prompt = `${PROMPT.context}\n\nDo one iteration of the investigation phase as your instructions describe, then write ${request.sessionPath}/_signal.json.`;
     expect(call!.stdin).toBe(prompt);
+    const tools = 'Bash,Read,Write,Edit,WebFetch,WebSearch';
     expect(call!.argv).toEqual([
       '-p',
       '--output-format',
       'stream-json',
       '--verbose',
-      '--append-system-prompt',
-      `${PROMPT.workflow}\n\n${PROMPT.agent}`,
+      '--agents',
+      JSON.stringify({ 'samocode-investigation': { description: 'The investigation phase of a samocode session.', prompt: `${PROMPT.workflow}\n\n${PROMPT.agent}` } }),
+      '--agent',
+      'samocode-investigation',
       '--max-turns',
       '120',
       '--permission-mode',
       'acceptEdits',
+      '--tools',
+      tools,
       '--allowedTools',
-      CLAUDE_TOOLS.join(','),
+      tools,
     ]);
-    expect(CLAUDE_TOOLS).toEqual(expect.arrayContaining(['Bash', 'Read', 'Write', 'Edit', 'MultiEdit', 'Glob', 'Grep', 'LS', 'TodoWrite', 'Task', 'WebFetch', 'WebSearch', 'NotebookEdit']));
+    // Only what a phase uses is defined (and sent on every call); Skill only once `samocode install` put the skills there.
+    expect(claudeTools('implementation')).toEqual(['Bash', 'Read', 'Write', 'Edit']);
+    expect(claudeTools('quality', true)).toEqual(['Bash', 'Read', 'Write', 'Edit', 'Skill']);
+    expect(CLAUDE_TOOLS).toEqual(expect.arrayContaining(['Bash', 'Read', 'Write', 'Edit', 'Skill', 'WebFetch', 'WebSearch']));
     expect(call!.argv).not.toContain('--dangerously-skip-permissions');
     expect(call!.argv).not.toContain('--model');
     expect(call!.cwd).toBe(request.workdir);
@@ -96,7 +104,7 @@ describe('the claude provider', () => {
     await agent.run(await makeRequest({ sessionPath }));
 
     const [call] = await fake.calls();
-    expect(call!.argv.slice(6, 10)).toEqual(['--model', 'opus', '--max-turns', '7']);
+    expect(call!.argv.slice(8, 12)).toEqual(['--model', 'opus', '--max-turns', '7']);
     expect(call!.argv.slice(-2)).toEqual(['--add-dir', sessionPath]);
   });
 
