@@ -10,10 +10,35 @@ import type { OpenedBranch } from './open-branch.js';
 import type { GitHubSession } from './open-session.js';
 import { failOnIssue } from './post-notice.js';
 import type { TakenIn } from './take-in-comments.js';
+import type { ReviewIntake } from './take-in-review.js';
 import type { Toolkit } from './toolkit.js';
 
-export async function claimSession(kit: Toolkit, intent: ActiveIntent, issue: IssueInfo, opened: OpenedBranch, taken: TakenIn): Promise<void> {
+/**
+ * Claims now when taking in changed the session (a new session, a command,
+ * answers, an approval, a review round); otherwise the claim waits for the
+ * first agent call, so that a run that starts no agent (a chat line on a
+ * waiting issue) makes no commit. Re-reading an untaken comment is harmless:
+ * the intake is the same, and every reply carries its marker.
+ */
+export async function claimSession(kit: Toolkit, intent: ActiveIntent, issue: IssueInfo, session: GitHubSession, opened: OpenedBranch, taken: TakenIn, review: ReviewIntake): Promise<void> {
   const note = taken.intake.changed ? `took in comments up to ${taken.intake.status.lastComment}` : `${intent.kind} for #${issue.number}`;
+  if (!session.created && intent.kind !== 'start' && review.round === undefined && !decisive(taken, session)) {
+    opened.deferredClaim = () => claimNow(kit, issue, opened, note);
+    return;
+  }
+  await claimNow(kit, issue, opened, note);
+}
+
+/** What taking in did that must be kept even when no agent runs. */
+function decisive(taken: TakenIn, session: GitHubSession): boolean {
+  const a = taken.statusBefore;
+  const b = session.status;
+  const moved = a.phase !== b.phase || a.blocked !== b.blocked || JSON.stringify(a.next) !== JSON.stringify(b.next);
+  const recorded = taken.intake.gates.answers.length !== taken.gatesBefore.answers.length || taken.intake.gates.approvals.length !== taken.gatesBefore.approvals.length;
+  return moved || recorded || taken.intake.feedback.length > 0 || (taken.intake.qa !== null && taken.intake.qa !== taken.qaBefore);
+}
+
+async function claimNow(kit: Toolkit, issue: IssueInfo, opened: OpenedBranch, note: string): Promise<void> {
   try {
     await opened.branch.claim(kit.runId, note);
   } catch (error) {
@@ -31,6 +56,8 @@ export async function answerComments(kit: Toolkit, issue: IssueInfo, session: Gi
     await kit.api.commentOnce(issue.number, marker('reply', reply.to), noticeComment('reply', reply.to, reply.text), taken.comments);
   }
   if (taken.intake.postStatus) {
-    await kit.api.comment(issue.number, noticeComment('status', Date.now(), trackingComment(session.folder, session.status, session.links).replace(TRACKING_MARKER, '')));
+    // Marked with the newest comment taken in: a run that takes the same /status in again says it once.
+    const id = taken.intake.status.lastComment ?? 'now';
+    await kit.api.commentOnce(issue.number, marker('status', id), noticeComment('status', id, trackingComment(session.folder, session.status, session.links).replace(TRACKING_MARKER, '')), taken.comments);
   }
 }

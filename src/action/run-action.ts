@@ -38,7 +38,7 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
     const session = await step('Open the session folder', () => openSession(kit, intent, issue, opened, payload));
     const taken = await step('Take in comments', () => takeInComments(kit, intent, issue, session));
     const review = await step('Take in the review', () => takeInReview(kit, intent, issue, session, opened));
-    await step('Claim the session', () => claimSession(kit, intent, issue, opened, taken));
+    await step('Claim the session', () => claimSession(kit, intent, issue, session, opened, taken, review));
     await step('Answer comments', () => answerComments(kit, issue, session, taken));
     const setup = await step('Prepare the agent user', () => prepareAgent(kit, issue));
     const result = await step('Run the loop', () => runLoop(kit, issue, session, opened, taken, review, setup));

@@ -24,9 +24,6 @@ import type { Toolkit } from './toolkit.js';
 export async function runLoop(kit: Toolkit, issue: IssueInfo, session: GitHubSession, opened: OpenedBranch, taken: TakenIn, review: ReviewIntake, setup: AgentSetup): Promise<LoopResult> {
   const log = new IterationRecords((line) => kit.log.print(line));
   try {
-    if (!session.status.blocked && session.status.next.kind !== 'done') {
-      issue.labels = await kit.api.setStateLabel(issue.number, 'samocode:running', issue.labels);
-    }
     const result = await runSession(
       { agent: await makeAgent(kit, setup), store: session.store, reporter: new FanOutReporter(reporters(kit, issue, session, opened, taken, log)), clock: { now: Date.now } },
       loopOptions(kit, session, taken, review),
@@ -56,7 +53,7 @@ function makeAgent(kit: Toolkit, setup: AgentSetup) {
 
 /** The job log, the tracking comment, and the draft pull request once implementation starts. */
 function reporters(kit: Toolkit, issue: IssueInfo, session: GitHubSession, opened: OpenedBranch, taken: TakenIn, log: IterationRecords): Reporter[] {
-  const all: Reporter[] = [log, taken.tracking];
+  const all: Reporter[] = [firstCall(kit, issue, opened), log, taken.tracking];
   if (kit.config.inputs.draftPullRequest) {
     all.push(new DraftPullRequest(async () => void (await ensurePullRequest(kit, issue, session, opened, null)), (m) => kit.log.warning(m)));
   }
@@ -94,4 +91,23 @@ async function blockedByError(kit: Toolkit, session: GitHubSession, opened: Open
   if (!(error instanceof BranchConflictError)) await opened.branch.checkpoint(`samocode: blocked (${reason.slice(0, 80)})`).catch(() => {});
   session.status = status;
   return { outcome: { kind: 'blocked', reason }, status, iterations: log.records };
+}
+
+/**
+ * Before the run's first agent call, and only then: the claim if it waited,
+ * and the running label. A run that starts no agent writes neither.
+ */
+function firstCall(kit: Toolkit, issue: IssueInfo, opened: OpenedBranch): Reporter {
+  let started = false;
+  return {
+    async iterationStarted() {
+      if (started) return;
+      started = true;
+      const claim = opened.deferredClaim;
+      opened.deferredClaim = undefined;
+      await claim?.();
+      issue.labels = await kit.api.setStateLabel(issue.number, 'samocode:running', issue.labels);
+    },
+    iterationFinished() {},
+  };
 }

@@ -16,6 +16,10 @@ import type { Toolkit } from './toolkit.js';
 
 export interface TakenIn {
   intake: IntakeResult;
+  /** The session's status and record as the run found them: did taking in change anything that matters? */
+  statusBefore: SessionStatus;
+  gatesBefore: GateRecord;
+  qaBefore: string | null;
   comments: IssueComment[];
   tracking: TrackingComment;
   /** Comments by bots that may not steer: never answered. */
@@ -29,14 +33,17 @@ export async function takeInComments(kit: Toolkit, intent: ActiveIntent, issue: 
   let status = session.status;
   if (session.created) status = startAfterOldComments(status, comments, runStart);
   const trackingId = await kit.api.commentOnce(issue.number, TRACKING_MARKER, trackingComment(session.folder, status, session.links), comments);
-  const tracking = new TrackingComment(kit.api, issue.number, trackingId, session.folder, session.links);
+  const shown = comments.find((c) => c.id === trackingId)?.body;
+  const tracking = new TrackingComment(kit.api, issue.number, trackingId, session.folder, session.links, shown);
 
   const gates = await store.readGates();
+  const statusBefore = session.status;
   const { mayGovern, readable } = await steeringOf(kit, comments, status);
   const selection = selectComments(readable, status.lastComment, gates, runStart, mayGovern);
   const ignoredBots = new Set(selection.take.filter((c) => isBot(c.author, c.authorType) && !mayGovern(c.author)).map((c) => c.id));
+  const qaBefore = await store.readQa();
   const intake = takeIn(
-    { status, gates, qa: await store.readQa(), postedPlan: gates.posted, gateCommentId: await gateCommentId(kit.api, comments, status, gates.posted) },
+    { status, gates, qa: qaBefore, postedPlan: gates.posted, gateCommentId: await gateCommentId(kit.api, comments, status, gates.posted) },
     selection.take,
     selection.lastId,
     mayGovern,
@@ -47,7 +54,7 @@ export async function takeInComments(kit: Toolkit, intent: ActiveIntent, issue: 
     intake.status = resumeStatus(intake.status, PHASE_TABLE[intake.status.phase].maxIterations, `@${intent.actor} (label added again)`);
   }
   await record(session, intake);
-  return { intake, comments, tracking, ignoredBots };
+  return { intake, comments, tracking, ignoredBots, statusBefore, gatesBefore: gates, qaBefore };
 }
 
 /** A new session: what was said before it started is not an answer to anything it will ask. */

@@ -1,6 +1,6 @@
 // Step: the issue's state label and tracking comment, and the notification.
 import type { LoopResult } from '../core/loop.js';
-import { sessionState } from '../core/overview.js';
+import { sessionState, type SessionStatus } from '../core/overview.js';
 import { reviewRoundsLine } from '../core/review.js';
 import type { IssueInfo, StateLabel } from '../github/repo-api.js';
 import type { OpenedBranch } from './open-branch.js';
@@ -18,7 +18,8 @@ export async function updateIssue(kit: Toolkit, issue: IssueInfo, session: GitHu
   issue.labels = await kit.api.setStateLabel(issue.number, label, issue.labels);
   const review = reviewRoundsLine((await session.store.readGates()).review, kit.config.inputs.maxReviewRounds);
   const note = [shown.note, review].filter(Boolean).join('\n\n') || undefined;
-  await taken.tracking.flush(status, note).catch((error: unknown) => kit.log.warning(`could not update the tracking comment: ${(error as Error).message}`));
+  // A run that started no agent and moved nothing leaves the tracking comment as it is.
+  if (result.iterations.length > 0 || moved(taken.statusBefore, status) || shown.pullRequest) await taken.tracking.flush(status, note).catch((error: unknown) => kit.log.warning(`could not update the tracking comment: ${(error as Error).message}`));
   const { outcome } = result;
   if (outcome.kind === 'paused') return;
   const text = outcome.kind === 'done' ? outcome.summary : outcome.kind === 'blocked' ? outcome.reason : `waiting for ${outcome.gate}`;
@@ -49,3 +50,6 @@ async function reportLeftOut(kit: Toolkit, issue: IssueInfo, opened: OpenedBranc
   const text = ['samocode left these files out of the commits on the session branch; everything else was pushed:', '', ...lines].join('\n');
   await postNotice(kit, issue.number, 'left-out', shortHash(`${kit.runId}:${text}`), text);
 }
+
+const moved = (a: SessionStatus, b: SessionStatus) =>
+  a.phase !== b.phase || a.blocked !== b.blocked || a.totalIterations !== b.totalIterations || JSON.stringify(a.next) !== JSON.stringify(b.next);

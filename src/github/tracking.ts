@@ -19,9 +19,13 @@ export class TrackingComment implements Reporter {
     private readonly commentId: number,
     private readonly sessionName: string,
     private readonly links: Links,
+    /** The comment's body as GitHub has it: the same body is not written again. */
+    shown = '',
     private readonly now: () => number = Date.now,
     private readonly minIntervalMs = 5_000,
-  ) {}
+  ) {
+    this.lastBody = shown;
+  }
 
   async iterationFinished(_record: IterationRecord, status: SessionStatus): Promise<void> {
     this.pending = status;
