@@ -2,7 +2,7 @@
 // calls, state in memory, every request recorded, faults on demand.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { listenOnLoopback, readBody } from './http.js';
-import { example, requestProblem, responseProblem } from './github-schema.js';
+import { example, loadDescription, requestProblem, responseProblem } from './github-schema.js';
 import { afterAll, beforeAll } from 'vitest';
 
 export interface FakeComment {
@@ -48,6 +48,8 @@ export interface Fault {
   times: number;
   /** Do the write first, then answer with the fault (GitHub's 502 after the comment was made). */
   after?: boolean;
+  /** Only requests whose JSON body matches. */
+  body?: RegExp;
 }
 
 export class FakeGitHub {
@@ -111,6 +113,8 @@ export class FakeGitHub {
   }
 
   async start(): Promise<string> {
+    // Before the first request, so that no run's first answer waits for the description.
+    loadDescription();
     this.server = createServer((req, res) => void this.handle(req, res));
     this.url = await listenOnLoopback(this.server);
     return this.url;
@@ -141,7 +145,9 @@ export class FakeGitHub {
 
   /** A fault first (or, with `after`, once the write is done); else what GitHub would answer. */
   private answer(method: string, url: URL, body: any): Reply {
-    const fault = this.faults.find((f) => f.times > 0 && f.path.test(url.pathname) && (!f.method || f.method === method));
+    const fault = this.faults.find(
+      (f) => f.times > 0 && f.path.test(url.pathname) && (!f.method || f.method === method) && (!f.body || f.body.test(JSON.stringify(body ?? null))),
+    );
     if (fault) fault.times--;
     const injected = fault ? { status: fault.status, data: { message: fault.message ?? `injected ${fault.status}` }, headers: fault.headers } : null;
     if (injected && !fault!.after) return injected;
@@ -269,10 +275,11 @@ export class FakeGitHub {
 
   private issueJson(issue: FakeIssue) {
     const base = example('GET', '/repos/{owner}/{repo}/issues/{issue_number}', 200);
-    delete base.pull_request;
+    const { pull_request: pullExample, ...rest } = base;
     const closed = issue.state === 'closed';
+    const pull = `https://github.com/${this.owner}/${this.repo}/pull/${issue.number}`;
     return {
-      ...base,
+      ...rest,
       id: issue.number,
       node_id: Buffer.from(`05:Issue${issue.number}`).toString('base64'),
       url: `${this.api}/issues/${issue.number}`,
@@ -287,7 +294,10 @@ export class FakeGitHub {
       labels: issue.labels.map((name) => this.labelJson(name)),
       comments: issue.comments.length,
       html_url: `https://github.com/${this.owner}/${this.repo}/issues/${issue.number}`,
-      ...(issue.pull_request ? { pull_request: issue.pull_request } : {}),
+      // An issue that is a pull request carries the links GitHub gives it.
+      ...(issue.pull_request
+        ? { pull_request: { ...pullExample, ...(issue.pull_request as object), url: `${this.api}/pulls/${issue.number}`, html_url: pull, diff_url: `${pull}.diff`, patch_url: `${pull}.patch`, merged_at: null } }
+        : {}),
     };
   }
 
