@@ -80,7 +80,13 @@ const lastComment = (s: Session) => Number(/^Last Comment: (\d+)$/m.exec(onBranc
 const everythingIn = (remote: Remote) =>
   execFileSync('git', ['cat-file', '--batch-all-objects', '--batch'], { cwd: remote.bare, encoding: 'latin1', maxBuffer: 512 * 1024 * 1024 });
 
-describe('links the agent plants are not followed', () => {
+// Whatever user the agent runs as: its own (auto) or the runner's (none).
+describe.each([
+  ['auto', 0],
+  ['none', 20],
+])('links the agent plants are not followed (agent-user %s)', (agentUser, offset) => {
+  const inputs = { 'agent-user': agentUser };
+
   it('an answer is not written through a _qa.md that links outside the session', async () => {
     const outside = join(mkdtempSync(join(tmpdir(), 'samocode-outside-')), 'victim.md');
     writeFileSync(outside, QUESTIONS);
@@ -89,7 +95,7 @@ describe('links the agent plants are not followed', () => {
       investigation: 'next();',
       requirements: `try { fs.symlinkSync(${JSON.stringify(outside)}, path.join(session, '_qa.md')); } catch {} signal({ status: 'waiting', phase, for: 'qa_answers' });`,
     });
-    const s = await start(301, cli);
+    const s = await start(301 + offset, cli, { inputs });
     const answered = await say(s, 'Codertocat', 'Q1: A');
     expect(s.run.stdout).toMatch(/not read: \S*\/_qa\.md \(is a link/);
     expect(answered.code).not.toBeNull();
@@ -103,8 +109,8 @@ describe('links the agent plants are not followed', () => {
       requirements: 'next();',
       planning: `fs.symlinkSync('/proc/self/environ', path.join(session, 'plan.md')); signal({ status: 'waiting', phase, for: 'plan_approval' });`,
     });
-    const s = await start(302, cli, { env: { DATABASE_URL: 'postgres://u:pw-Hunter2Secret@db.internal/db', SOME_SETTING: 'plain-marker-value' } });
-    const posted = comments(302).map((c) => c.body).join('\n') + github.writes().map((w) => JSON.stringify(w.body)).join('\n');
+    const s = await start(302 + offset, cli, { inputs, env: { DATABASE_URL: 'postgres://u:pw-Hunter2Secret@db.internal/db', SOME_SETTING: 'plain-marker-value' } });
+    const posted = comments(302 + offset).map((c) => c.body).join('\n') + github.writes().map((w) => JSON.stringify(w.body)).join('\n');
     // The runner masks what ::add-mask:: names; every other line is what a reader of the log sees.
     const stdout = s.run.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
     expect(s.run.stdout).toContain('::add-mask::pw-Hunter2Secret');
