@@ -2,6 +2,7 @@
 // calls, state in memory, every request recorded, faults on demand.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { listenOnLoopback, readBody } from './http.js';
+import { example, loadDescription, requestProblem, responseProblem } from './github-schema.js';
 import { afterAll, beforeAll } from 'vitest';
 import { FakeReview } from './fake-review.js';
 
@@ -19,8 +20,23 @@ export interface FakeIssue {
   body: string;
   labels: string[];
   comments: FakeComment[];
+  state: 'open' | 'closed';
+  closed_at: string | null;
   pull_request?: unknown;
 }
+
+export interface FakePull {
+  number: number;
+  head: string;
+  base: string;
+  title: string;
+  body: string;
+  state: string;
+  draft: boolean;
+}
+
+/** More endpoints, asked before the built-in ones: the review stand-in adds its own. */
+export type FakeRoute = (request: { method: string; path: string; body: any; url: URL }, send: (status: number, data?: unknown) => void) => boolean | Promise<boolean>;
 
 export interface RecordedRequest {
   method: string;
@@ -35,19 +51,11 @@ export interface Fault {
   headers?: Record<string, string>;
   message?: string;
   times: number;
+  /** Do the write first, then answer with the fault (GitHub's 502 after the comment was made). */
+  after?: boolean;
+  /** Only requests whose JSON body matches. */
+  body?: RegExp;
 }
-
-export interface FakePull {
-  number: number;
-  head: string;
-  base: string;
-  title: string;
-  body: string;
-  state: string;
-  draft: boolean;
-}
-
-export type FakeRoute = (request: { method: string; path: string; body: any; url: URL }, send: (status: number, data?: unknown) => void) => boolean | Promise<boolean>;
 
 export class FakeGitHub {
   readonly owner: string;
@@ -55,7 +63,6 @@ export class FakeGitHub {
   issues = new Map<number, FakeIssue>();
   permissions = new Map<string, string>();
   pulls: FakePull[] = [];
-  /** More endpoints (the review stand-in adds its own), asked before the built-in ones. */
   routes: FakeRoute[] = [];
   /** Reviews, review threads and GraphQL for the pull requests. */
   readonly review: FakeReview;
@@ -65,7 +72,10 @@ export class FakeGitHub {
   requests: RecordedRequest[] = [];
   faults: Fault[] = [];
   defaultBranch = 'main';
+  /** Where a request or an answer differed from GitHub's published description. */
+  schemaMismatches: string[] = [];
   private nextId = 1000;
+  private readonly userIds = new Map<string, number>();
   private server: Server | null = null;
   url = '';
 
@@ -83,7 +93,7 @@ export class FakeGitHub {
   }
 
   addIssue(issue: Partial<FakeIssue> & { number: number }): FakeIssue {
-    const full: FakeIssue = { title: 'An issue', body: '', labels: [], comments: [], ...issue };
+    const full: FakeIssue = { title: 'An issue', body: '', labels: [], comments: [], state: 'open', closed_at: null, ...issue };
     this.issues.set(issue.number, full);
     return full;
   }
@@ -95,11 +105,25 @@ export class FakeGitHub {
     return comment;
   }
 
+  close(issue: number): void {
+    Object.assign(this.issues.get(issue)!, { state: 'closed', closed_at: this.now() });
+  }
+
+  reopen(issue: number): void {
+    Object.assign(this.issues.get(issue)!, { state: 'open', closed_at: null });
+  }
+
+  private get api(): string {
+    return `https://api.github.com/repos/${this.owner}/${this.repo}`;
+  }
+
   writes(): RecordedRequest[] {
     return this.requests.filter((r) => r.method !== 'GET');
   }
 
   async start(): Promise<string> {
+    // Before the first request, so that no run's first answer waits for the description.
+    loadDescription();
     this.server = createServer((req, res) => void this.handle(req, res));
     this.url = await listenOnLoopback(this.server);
     return this.url;
@@ -114,123 +138,238 @@ export class FakeGitHub {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method ?? 'GET';
     this.requests.push({ method, path: url.pathname, body });
-
-    const send = (status: number, data?: unknown, headers: Record<string, string> = {}) => {
-      res.writeHead(status, { 'content-type': 'application/json', ...headers });
-      res.end(data === undefined ? '' : JSON.stringify(data));
-    };
-    const fault = this.faults.find((f) => f.times > 0 && f.path.test(url.pathname) && (!f.method || f.method === method));
-    if (fault) {
-      fault.times--;
-      return send(fault.status, { message: fault.message ?? `injected ${fault.status}` }, fault.headers);
+    let reply: Reply;
+    try {
+      reply = (await this.extra(method, url, body)) ?? this.answer(method, url, body);
+      const problem = responseProblem(method, url.pathname, reply.status, reply.data);
+      if (problem) this.schemaMismatches.push(`${method} ${url.pathname}: ${problem}`);
+    } catch (error) {
+      // A broken stand-in answers at once instead of leaving the action to time out.
+      this.schemaMismatches.push(`${method} ${url.pathname}: the stand-in threw ${(error as Error).stack}`);
+      reply = { status: 500, data: { message: String(error) } };
     }
+    res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
+    res.end(reply.data === undefined ? '' : JSON.stringify(reply.data));
+  }
 
-    for (const route of this.routes) if (await route({ method, path: url.pathname, body, url }, send)) return;
+  /** An added route's answer (faults first, as for the built-in ones), or null when none serves the request. */
+  private async extra(method: string, url: URL, body: any): Promise<Reply | null> {
+    if (!this.routes.length) return null;
+    const fault = this.faults.find((f) => f.times > 0 && f.path.test(url.pathname) && (!f.method || f.method === method) && !f.after);
+    if (fault) return null;
+    const refused = requestProblem(method, url.pathname, body);
+    if (refused) return invalid(refused);
+    let reply: Reply | null = null;
+    const send = (status: number, data?: unknown) => void (reply = { status, data });
+    for (const route of this.routes) if (await route({ method, path: url.pathname, body, url }, send)) return reply;
+    return null;
+  }
 
+  /** A fault first (or, with `after`, once the write is done); else what GitHub would answer. */
+  private answer(method: string, url: URL, body: any): Reply {
+    const fault = this.faults.find(
+      (f) => f.times > 0 && f.path.test(url.pathname) && (!f.method || f.method === method) && (!f.body || f.body.test(JSON.stringify(body ?? null))),
+    );
+    if (fault) fault.times--;
+    const injected = fault ? { status: fault.status, data: { message: fault.message ?? `injected ${fault.status}` }, headers: fault.headers } : null;
+    if (injected && !fault!.after) return injected;
+    const refused = requestProblem(method, url.pathname, body);
+    const reply = refused ? invalid(refused) : this.route(method, url, body);
+    return injected ?? reply;
+  }
+
+  private route(method: string, url: URL, body: any): Reply {
+    const ok = (data?: unknown, status = 200): Reply => ({ status, data });
     const telegram = /^\/bot([^/]+)\/sendMessage$/.exec(url.pathname);
     if (telegram && method === 'POST') {
       this.telegram.push({ token: telegram[1]!, chatId: body.chat_id, text: body.text });
-      return send(200, { ok: true });
+      return ok({ ok: true });
     }
+    // An installation token is not a user: GitHub answers /user with 403.
+    if (url.pathname === '/user' && method === 'GET') return { status: 403, data: { message: 'Resource not accessible by integration', documentation_url: DOCS } };
     const base = `/repos/${this.owner}/${this.repo}`;
     const path = url.pathname.startsWith(base) ? url.pathname.slice(base.length) : null;
-    if (path === null) return send(404, { message: 'Not Found' });
+    if (path === null) return notFound();
     let m: RegExpExecArray | null;
 
-    if (path === '' && method === 'GET') {
-      return send(200, { full_name: `${this.owner}/${this.repo}`, default_branch: this.defaultBranch });
-    }
+    if (path === '' && method === 'GET') return ok(this.repoJson());
     if ((m = /^\/collaborators\/([^/]+)\/permission$/.exec(path))) {
-      const permission = this.permissions.get(decodeURIComponent(m[1]!)) ?? 'none';
+      const login = decodeURIComponent(m[1]!);
+      const permission = this.permissions.get(login) ?? 'none';
       const legacy = permission === 'maintain' ? 'write' : permission === 'triage' ? 'read' : permission;
-      return send(200, { permission: legacy, role_name: permission, user: { login: m[1] } });
+      return ok({ permission: legacy, role_name: permission, user: { ...this.userJson(login), role_name: permission } });
     }
     if ((m = /^\/issues\/(\d+)$/.exec(path)) && method === 'GET') {
       const issue = this.issues.get(Number(m[1]));
-      if (!issue) return send(404, { message: 'Not Found' });
-      return send(200, this.issueJson(issue));
+      return issue ? ok(this.issueJson(issue)) : notFound();
     }
     if ((m = /^\/issues\/(\d+)\/comments$/.exec(path))) {
       const issue = this.issues.get(Number(m[1]));
-      if (!issue) return send(404, { message: 'Not Found' });
-      if (method === 'GET') return send(200, issue.comments);
+      if (!issue) return notFound();
+      if (method === 'GET') return ok(issue.comments.map((c) => this.commentJson(issue, c)));
+      if (String(body.body).length > MAX_COMMENT) return invalid(`body is too long (maximum is ${MAX_COMMENT} characters)`);
       const comment = this.addComment(issue.number, 'github-actions[bot]', body.body, undefined, 'Bot');
-      return send(201, comment);
+      return ok(this.commentJson(issue, comment), 201);
     }
     if ((m = /^\/issues\/comments\/(\d+)$/.exec(path)) && method === 'PATCH') {
       for (const issue of this.issues.values()) {
         const comment = issue.comments.find((c) => c.id === Number(m![1]));
-        if (comment) {
-          comment.body = body.body;
-          comment.updated_at = this.now();
-          return send(200, comment);
-        }
+        if (!comment) continue;
+        if (String(body.body).length > MAX_COMMENT) return invalid(`body is too long (maximum is ${MAX_COMMENT} characters)`);
+        comment.body = body.body;
+        comment.updated_at = this.now();
+        return ok(this.commentJson(issue, comment));
       }
-      return send(404, { message: 'Not Found' });
+      return notFound();
     }
     if ((m = /^\/issues\/(\d+)\/labels$/.exec(path)) && method === 'POST') {
-      const issue = this.issues.get(Number(m[1]))!;
-      for (const label of body.labels as string[]) if (!issue.labels.includes(label)) issue.labels.push(label);
-      return send(200, issue.labels.map((name) => ({ name })));
+      const issue = this.issues.get(Number(m[1]));
+      if (!issue) return notFound();
+      for (const label of body.labels as (string | { name: string })[]) {
+        const name = typeof label === 'string' ? label : label.name;
+        if (!issue.labels.includes(name)) issue.labels.push(name);
+      }
+      return ok(issue.labels.map((name) => this.labelJson(name)));
     }
     if ((m = /^\/issues\/(\d+)\/labels\/(.+)$/.exec(path)) && method === 'DELETE') {
-      const issue = this.issues.get(Number(m[1]))!;
+      const issue = this.issues.get(Number(m[1]));
       const name = decodeURIComponent(m[2]!);
-      if (!issue.labels.includes(name)) return send(404, { message: 'Label does not exist' });
+      if (!issue?.labels.includes(name)) return { status: 404, data: { message: 'Label does not exist', documentation_url: DOCS } };
       issue.labels = issue.labels.filter((l) => l !== name);
-      return send(200, issue.labels.map((n) => ({ name: n })));
+      return ok(issue.labels.map((n) => this.labelJson(n)));
     }
     if (path === '/pulls' && method === 'GET') {
       const head = url.searchParams.get('head')?.split(':').at(-1);
       const state = url.searchParams.get('state') ?? 'open';
-      return send(200, this.pulls.filter((p) => (!head || p.head === head) && (state === 'all' || p.state === state)).map((p) => this.pullJson(p)));
+      return ok(this.pulls.filter((p) => (!head || p.head === head) && (state === 'all' || p.state === state)).map((p) => this.pullJson(p, 'list')));
     }
     if (path === '/pulls' && method === 'POST') {
       const pull = { number: 100 + this.pulls.length, head: body.head, base: body.base, title: body.title, body: body.body, state: 'open', draft: body.draft === true };
       this.pulls.push(pull);
       // A pull request is an issue too: its conversation is that issue's comments.
-      this.addIssue({ number: pull.number, title: pull.title, body: pull.body, pull_request: { url: `https://api.github.com/repos/${this.owner}/${this.repo}/pulls/${pull.number}` } });
-      return send(201, this.pullJson(pull));
+      this.addIssue({ number: pull.number, title: pull.title, body: pull.body, pull_request: {} });
+      return ok(this.pullJson(pull, 'create'), 201);
     }
     if ((m = /^\/actions\/workflows\/([^/]+)\/dispatches$/.exec(path)) && method === 'POST') {
       this.dispatches.push({ workflow: decodeURIComponent(m[1]!), ref: body.ref, inputs: body.inputs });
-      return send(204);
+      return { status: 204 };
     }
-    return send(404, { message: `no stand-in for ${method} ${url.pathname}` });
+    return { status: 404, data: { message: `no stand-in for ${method} ${url.pathname}`, documentation_url: DOCS } };
+  }
+
+  /** A user as GitHub sends one inside an answer (simple-user), from its own example. */
+  private userJson(login: string, type = 'User') {
+    const user = example('GET', '/repos/{owner}/{repo}/collaborators/{username}/permission', 200).user;
+    const id = this.userIds.get(login) ?? this.userIds.set(login, this.userIds.size + 1).get(login)!;
+    const api = `https://api.github.com/users/${encodeURIComponent(login)}`;
+    for (const key of Object.keys(user)) if (typeof user[key] === 'string') user[key] = user[key].replace('https://api.github.com/users/octocat', api);
+    // A bot's page is its app's: github-actions[bot] is at /apps/github-actions.
+    const page = type === 'Bot' ? `https://github.com/apps/${login.replace(/\[bot\]$/, '')}` : `https://github.com/${login}`;
+    return { ...user, login, id, node_id: Buffer.from(`04:User${id}`).toString('base64'), html_url: page, type };
+  }
+
+  private repoJson() {
+    // GitHub's example is of a fork and lacks `language`; this repository is no fork.
+    const { source: _source, parent: _parent, ...repo } = example('GET', '/repos/{owner}/{repo}', 200);
+    const owner = this.userJson(this.owner, 'Organization');
+    return { ...repo, name: this.repo, full_name: `${this.owner}/${this.repo}`, owner, default_branch: this.defaultBranch, fork: false, language: null, html_url: `https://github.com/${this.owner}/${this.repo}` };
+  }
+
+  private labelJson(name: string) {
+    const [label] = example('POST', '/repos/{owner}/{repo}/issues/{issue_number}/labels', 200);
+    return { ...label, name, url: `${this.api}/labels/${encodeURIComponent(name)}`, default: false };
+  }
+
+  private commentJson(issue: FakeIssue, c: FakeComment) {
+    const [comment] = example('GET', '/repos/{owner}/{repo}/issues/{issue_number}/comments', 200);
+    return {
+      ...comment,
+      id: c.id,
+      node_id: Buffer.from(`012:IssueComment${c.id}`).toString('base64'),
+      url: `${this.api}/issues/comments/${c.id}`,
+      html_url: `https://github.com/${this.owner}/${this.repo}/issues/${issue.number}#issuecomment-${c.id}`,
+      issue_url: `${this.api}/issues/${issue.number}`,
+      body: c.body,
+      user: this.userJson(c.user.login, c.user.type),
+      created_at: c.created_at,
+      updated_at: c.updated_at,
+      author_association: c.user.type === 'Bot' ? 'NONE' : 'COLLABORATOR',
+    };
   }
 
   private issueJson(issue: FakeIssue) {
+    const base = example('GET', '/repos/{owner}/{repo}/issues/{issue_number}', 200);
+    const { pull_request: pullExample, ...rest } = base;
+    const closed = issue.state === 'closed';
+    const pull = `https://github.com/${this.owner}/${this.repo}/pull/${issue.number}`;
     return {
+      ...rest,
+      id: issue.number,
+      node_id: Buffer.from(`05:Issue${issue.number}`).toString('base64'),
+      url: `${this.api}/issues/${issue.number}`,
+      repository_url: this.api,
       number: issue.number,
       title: issue.title,
       body: issue.body,
-      state: 'open',
-      labels: issue.labels.map((name) => ({ name })),
+      state: issue.state,
+      state_reason: closed ? 'completed' : null,
+      closed_at: closed ? issue.closed_at : null,
+      closed_by: closed ? base.closed_by : null,
+      labels: issue.labels.map((name) => this.labelJson(name)),
+      comments: issue.comments.length,
       html_url: `https://github.com/${this.owner}/${this.repo}/issues/${issue.number}`,
-      ...(issue.pull_request ? { pull_request: issue.pull_request } : {}),
+      // An issue that is a pull request carries the links GitHub gives it.
+      ...(issue.pull_request
+        ? { pull_request: { ...pullExample, ...(issue.pull_request as object), url: `${this.api}/pulls/${issue.number}`, html_url: pull, diff_url: `${pull}.diff`, patch_url: `${pull}.patch`, merged_at: null } }
+        : {}),
     };
   }
 
-  pullJson(p: FakePull) {
+  pullJson(p: FakePull, as: 'list' | 'create' | 'get' = 'get') {
+    const pull = as === 'list' ? example('GET', '/repos/{owner}/{repo}/pulls', 200)[0] : example('POST', '/repos/{owner}/{repo}/pulls', 201);
+    const html = `https://github.com/${this.owner}/${this.repo}/pull/${p.number}`;
     return {
+      ...pull,
+      id: p.number,
       number: p.number,
+      url: `${this.api}/pulls/${p.number}`,
+      html_url: html,
+      head: { ...pull.head, ref: p.head, label: `${this.owner}:${p.head}` },
+      base: { ...pull.base, ref: p.base, label: `${this.owner}:${p.base}` },
       node_id: `PR_kwFake${p.number}`,
       draft: p.draft,
-      html_url: `https://github.com/${this.owner}/${this.repo}/pull/${p.number}`,
-      head: { ref: p.head },
-      base: { ref: p.base },
       title: p.title,
       body: p.body,
       state: p.state,
+      // GitHub's example names a team without the `type` it requires; none is asked here.
+      requested_teams: [],
+      requested_reviewers: [],
     };
   }
 }
+
+interface Reply {
+  status: number;
+  data?: unknown;
+  headers?: Record<string, string>;
+}
+
+const DOCS = 'https://docs.github.com/rest';
+/** GitHub refuses a comment body longer than this. */
+const MAX_COMMENT = 65536;
+const notFound = (): Reply => ({ status: 404, data: { message: 'Not Found', documentation_url: DOCS } });
+/** GitHub's answer to a body it cannot take: 422 with the reason. */
+const invalid = (why: string): Reply => ({ status: 422, data: { message: `Invalid request.\n\n${why}`, documentation_url: DOCS } });
 
 /** A stand-in started before a file's tests and stopped after them, with these repository permissions. */
 export function useFakeGitHub(permissions: Record<string, string> = {}, fixedTime?: string): FakeGitHub {
   const github = new FakeGitHub(undefined, fixedTime);
   for (const [login, permission] of Object.entries(permissions)) github.permissions.set(login, permission);
   beforeAll(() => github.start());
-  afterAll(() => github.stop());
+  afterAll(async () => {
+    await github.stop();
+    // Every answer in the file's flows was one GitHub could have given.
+    if (github.schemaMismatches.length) throw new Error(`the GitHub stand-in strayed from GitHub's REST description:\n${github.schemaMismatches.join('\n')}`);
+  });
   return github;
 }

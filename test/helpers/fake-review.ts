@@ -5,6 +5,7 @@
 import { schema as published } from '@octokit/graphql-schema';
 import { buildSchema, graphql, type GraphQLSchema } from 'graphql';
 import type { FakeGitHub, FakePull } from './fake-github.js';
+import { example } from './github-schema.js';
 
 export interface FakeReviewComment {
   id: number;
@@ -84,12 +85,19 @@ export class FakeReview {
     return this.comments.filter((c) => c.thread === thread);
   }
 
+  /** GitHub's own example of a user, as another login. */
+  private userJson(user: { login: string; type: string }, from: { user?: Record<string, unknown> }) {
+    return { ...from.user, login: user.login, type: user.type };
+  }
+
   private reviewJson(r: FakeReviewRecord) {
     const repo = `${this.github.owner}/${this.github.repo}`;
+    const shape = example('GET', '/repos/{owner}/{repo}/pulls/{pull_number}/reviews', 200)[0];
     return {
+      ...shape,
       id: r.id,
       node_id: `PRR_kwFake${r.id}`,
-      user: { login: r.user.login, id: 1, type: r.user.type },
+      user: this.userJson(r.user, shape),
       body: r.body,
       state: r.state,
       html_url: `https://github.com/${repo}/pull/${r.pull}#pullrequestreview-${r.id}`,
@@ -103,14 +111,16 @@ export class FakeReview {
 
   private commentJson(c: FakeReviewComment) {
     const repo = `${this.github.owner}/${this.github.repo}`;
+    const shape = example('POST', '/repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies', 201);
     return {
+      ...shape,
       id: c.id,
       node_id: `PRRC_kwFake${c.id}`,
       pull_request_review_id: null,
       path: c.path,
       line: c.line,
       body: c.body,
-      user: { login: c.user.login, id: 1, type: c.user.type },
+      user: this.userJson(c.user, shape),
       created_at: c.created_at,
       updated_at: c.created_at,
       diff_hunk: `@@ -1,1 +1,1 @@\n+line ${c.line}`,

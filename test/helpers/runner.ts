@@ -1,9 +1,9 @@
 // Runs the built action the way a runner (or act) does: a process with the
 // runner's variables, an event file, a workspace left by actions/checkout.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import examples from '@octokit/webhooks-examples/api.github.com/index.json' with { type: 'json' };
 import { ROOT } from './project.js';
@@ -18,18 +18,58 @@ export interface Remote {
   url: string;
 }
 
-/** A bare repository with a `main` branch holding one commit. */
-export function makeRemote(files: Record<string, string> = { 'README.md': '# Hello-World\n' }): Remote {
+/**
+ * Refuses what GitHub refuses, in GitHub's words: a blob over 100 MB, and
+ * (unless the token may) a change under .github/workflows/. Only the new
+ * commits and objects of a push are looked at, so it stays quick.
+ */
+const PRE_RECEIVE = `#!/bin/sh
+zero=0000000000000000000000000000000000000000
+refused=0
+while read old new ref; do
+  [ "$new" = "$zero" ] && continue
+  big=$(git rev-list --objects "$new" --not --all | git cat-file --batch-check='%(objecttype) %(objectsize) %(rest)' | awk '$1 == "blob" && $2 > 104857600 { printf "%s %.2f\\n", $3, $2 / 1048576 }')
+  if [ -n "$big" ]; then
+    printf '%s\\n' "$big" | while read path mb; do [ -n "$path" ] && echo "error: File $path is $mb MB; this exceeds GitHub's file size limit of 100.00 MB" >&2; done
+    echo "error: GH001: Large files detected. You may want to try Git Large File Storage - https://git-lfs.github.com." >&2
+    refused=1
+  fi
+  if [ ! -e "$GIT_DIR/allow-workflows" ]; then
+    for commit in $(git rev-list "$new" --not --all); do
+      file=$(git diff-tree --no-commit-id --no-renames --name-only -r --root "$commit" -- .github/workflows | head -n 1)
+      if [ -n "$file" ]; then
+        echo "refusing to allow a GitHub App to create or update workflow \\\`$file\\\` without \\\`workflows\\\` permission" >&2
+        refused=1
+        break
+      fi
+    done
+  fi
+done
+exit $refused
+`;
+
+/**
+ * A bare repository with a `main` branch holding one commit, which refuses
+ * pushes as GitHub does; `workflows` lets pushes change workflows, as a token
+ * with the workflows permission may.
+ */
+export function makeRemote(files: Record<string, string> = { 'README.md': '# Hello-World\n' }, options: { workflows?: boolean } = {}): Remote {
   const dir = mkdtempSync(join(tmpdir(), 'samocode-remote-'));
   const bare = join(dir, 'remote.git');
   git(dir, 'init', '-q', '--bare', '-b', 'main', bare);
   const seed = join(dir, 'seed');
   git(dir, 'clone', '-q', bare, seed);
   git(seed, 'checkout', '-q', '-b', 'main');
-  for (const [name, content] of Object.entries(files)) writeFileSync(join(seed, name), content);
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(seed, name)), { recursive: true });
+    writeFileSync(join(seed, name), content);
+  }
   git(seed, 'add', '-A');
   git(seed, 'commit', '-q', '-m', 'initial');
   git(seed, 'push', '-q', 'origin', 'main');
+  // The seed is the repository's history as it was; GitHub's rules apply from here on.
+  writeFileSync(join(bare, 'hooks', 'pre-receive'), PRE_RECEIVE, { mode: 0o755 });
+  if (options.workflows) writeFileSync(join(bare, 'allow-workflows'), '');
   return { bare, url: `file://${bare}` };
 }
 
