@@ -67,7 +67,7 @@ export function checksLine(check: CheckResult | null, rounds: number): string | 
   const on = `on ${check.sha.slice(0, 7)}`;
   const name = cleanUntrusted(check.name).slice(0, 200);
   if (!check.passed) {
-    return check.round !== null ? `Checks: ${name} failed ${on}; review round ${check.round} takes it up.` : `Checks: ${name} failed ${on}.`;
+    return check.round !== null ? `Checks: ${name} failed ${on} and started review round ${check.round}.` : `Checks: ${name} failed ${on}.`;
   }
   return `Checks: ${name} passed ${on}${rounds ? ` (after review round ${rounds})` : ''}.`;
 }

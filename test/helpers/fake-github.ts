@@ -47,7 +47,11 @@ export interface FakePull {
   draft: boolean;
 }
 
-export type FakeRoute = (request: { method: string; path: string; body: any; url: URL }, send: (status: number, data?: unknown) => void) => boolean | Promise<boolean>;
+/** `send` writes JSON, or a string as it is when the headers give a text/ content type. */
+export type FakeRoute = (
+  request: { method: string; path: string; body: any; url: URL; headers: Record<string, string | string[] | undefined> },
+  send: (status: number, data?: unknown, headers?: Record<string, string>) => void,
+) => boolean | Promise<boolean>;
 
 export class FakeGitHub {
   readonly owner: string;
@@ -117,7 +121,8 @@ export class FakeGitHub {
 
     const send = (status: number, data?: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
-      res.end(data === undefined ? '' : JSON.stringify(data));
+      const text = typeof data === 'string' && headers['content-type']?.startsWith('text/');
+      res.end(data === undefined ? '' : text ? data : JSON.stringify(data));
     };
     const fault = this.faults.find((f) => f.times > 0 && f.path.test(url.pathname) && (!f.method || f.method === method));
     if (fault) {
@@ -125,7 +130,7 @@ export class FakeGitHub {
       return send(fault.status, { message: fault.message ?? `injected ${fault.status}` }, fault.headers);
     }
 
-    for (const route of this.routes) if (await route({ method, path: url.pathname, body, url }, send)) return;
+    for (const route of this.routes) if (await route({ method, path: url.pathname, body, url, headers: req.headers }, send)) return;
 
     const telegram = /^\/bot([^/]+)\/sendMessage$/.exec(url.pathname);
     if (telegram && method === 'POST') {
