@@ -9,6 +9,14 @@ export class ConfigError extends Error {
 
 export interface Inputs {
   token: string;
+  /**
+   * Whether github-token is the job's own GITHUB_TOKEN, whose pushes and pull
+   * requests start no workflow runs: known by comparing it with the hidden
+   * input workflow-token (default `${{ github.token }}`); unknown without it.
+   */
+  tokenKind: 'workflow' | 'other' | 'unknown';
+  /** A secret like the others: masked, never the agent's. */
+  workflowToken?: string;
   provider: ProviderName;
   model?: string;
   cliPath?: string;
@@ -78,8 +86,11 @@ function readInputs(env: NodeJS.ProcessEnv): Inputs {
   const provider = input(env, 'provider') || 'claude';
   if (!isProvider(provider)) throw new ConfigError(`input provider must be one of ${PROVIDERS.join(', ')}, got "${provider}"`);
   const optional = (name: string) => input(env, name) || undefined;
+  const workflowToken = input(env, 'workflow-token');
   return {
     token,
+    tokenKind: !workflowToken ? 'unknown' : workflowToken === token ? 'workflow' : 'other',
+    workflowToken: workflowToken || undefined,
     provider,
     model: optional('model'),
     cliPath: optional('cli-path'),
@@ -134,7 +145,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ActionConfig {
 
 /** What the cheap entry needs to decide whether to act, without failing on the rest. */
 export function intentSettings(env: NodeJS.ProcessEnv = process.env) {
-  return { triggerLabel: input(env, 'trigger-label') || 'samocode', allowedBots: listInput(env, 'allowed-bots'), branchPrefix: input(env, 'branch-prefix') || 'samocode/' };
+  const path = env.GITHUB_WORKFLOW_REF?.split('@')[0]?.split('/').slice(2).join('/') || undefined;
+  return {
+    triggerLabel: input(env, 'trigger-label') || 'samocode',
+    allowedBots: listInput(env, 'allowed-bots'),
+    branchPrefix: input(env, 'branch-prefix') || 'samocode/',
+    ownWorkflow: { name: env.GITHUB_WORKFLOW || undefined, path },
+  };
 }
 
 /**

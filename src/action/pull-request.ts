@@ -8,9 +8,14 @@ import type { OpenedBranch } from './open-branch.js';
 import type { GitHubSession } from './open-session.js';
 import type { Toolkit } from './toolkit.js';
 
+/** GitHub starts no workflow run for pushes made with the job's own token: a reviewer sees no checks, and should know why. */
+export const NO_CHECKS_LINE =
+  "_Checks do not run on this pull request: samocode pushed it with the workflow's GITHUB_TOKEN, which starts no workflows. To run them, give samocode a GitHub App token (see the README's section on tokens), or push a commit to the branch yourself._";
+
 export async function ensurePullRequest(kit: Toolkit, issue: IssueInfo, session: GitHubSession, opened: OpenedBranch, summary: string | null): Promise<PullInfo> {
   const plan = await session.store.planFingerprint();
-  const body = pullRequestBody(issue.number, summary, { plan: plan ? session.links.file?.(plan.file) : undefined, sessionFolder: session.links.sessionFolder });
+  const extra = kit.config.inputs.tokenKind === 'workflow' ? [NO_CHECKS_LINE] : [];
+  const body = pullRequestBody(issue.number, summary, { plan: plan ? session.links.file?.(plan.file) : undefined, sessionFolder: session.links.sessionFolder }, extra);
   let pull = await kit.pulls.findOpen(opened.branch.name);
   if (!pull) {
     pull = await kit.pulls.create({ head: opened.branch.name, base: opened.baseBranch, title: `samocode: ${issue.title}`, body, draft: summary === null });

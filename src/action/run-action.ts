@@ -15,6 +15,7 @@ import { runLoop } from './run-loop.js';
 import { showOutcome } from './show-outcome.js';
 import { StopRun } from './stop.js';
 import { takeInComments } from './take-in-comments.js';
+import { takeInChecks } from './take-in-checks.js';
 import { takeInReview } from './take-in-review.js';
 import { answerReview } from './answer-review.js';
 import { makeToolkit, type Toolkit } from './toolkit.js';
@@ -37,7 +38,10 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
     const opened = await step('Open the session branch', () => openSessionBranch(kit, intent, issue));
     const session = await step('Open the session folder', () => openSession(kit, intent, issue, opened, payload));
     const taken = await step('Take in comments', () => takeInComments(kit, intent, issue, session));
-    const review = await step('Take in the review', () => takeInReview(kit, intent, issue, session, opened));
+    const review =
+      intent.kind === 'checks'
+        ? await step('Take in the checks', () => takeInChecks(kit, intent, session, opened, taken))
+        : await step('Take in the review', () => takeInReview(kit, intent, issue, session, opened));
     await step('Claim the session', () => claimSession(kit, intent, issue, session, opened, taken, review));
     await step('Answer comments', () => answerComments(kit, issue, session, taken));
     const setup = await step('Prepare the agent user', () => prepareAgent(kit, issue));

@@ -123,7 +123,7 @@ function applyCommand(status: SessionStatus, command: string, by: string): Sessi
   return status;
 }
 
-async function refuseRound(kit: Toolkit, pull: number, state: ReviewState): Promise<ReviewState> {
+export async function refuseRound(kit: Toolkit, pull: number, state: ReviewState): Promise<ReviewState> {
   if (state.refusedAt === state.rounds) return state;
   const max = kit.config.inputs.maxReviewRounds;
   const text = `samocode has done ${state.rounds} review round(s), the most \`max-review-rounds\` allows (${max}); it starts no more on this pull request. Take it from here, or raise the input and comment \`/resume\`.`;
@@ -132,7 +132,7 @@ async function refuseRound(kit: Toolkit, pull: number, state: ReviewState): Prom
   return { ...state, refusedAt: state.rounds };
 }
 
-function roundRecord(round: number, by: string, data: { title: string; text: string }[]): string {
+export function roundRecord(round: number, by: string, data: { title: string; text: string }[]): string {
   const blocks = data.map((d) => `### ${d.title}\n\n${d.text.split('\n').map((l) => `> ${l}`).join('\n')}`);
   return [`## Round ${round} (from @${by})`, '', ...blocks].join('\n\n');
 }

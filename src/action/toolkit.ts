@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import * as core from '@actions/core';
 import { Redactor } from '../core/redact.js';
 import { knownSecrets } from '../core/secrets.js';
+import { ChecksApi } from '../github/checks.js';
 import { createClient } from '../github/client.js';
 import { PullRequestApi } from '../github/pull-requests.js';
 import { RepoApi } from '../github/repo-api.js';
@@ -23,6 +24,7 @@ export interface Toolkit {
   config: ActionConfig;
   api: RepoApi;
   pulls: PullRequestApi;
+  checks: ChecksApi;
   redactor: Redactor;
   notifier: TelegramNotifier;
   log: Log;
@@ -36,7 +38,7 @@ export interface Toolkit {
 
 export function makeToolkit(config: ActionConfig, startedAt: number, env: NodeJS.ProcessEnv = process.env): Toolkit {
   const { inputs, runner } = config;
-  const secrets = knownSecrets(env, [inputs.token, inputs.telegramToken, inputs.agentGithubToken]);
+  const secrets = knownSecrets(env, [inputs.token, inputs.workflowToken, inputs.telegramToken, inputs.agentGithubToken]);
   for (const secret of secrets) core.setSecret(secret);
   const redactor = new Redactor(secrets);
   const log: Log = {
@@ -56,6 +58,7 @@ export function makeToolkit(config: ActionConfig, startedAt: number, env: NodeJS
     config,
     api: new RepoApi(client, runner.owner, runner.repo, redactor, runner.retryBaseMs),
     pulls: new PullRequestApi(client, runner.owner, runner.repo, redactor),
+    checks: new ChecksApi(client, runner.owner, runner.repo),
     redactor,
     notifier: new TelegramNotifier({ token: inputs.telegramToken, chatId: inputs.telegramChatId, apiUrl: runner.telegramApiUrl }, (w) => log.warning(w)),
     log,

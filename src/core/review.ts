@@ -3,6 +3,7 @@
 // from whom, how a round starts, what the agent is given, and what it said
 // it did (`_review.json`).
 import { z } from 'zod';
+import { checksLine, type CheckResult } from './checks.js';
 import { cleanUntrusted } from './clean.js';
 import { ownMarker } from './marker.js';
 import type { SessionStatus } from './status.js';
@@ -49,6 +50,8 @@ export interface ReviewState {
   lastComment: number | null;
   /** Rounds refused by max-review-rounds, so that the refusal is said once. */
   refusedAt: number | null;
+  /** The last failed check that started a round (a pass is shown, not kept: keeping it would push a commit and run the checks again). */
+  lastCheck: CheckResult | null;
 }
 
 export const reviewStateSchema = z.object({
@@ -59,10 +62,14 @@ export const reviewStateSchema = z.object({
   seenReviews: z.array(z.number()).default([]),
   lastComment: z.number().nullable().default(null),
   refusedAt: z.number().nullable().default(null),
+  lastCheck: z
+    .object({ name: z.string(), sha: z.string(), passed: z.boolean(), url: z.string(), round: z.number().nullable() })
+    .nullable()
+    .default(null),
 });
 
 export function emptyReviewState(): ReviewState {
-  return { pull: null, rounds: 0, open: null, seenThreads: {}, seenReviews: [], lastComment: null, refusedAt: null };
+  return { pull: null, rounds: 0, open: null, seenThreads: {}, seenReviews: [], lastComment: null, refusedAt: null, lastCheck: null };
 }
 
 const instant = (iso: string) => Date.parse(iso);
@@ -166,7 +173,9 @@ export function threadReplies(threads: string[], report: ReviewReport | null, co
 
 /** One line on the review rounds, for the tracking comment and the job summary; null before the first. */
 export function reviewRoundsLine(state: ReviewState, max: number): string | null {
-  if (state.rounds === 0 || state.pull === null) return null;
-  const now = state.open ? `round ${state.open.round} in progress (from @${state.open.by})` : `review round ${state.rounds} answered`;
-  return `Review rounds on #${state.pull}: ${state.rounds} of at most ${max}; ${now}.`;
+  const checks = checksLine(state.lastCheck, state.rounds);
+  if (state.rounds === 0 || state.pull === null) return checks;
+  const from = state.open && state.lastCheck?.round === state.open.round ? `from the failed check ${state.lastCheck.name}` : `from @${state.open?.by}`;
+  const now = state.open ? `round ${state.open.round} in progress (${from})` : `review round ${state.rounds} answered`;
+  return [`Review rounds on #${state.pull}: ${state.rounds} of at most ${max}; ${now}.`, checks].filter(Boolean).join(' ');
 }

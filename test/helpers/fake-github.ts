@@ -36,7 +36,11 @@ export interface FakePull {
 }
 
 /** More endpoints, asked before the built-in ones: the review stand-in adds its own. */
-export type FakeRoute = (request: { method: string; path: string; body: any; url: URL }, send: (status: number, data?: unknown) => void) => boolean | Promise<boolean>;
+/** `send` writes JSON, or a string as it is when the headers give a text/ content type. */
+export type FakeRoute = (
+  request: { method: string; path: string; body: any; url: URL; headers: Record<string, string | string[] | undefined> },
+  send: (status: number, data?: unknown, headers?: Record<string, string>) => void,
+) => boolean | Promise<boolean>;
 
 export interface RecordedRequest {
   method: string;
@@ -140,7 +144,7 @@ export class FakeGitHub {
     this.requests.push({ method, path: url.pathname, body });
     let reply: Reply;
     try {
-      reply = (await this.extra(method, url, body)) ?? this.answer(method, url, body);
+      reply = (await this.extra(method, url, body, req.headers)) ?? this.answer(method, url, body);
       const problem = responseProblem(method, url.pathname, reply.status, reply.data);
       if (problem) this.schemaMismatches.push(`${method} ${url.pathname}: ${problem}`);
     } catch (error) {
@@ -149,19 +153,20 @@ export class FakeGitHub {
       reply = { status: 500, data: { message: String(error) } };
     }
     res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
-    res.end(reply.data === undefined ? '' : JSON.stringify(reply.data));
+    const text = typeof reply.data === 'string' && reply.headers?.['content-type']?.startsWith('text/');
+    res.end(reply.data === undefined ? '' : text ? (reply.data as string) : JSON.stringify(reply.data));
   }
 
   /** An added route's answer (faults first, as for the built-in ones), or null when none serves the request. */
-  private async extra(method: string, url: URL, body: any): Promise<Reply | null> {
+  private async extra(method: string, url: URL, body: any, headers: Record<string, string | string[] | undefined>): Promise<Reply | null> {
     if (!this.routes.length) return null;
     const fault = this.faults.find((f) => f.times > 0 && f.path.test(url.pathname) && (!f.method || f.method === method) && !f.after);
     if (fault) return null;
     const refused = requestProblem(method, url.pathname, body);
     if (refused) return invalid(refused);
     let reply: Reply | null = null;
-    const send = (status: number, data?: unknown) => void (reply = { status, data });
-    for (const route of this.routes) if (await route({ method, path: url.pathname, body, url }, send)) return reply;
+    const send = (status: number, data?: unknown, replyHeaders?: Record<string, string>) => void (reply = { status, data, headers: replyHeaders });
+    for (const route of this.routes) if (await route({ method, path: url.pathname, body, url, headers }, send)) return reply;
     return null;
   }
 

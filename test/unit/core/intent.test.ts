@@ -92,3 +92,34 @@ describe('what an event asks for, from real webhook payloads', () => {
     expect(passesBotRule('alice', 'User', [])).toBe(true);
   });
 });
+
+describe('finished checks, from real workflow_run and check_suite payloads', () => {
+  const own = { ...settings, ownWorkflow: { name: 'samocode', path: '.github/workflows/samocode.yml' } };
+  const run = (adjust: (r: Record<string, any>) => void = () => {}) =>
+    payload('workflow_run', 'completed', (p) => {
+      Object.assign(p.workflow_run, { id: 77, name: 'CI', path: '.github/workflows/ci.yml', head_branch: 'samocode/62-say-hello', head_sha: 'a'.repeat(40), conclusion: 'failure' });
+      p.workflow_run.head_repository.full_name = p.repository.full_name;
+      adjust(p.workflow_run);
+    });
+
+  it('a failure or a success on a session branch is a checks intent', () => {
+    expect(decideIntent('workflow_run', run(), own)).toMatchObject({ kind: 'checks', source: 'workflow_run', id: 77, name: 'CI', branch: 'samocode/62-say-hello', sha: 'a'.repeat(40), passed: false });
+    expect(decideIntent('workflow_run', run((r) => (r.conclusion = 'timed_out')), own)).toMatchObject({ kind: 'checks', passed: false });
+    expect(decideIntent('workflow_run', run((r) => (r.conclusion = 'success')), own)).toMatchObject({ kind: 'checks', passed: true });
+  });
+
+  it('another branch, a fork, samocode itself, or another conclusion is ignored', () => {
+    expect(decideIntent('workflow_run', run((r) => (r.head_branch = 'main')), own).kind).toBe('ignore');
+    expect(decideIntent('workflow_run', run((r) => (r.head_repository.full_name = 'fork/repo')), own).kind).toBe('ignore');
+    expect(decideIntent('workflow_run', run((r) => (r.name = 'samocode')), own).kind).toBe('ignore');
+    expect(decideIntent('workflow_run', run((r) => Object.assign(r, { name: 'Renamed', path: '.github/workflows/samocode.yml' })), own).kind).toBe('ignore');
+    expect(decideIntent('workflow_run', run((r) => (r.conclusion = 'cancelled')), own).kind).toBe('ignore');
+    expect(decideIntent('workflow_run', payload('workflow_run', 'requested'), own).kind).toBe('ignore');
+  });
+
+  it("another CI's check suite counts; GitHub Actions' own does not", () => {
+    const suite = (slug: string) => payload('check_suite', 'completed', (p) => Object.assign(p.check_suite, { head_branch: 'samocode/62-say-hello', conclusion: 'failure', app: { ...p.check_suite.app, slug, name: 'CircleCI' } }));
+    expect(decideIntent('check_suite', suite('circleci'), own)).toMatchObject({ kind: 'checks', source: 'check_suite', name: 'CircleCI', passed: false });
+    expect(decideIntent('check_suite', suite('github-actions'), own).kind).toBe('ignore');
+  });
+});
