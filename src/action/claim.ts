@@ -26,11 +26,16 @@ export async function claimSession(kit: Toolkit, intent: ActiveIntent, issue: Is
 }
 
 export async function answerComments(kit: Toolkit, issue: IssueInfo, session: GitHubSession, taken: TakenIn): Promise<void> {
+  // A reaction is an acknowledgement, not a record: one that fails is said in the log and the run goes on.
+  for (const reaction of taken.intake.reactions) {
+    if (taken.ignoredBots.has(reaction.to)) continue;
+    await kit.api.react(reaction.to, reaction.content).catch((error: unknown) => kit.log.warning(`could not react to comment ${reaction.to}: ${(error as Error).message}`));
+  }
   for (const reply of taken.intake.replies) {
     if (taken.ignoredBots.has(reply.to)) continue;
     await kit.api.commentOnce(issue.number, marker('reply', reply.to), noticeComment('reply', reply.to, reply.text), taken.comments);
   }
   if (taken.intake.postStatus) {
-    await kit.api.comment(issue.number, noticeComment('status', Date.now(), trackingComment(session.folder, session.status, session.links).replace(TRACKING_MARKER, '')));
+    await kit.api.comment(issue.number, noticeComment('status', Date.now(), trackingComment(session.folder, session.status, session.links, undefined, { answers: taken.intake.gates.answers }).replace(TRACKING_MARKER, '')));
   }
 }

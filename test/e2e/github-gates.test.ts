@@ -89,7 +89,10 @@ describe('GitHub mode gates and limits', () => {
     expect(run.code).toBe(1);
     expect(run.outputs.status).toBe('blocked');
     expect(run.stdout).toContain('::error::samocode: blocked: invalid signal: "done" is not allowed in phase init');
-    expect(marked(14, 'blocked')[0]!.body).toContain('Fix what it needs, then comment `/resume`');
+    const notice = marked(14, 'blocked')[0]!.body;
+    expect(notice).toContain('samocode is blocked: invalid signal: "done" is not allowed in phase init');
+    expect(notice).toContain('What you can do:\n- fix what the reason names');
+    expect(notice).toContain('then comment `/resume` or add the `samocode` label again');
     expect(github.issues.get(14)!.labels).toContain('samocode:blocked');
     // The checkpoint holding the reason was pushed.
     const overview = remoteFile(remote, 'samocode/14-bad-signal', `.samocode/sessions/${run.outputs.session}/_overview.md`);

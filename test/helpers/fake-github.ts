@@ -22,6 +22,17 @@ export interface FakeIssue {
   pull_request?: unknown;
 }
 
+/** A reaction as GitHub's REST description shapes it (`reaction`). */
+export interface FakeReaction {
+  id: number;
+  node_id: string;
+  user: { login: string; type: string };
+  content: string;
+  created_at: string;
+}
+
+const REACTIONS = ['+1', '-1', 'laugh', 'confused', 'heart', 'hooray', 'rocket', 'eyes'];
+
 export interface RecordedRequest {
   method: string;
   path: string;
@@ -60,6 +71,8 @@ export class FakeGitHub {
   /** Reviews, review threads and GraphQL for the pull requests. */
   readonly review: FakeReview;
   dispatches: { workflow: string; ref: string; inputs: Record<string, string> }[] = [];
+  /** Reactions on issue comments, by comment id. */
+  reactions = new Map<number, FakeReaction[]>();
   /** Telegram messages, for tests that point TELEGRAM_API_URL here too. */
   telegram: { token: string; chatId: string; text: string }[] = [];
   requests: RecordedRequest[] = [];
@@ -168,6 +181,9 @@ export class FakeGitHub {
       }
       return send(404, { message: 'Not Found' });
     }
+    if ((m = /^\/issues\/comments\/(\d+)\/reactions$/.exec(path)) && method === 'POST') {
+      return this.react(Number(m[1]), body, send);
+    }
     if ((m = /^\/issues\/(\d+)\/labels$/.exec(path)) && method === 'POST') {
       const issue = this.issues.get(Number(m[1]))!;
       for (const label of body.labels as string[]) if (!issue.labels.includes(label)) issue.labels.push(label);
@@ -197,6 +213,25 @@ export class FakeGitHub {
       return send(204);
     }
     return send(404, { message: `no stand-in for ${method} ${url.pathname}` });
+  }
+
+  /** `POST …/issues/comments/{comment_id}/reactions`: 201 when made, 200 when this user already reacted so, 422 for an unknown content. */
+  private react(commentId: number, body: any, send: (status: number, data?: unknown) => void): void {
+    const exists = [...this.issues.values()].some((issue) => issue.comments.some((c) => c.id === commentId));
+    if (!exists) return send(404, { message: 'Not Found' });
+    if (!REACTIONS.includes(body?.content)) return send(422, { message: 'Validation Failed', errors: [{ resource: 'Reaction', field: 'content', code: 'invalid' }] });
+    const user = { login: 'github-actions[bot]', type: 'Bot' };
+    const list = this.reactions.get(commentId) ?? [];
+    const same = list.find((r) => r.content === body.content && r.user.login === user.login);
+    if (same) return send(200, same);
+    const reaction = { id: this.nextId++, node_id: `REA_kwFake${this.nextId}`, user, content: body.content, created_at: this.now() };
+    this.reactions.set(commentId, [...list, reaction]);
+    send(201, reaction);
+  }
+
+  /** The reactions on a comment, as `content` strings. */
+  reactionsOn(commentId: number): string[] {
+    return (this.reactions.get(commentId) ?? []).map((r) => r.content);
   }
 
   private issueJson(issue: FakeIssue) {

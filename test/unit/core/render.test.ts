@@ -4,9 +4,10 @@ import { parseQuestions } from '../../../src/core/qa.js';
 import { MAX_BODY, marker, noticeComment, ownMarker, planComment, pullRequestBody, questionsComment, summaryTable, trackingComment } from '../../../src/core/render.js';
 
 describe('what the issue shows', () => {
-  it('the tracking comment checks off the phases done and marks the current one', () => {
+  it('the tracking comment marks the phases done and the current one, with no task-list boxes', () => {
     const body = trackingComment('26-11-25-1-x', { ...initialStatus(), phase: 'planning', iteration: 2, totalIterations: 7, costUsd: 0.5 }, { run: 'https://run', branch: 'https://branch' });
-    expect(body).toContain('- [x] requirements\n- [ ] **planning** ← iteration 2\n- [ ] implementation');
+    expect(body).toContain('- ✓ requirements\n- → **planning** (iteration 2)\n- · implementation');
+    expect(body).not.toMatch(/^\s*[-*+] \[[ xX]\]/m);
     expect(body).toContain('**Iterations:** 7 in all · **Cost:** $0.50');
     expect(body).toContain('[this run](https://run) · [branch](https://branch)');
   });
@@ -29,8 +30,8 @@ describe('what the issue shows', () => {
       { totalIteration: 1, phase: 'init', iteration: 1, startedAt: 'x', durationMs: 1500, signal: 'continue', verdict: 'accepted', nextPhase: 'investigation', costUsd: 0.1, usage: { inputTokens: 10, outputTokens: 5 }, logFile: 'a' },
       { totalIteration: 2, phase: 'investigation', iteration: 1, startedAt: 'x', durationMs: 500, signal: 'invalid', verdict: 'rejected', nextPhase: 'investigation', reason: 'a | b', logFile: 'b' },
     ]);
-    expect(table).toContain('| 2 | investigation | 1 | invalid | investigation | 0.5 s |  |  | a \\| b |');
-    expect(table).toContain('| **this run** | | 2 | | | 2.0 s | $0.1000 | 15 | |');
+    expect(table).toContain('| 2 | investigation | 1 | invalid | investigation | 0.5s |  |  | a \\| b |');
+    expect(table).toContain('| **this run** | | 2 | | | 2.0s | $0.1000 | 15 | |');
   });
 });
 
