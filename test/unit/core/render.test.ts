@@ -12,6 +12,31 @@ describe('what the issue shows', () => {
     expect(body).toContain('[this run](https://run) · [branch](https://branch)');
   });
 
+  it('the tracking comment echoes the answers recorded, in words, and shows the pull request at done', () => {
+    const answers = [
+      { questions: ['Q1'], text: 'B) package.json', by: 'alice', at: 'x', source: 'issue comment' },
+      { questions: ['Q2', 'Q3'], text: 'skip the tests\nfor now', by: 'bob', at: 'x', source: 'issue comment' },
+    ];
+    const waiting = { ...initialStatus(), phase: 'requirements' as const, next: { kind: 'waiting' as const, gate: 'qa_answers' as const }, lastAction: 'waiting for qa_answers' };
+    const body = trackingComment('s', waiting, {}, undefined, { answers });
+    expect(body).toContain('**Answers recorded:**\n- Q1: B — package.json (@alice)\n- Q2, Q3: skip the tests for now (@bob)');
+    expect(body).toContain('**State:** waiting for your answers');
+    expect(body).toContain('**Last action:** waiting for your answers');
+    expect(body).not.toContain('qa_answers');
+    const done = trackingComment('s', { ...initialStatus(), phase: 'done', next: { kind: 'done' } }, { pullRequest: 'https://pr/7', run: 'https://run' });
+    expect(done).toContain('**State:** done  \n**Pull request:** https://pr/7');
+    expect(done).toContain('[pull request](https://pr/7) · [this run](https://run)');
+  });
+
+  it('a blocked tracking comment links the notice that holds the reason, and does not repeat it', () => {
+    const blocked = { ...initialStatus(), blocked: 'the CLI is missing', next: { kind: 'blocked' as const }, lastAction: 'blocked: the CLI is missing' };
+    const linked = trackingComment('s', blocked, {}, undefined, { blockedNotice: 'https://issue#issuecomment-9' });
+    expect(linked).toContain("**State:** blocked; why, and what you can do: [samocode's comment](https://issue#issuecomment-9)");
+    expect(linked).not.toContain('the CLI is missing');
+    // With no notice to point at (a /status post), the reason is there, once.
+    expect(trackingComment('s', blocked, {}).split('the CLI is missing')).toHaveLength(2);
+  });
+
   it('the questions comment lists options and suggestions, or says it waits when there are none', () => {
     const questions = parseQuestions('### Q1: Which?\nA) one\nB) two\n**Suggestion:** A - simple\n**Answer:** _waiting_\n');
     expect(questionsComment(questions, 'r1')).toContain('**Q1: Which?**\n   A) one\n   B) two\n   _Suggestion:_ A - simple');
