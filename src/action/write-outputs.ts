@@ -40,14 +40,17 @@ export async function writeOutputs(
       review: reviewRoundsLine((await session.store.readGates()).review, kit.config.inputs.maxReviewRounds),
       issue: seen.issue ? { name: `${kit.config.runner.repository}#${seen.issue.number}`, url: seen.issue.url } : undefined,
       idle: result.iterations.length ? [] : whyIdle(result, seen.taken),
+      blocked: outcome.kind === 'blocked' ? { failed: failsTheJob(outcome.reason), notice: seen.taken?.tracking.details.blockedNotice } : undefined,
     };
     const text = jobSummary(session.folder, status, result.iterations, links, await session.store.sessionTokens());
     await core.summary.addRaw(kit.redactor.redact(text)).write();
   }
   kit.log.info(`${describeState(status)} (${session.folder} on ${opened.branch.name})`);
   // A person's /stop is not a failure; anything else that blocks the session is.
-  if (outcome.kind === 'blocked' && !stoppedByPerson(outcome.reason)) core.setFailed(kit.redactor.redact(`samocode: blocked: ${outcome.reason}`));
+  if (outcome.kind === 'blocked' && failsTheJob(outcome.reason)) core.setFailed(kit.redactor.redact(`samocode: blocked: ${outcome.reason}`));
 }
+
+const failsTheJob = (reason: string) => !stoppedByPerson(reason);
 
 /** Why a run ran no iteration: what the intake refused, then where the session stands. */
 function whyIdle(result: LoopResult, taken?: TakenIn): string[] {
@@ -57,7 +60,7 @@ function whyIdle(result: LoopResult, taken?: TakenIn): string[] {
     outcome.kind === 'waiting'
       ? `the session is ${describeState(result.status)}`
       : outcome.kind === 'blocked'
-        ? `the session is blocked: ${outcome.reason}`
+        ? 'the session is blocked (see its state above)'
         : outcome.kind === 'done'
           ? 'the session is done'
           : 'this run reached its time budget';

@@ -13,6 +13,15 @@ export interface SummaryLinks {
   issue?: { name: string; url: string };
   /** Why no iteration ran, when none did: a refused command, a gate still waiting. */
   idle?: string[];
+  /** A blocked session: whether the run fails on it (its error then holds the reason), and the issue's comment that says what to do. */
+  blocked?: { failed: boolean; notice?: string };
+}
+
+/** The reason is stated once on the job's page: in the run's error when it fails, else here. */
+function stateOf(status: SessionStatus, blocked: SummaryLinks['blocked']): string {
+  if (!status.blocked || !blocked) return describeState(status);
+  const state = blocked.failed ? "blocked; the reason is this run's error" : describeState(status);
+  return blocked.notice ? `${state}; what you can do: [samocode's comment](${blocked.notice})` : state;
 }
 
 /** `**Key:** value` as a list item, so that each fact is a line of its own. */
@@ -24,7 +33,7 @@ export function jobSummary(sessionName: string, status: SessionStatus, records: 
     `## samocode: ${sessionName}`,
     '',
     ...(links.issue ? [fact('Issue', `[${links.issue.name}](${links.issue.url})`)] : []),
-    fact('State', describeState(status)),
+    fact('State', stateOf(status, links.blocked)),
     fact('Phase', status.phase),
     fact('Iterations', `${status.totalIterations} in the whole session`),
     fact('Cost', `$${status.costUsd.toFixed(4)} for the whole session`),

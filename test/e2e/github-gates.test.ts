@@ -139,7 +139,9 @@ describe('GitHub mode gates and limits', () => {
     expect(github.issues.get(14)!.comments.map((c) => c.body.split(reason).length - 1).reduce((a, b) => a + b)).toBe(1);
     const blockedAt = github.issues.get(14)!.comments.find((c) => c.body.includes('<!-- samocode:blocked'))!.id;
     expect(marked(14, 'tracking')[0]!.body).toContain(`**State:** blocked; why, and what you can do: [samocode's comment](https://github.com/Codertocat/Hello-World/issues/14#issuecomment-${blockedAt})`);
-    expect(run.summary).toContain(`- **State:** blocked: ${reason}`);
+    // On the job's page the reason is the run's error; the summary points to it and to the issue.
+    expect(run.summary).toContain(`- **State:** blocked; the reason is this run's error; what you can do: [samocode's comment](https://github.com/Codertocat/Hello-World/issues/14#issuecomment-${blockedAt})\n`);
+    expect(run.summary.split('\n').filter((l) => l.startsWith('- **')).join('\n')).not.toContain(reason);
     expect(github.issues.get(14)!.labels).toContain('samocode:blocked');
     // The checkpoint holding the reason was pushed.
     const overview = remoteFile(remote, 'samocode/14-bad-signal', `.samocode/sessions/${run.outputs.session}/_overview.md`);
@@ -161,6 +163,7 @@ describe('GitHub mode gates and limits', () => {
     const notice = marked(15, 'blocked').at(-1)!.body;
     expect(notice).toContain('samocode was stopped by @Codertocat.\n\nNothing runs until someone with write access comments `/resume`');
     expect(notice).not.toMatch(/fix what/i);
+    expect(stopped.summary).toMatch(/^- \*\*State:\*\* blocked: stopped by @Codertocat; what you can do: \[samocode's comment\]\(\S+#issuecomment-\d+\)$/m);
     expect(marked(15, 'tracking')[0]!.body).not.toContain('**Last action:**');
   });
 });

@@ -21,6 +21,15 @@ describe('the job summary', () => {
     ]);
   });
 
+  it('a blocked session: the reason is the failed run\'s error, or stated here after a /stop', () => {
+    const blocked = { ...initialStatus(), blocked: 'the CLI is missing', next: { kind: 'blocked' as const } };
+    const failed = jobSummary('s', blocked, [], { blocked: { failed: true, notice: 'https://i#c-1' } });
+    expect(failed).toContain("- **State:** blocked; the reason is this run's error; what you can do: [samocode's comment](https://i#c-1)\n");
+    expect(failed).not.toContain('the CLI is missing');
+    const stopped = { ...blocked, blocked: 'stopped by @a' };
+    expect(jobSummary('s', stopped, [], { blocked: { failed: false } })).toContain('- **State:** blocked: stopped by @a\n');
+  });
+
   it('says why no iteration ran', () => {
     expect(jobSummary('s', initialStatus(), [], { idle: ['refused a command: @r may not', 'the session is done'] })).toContain('No iteration ran in this run:\n\n- refused a command: @r may not\n- the session is done\n');
     expect(jobSummary('s', initialStatus(), [], {})).toContain('_No iteration ran in this run._');
