@@ -27,5 +27,5 @@ export async function checkStarter(kit: Toolkit, intent: ActiveIntent, issue: Is
     marker('refused-start', actor),
     noticeComment('refused-start', actor, `@${actor} only people with write access to this repository can start samocode; nothing was started.`),
   );
-  throw new StopRun(`${actor} may not start a session`, 'refused');
+  throw new StopRun(`@${actor} may not start a session: only people with write access to this repository can`, 'refused');
 }

@@ -51,6 +51,11 @@ async function claimNow(kit: Toolkit, issue: IssueInfo, opened: OpenedBranch, no
 }
 
 export async function answerComments(kit: Toolkit, issue: IssueInfo, session: GitHubSession, taken: TakenIn): Promise<void> {
+  // A reaction is an acknowledgement, not a record: one that fails is said in the log and the run goes on.
+  for (const reaction of taken.intake.reactions) {
+    if (taken.ignoredBots.has(reaction.to)) continue;
+    await kit.api.react(reaction.to, reaction.content).catch((error: unknown) => kit.log.warning(`could not react to comment ${reaction.to}: ${(error as Error).message}`));
+  }
   for (const reply of taken.intake.replies) {
     if (taken.ignoredBots.has(reply.to)) continue;
     await kit.api.commentOnce(issue.number, marker('reply', reply.to), noticeComment('reply', reply.to, reply.text), taken.comments);
@@ -58,6 +63,7 @@ export async function answerComments(kit: Toolkit, issue: IssueInfo, session: Gi
   if (taken.intake.postStatus) {
     // Marked with the newest comment taken in: a run that takes the same /status in again says it once.
     const id = taken.intake.status.lastComment ?? 'now';
-    await kit.api.commentOnce(issue.number, marker('status', id), noticeComment('status', id, trackingComment(session.folder, session.status, session.links).replace(TRACKING_MARKER, '')), taken.comments);
+    const text = trackingComment(session.folder, session.status, session.links, undefined, { answers: taken.intake.gates.answers }).replace(TRACKING_MARKER, '');
+    await kit.api.commentOnce(issue.number, marker('status', id), noticeComment('status', id, text), taken.comments);
   }
 }

@@ -7,9 +7,9 @@ import type { Toolkit } from './toolkit.js';
 
 export const shortHash = (text: string) => createHash('sha1').update(text).digest('hex').slice(0, 12);
 
-/** Posts `text` once under `kind:id`. */
-export async function postNotice(kit: Toolkit, issue: number, kind: string, id: string | number, text: string): Promise<void> {
-  await kit.api.commentOnce(issue, marker(kind, id), noticeComment(kind, id, text));
+/** Posts `text` once under `kind:id`; the comment's id. */
+export async function postNotice(kit: Toolkit, issue: number, kind: string, id: string | number, text: string): Promise<number> {
+  return kit.api.commentOnce(issue, marker(kind, id), noticeComment(kind, id, text));
 }
 
 /** Says on the issue what a person must fix, and stops the run as failed. */

@@ -20,7 +20,7 @@ import { takeInReview } from './take-in-review.js';
 import { answerReview } from './answer-review.js';
 import { makeToolkit, type Toolkit } from './toolkit.js';
 import { updateIssue } from './update-issue.js';
-import { writeOutputs } from './write-outputs.js';
+import { writeOutputs, writeStopSummary } from './write-outputs.js';
 
 const step = <T>(name: string, run: () => Promise<T>): Promise<T> => core.group(name, run);
 
@@ -47,11 +47,13 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
     const setup = await step('Prepare the agent user', () => prepareAgent(kit, issue));
     const result = await step('Run the loop', () => runLoop(kit, issue, session, opened, taken, review, setup));
     await step('Answer the review', () => answerReview(kit, session, opened, result));
-    const shown = await step('Show the outcome', () => showOutcome(kit, issue, session, opened, result));
+    const shown = await step('Show the outcome', () => showOutcome(kit, issue, session, opened, result, taken));
     await step('Update the issue', () => updateIssue(kit, issue, session, opened, taken, result, shown));
-    await step('Write the outputs', () => writeOutputs(kit, session, opened, result, shown, setup));
+    await step('Write the outputs', () => writeOutputs(kit, session, opened, result, shown, setup, { issue, taken }));
   } catch (error) {
-    endRun(kit, asStop(error));
+    const stop = asStop(error);
+    await writeStopSummary(kit, intent, stop);
+    endRun(kit, stop);
   }
 }
 

@@ -4,13 +4,14 @@
 import type { LoopResult, Outcome } from '../core/loop.js';
 import type { GateRecord } from '../core/gates.js';
 import { openQuestions } from '../core/qa.js';
-import { marker, planComment, questionsComment } from '../core/render.js';
+import { marker, noticeComment, planComment, questionsComment } from '../core/render.js';
 import { ensurePullRequest } from './pull-request.js';
 import type { IssueInfo } from '../github/repo-api.js';
 import { workflowOf } from './config.js';
 import type { OpenedBranch } from './open-branch.js';
 import type { GitHubSession } from './open-session.js';
 import { postNotice, shortHash } from './post-notice.js';
+import type { TakenIn } from './take-in-comments.js';
 import type { Toolkit } from './toolkit.js';
 
 export interface Shown {
@@ -19,13 +20,16 @@ export interface Shown {
   note?: string;
 }
 
-export async function showOutcome(kit: Toolkit, issue: IssueInfo, session: GitHubSession, opened: OpenedBranch, result: LoopResult): Promise<Shown> {
+/** A person's `/stop`: not a failure, and nothing to fix. */
+export const stoppedByPerson = (reason: string) => reason.startsWith('stopped by @');
+
+export async function showOutcome(kit: Toolkit, issue: IssueInfo, session: GitHubSession, opened: OpenedBranch, result: LoopResult, taken?: TakenIn): Promise<Shown> {
   const { outcome } = result;
   switch (outcome.kind) {
     case 'waiting':
-      return outcome.gate === 'qa_answers' ? postQuestions(kit, issue, session) : postPlan(kit, issue, session, opened);
+      return outcome.gate === 'qa_answers' ? postQuestions(kit, issue, session) : postPlan(kit, issue, session, opened, taken);
     case 'blocked':
-      return postBlocked(kit, issue, session, outcome);
+      return postBlocked(kit, issue, session, outcome, taken);
     case 'done':
       return openPullRequest(kit, issue, session, opened, outcome.summary);
     case 'paused':
@@ -42,12 +46,13 @@ async function postQuestions(kit: Toolkit, issue: IssueInfo, session: GitHubSess
   return { note: 'Answer the questions in a comment.' };
 }
 
-async function postPlan(kit: Toolkit, issue: IssueInfo, session: GitHubSession, opened: OpenedBranch): Promise<Shown> {
+async function postPlan(kit: Toolkit, issue: IssueInfo, session: GitHubSession, opened: OpenedBranch, taken?: TakenIn): Promise<Shown> {
   const { store } = session;
   const plan = await store.readPlan();
   if (plan) {
     await kit.api.commentOnce(issue.number, marker('plan', plan.blob), planComment(plan.file, plan.text, plan.blob, session.links));
     const gates = await store.readGates();
+    if (gates.posted?.blob === plan.blob) await sayPlanUnchanged(kit, issue, taken);
     if (gates.posted?.blob !== plan.blob) {
       const latest: GateRecord = { ...gates, posted: { file: plan.file, blob: plan.blob } };
       await store.writeGates(latest);
@@ -57,9 +62,34 @@ async function postPlan(kit: Toolkit, issue: IssueInfo, session: GitHubSession, 
   return { note: 'Reply `/approve` to approve the plan, or comment what should change.' };
 }
 
-async function postBlocked(kit: Toolkit, issue: IssueInfo, session: GitHubSession, outcome: Extract<Outcome, { kind: 'blocked' }>): Promise<Shown> {
+/** A change asked of the plan that left it as it was still gets a word: the plan posted before is the one to approve. */
+async function sayPlanUnchanged(kit: Toolkit, issue: IssueInfo, taken?: TakenIn): Promise<void> {
+  const asked = taken?.intake.feedback.at(-1);
+  if (!taken || !asked) return;
+  const text = `@${asked.by} the plan was revised with your comment in mind and came out unchanged; the plan posted above still waits for \`/approve\`, or comment again with what should change.`;
+  await kit.api.commentOnce(issue.number, marker('reply', asked.commentId), noticeComment('reply', asked.commentId, text), taken.comments);
+}
+
+/**
+ * The reason, once, with what a person can do. The tracking comment links
+ * here rather than repeating it.
+ */
+async function postBlocked(kit: Toolkit, issue: IssueInfo, session: GitHubSession, outcome: Extract<Outcome, { kind: 'blocked' }>, taken?: TakenIn): Promise<Shown> {
   const id = `${session.status.totalIterations}-${shortHash(outcome.reason)}`;
-  await postNotice(kit, issue.number, 'blocked', id, `samocode is blocked: ${outcome.reason}\n\nFix what it needs, then comment \`/resume\`.`);
+  const label = kit.config.inputs.triggerLabel;
+  const text = stoppedByPerson(outcome.reason)
+    ? `samocode was ${outcome.reason}.\n\nNothing runs until someone with write access comments \`/resume\`; the session then goes on from where it stopped.`
+    : [
+        `samocode is blocked: ${outcome.reason}`,
+        '',
+        'What you can do:',
+        '- fix what the reason names (in the repository, the workflow, its secrets or its inputs), then comment `/resume` or add the `' + label + '` label again: the session goes on from where it stopped;',
+        '- or leave it: nothing runs until then, and the work so far stays on the session branch.',
+        '',
+        'This run is marked failed, so that a blocked session shows among the failed runs.',
+      ].join('\n');
+  const noticeId = await postNotice(kit, issue.number, 'blocked', id, text);
+  if (taken) taken.tracking.details.blockedNotice = `${issue.url}#issuecomment-${noticeId}`;
   return {};
 }
 
@@ -68,6 +98,8 @@ async function openPullRequest(kit: Toolkit, issue: IssueInfo, session: GitHubSe
     const pr = await ensurePullRequest(kit, issue, session, opened, summary);
     await postNotice(kit, issue.number, 'done', `${pr.number}-${session.status.totalIterations}`, `samocode is done: ${summary}\n\nPull request: ${pr.url}`);
     await opened.branch.checkpoint(`samocode: pull request #${pr.number}`);
+    // The tracking comment links the pull request from here on.
+    session.links.pullRequest = pr.url;
     return { pullRequest: pr.url };
   } catch (error) {
     const note = `The session is done but the pull request could not be opened (${(error as Error).message}); comment \`/resume\` to try again.`;

@@ -54,6 +54,7 @@ export async function takeInComments(kit: Toolkit, intent: ActiveIntent, issue: 
     intake.status = resumeStatus(intake.status, PHASE_TABLE[intake.status.phase].maxIterations, `@${intent.actor} (label added again)`);
   }
   await record(session, intake);
+  tracking.details.answers = intake.gates.answers;
   return { intake, comments, tracking, ignoredBots, statusBefore, gatesBefore: gates, qaBefore };
 }
 

@@ -1,6 +1,7 @@
 // Step: the issue's state label and tracking comment, and the notification.
 import type { LoopResult } from '../core/loop.js';
 import { sessionState, type SessionStatus } from '../core/overview.js';
+import { gateInWords } from '../core/render.js';
 import { reviewRoundsLine } from '../core/review.js';
 import type { IssueInfo, StateLabel } from '../github/repo-api.js';
 import type { OpenedBranch } from './open-branch.js';
@@ -22,7 +23,7 @@ export async function updateIssue(kit: Toolkit, issue: IssueInfo, session: GitHu
   if (result.iterations.length > 0 || moved(taken.statusBefore, status) || shown.pullRequest) await taken.tracking.flush(status, note).catch((error: unknown) => kit.log.warning(`could not update the tracking comment: ${(error as Error).message}`));
   const { outcome } = result;
   if (outcome.kind === 'paused') return;
-  const text = outcome.kind === 'done' ? outcome.summary : outcome.kind === 'blocked' ? outcome.reason : `waiting for ${outcome.gate}`;
+  const text = outcome.kind === 'done' ? outcome.summary : outcome.kind === 'blocked' ? outcome.reason : `waiting for ${gateInWords(outcome.gate)}`;
   await kit.notifier.notify(outcome.kind, kit.redactor.redact(`${kit.config.runner.repository}#${issue.number} (${session.folder}): ${text} ${issue.url}`));
 }
 

@@ -82,8 +82,19 @@ export interface Reply {
   text: string;
 }
 
+/**
+ * A reaction on a comment taken in: quiet, and no notification. `+1` for an
+ * approval recorded, `eyes` for anything else read and acted on. A comment
+ * that gets a reply, or a /status post, is acknowledged by that instead.
+ */
+export interface Reaction {
+  to: number;
+  content: '+1' | 'eyes';
+}
+
 export interface IntakeResult extends IntakeState {
   replies: Reply[];
+  reactions: Reaction[];
   feedback: { by: string; commentId: number; text: string }[];
   postStatus: boolean;
   changed: boolean;
@@ -96,6 +107,7 @@ interface Intake {
   gates: GateRecord;
   qa: string | null;
   replies: Reply[];
+  reactions: Reaction[];
   feedback: IntakeResult['feedback'];
   postStatus: boolean;
   /** People already replied to in this run. */
@@ -110,19 +122,22 @@ export function takeInComments(
   mayGovern: (login: string) => boolean,
   now: string,
 ): IntakeResult {
-  const intake: Intake = { state, status: state.status, gates: state.gates, qa: state.qa, replies: [], feedback: [], postStatus: false, answered: new Set(), now };
+  const intake: Intake = { state, status: state.status, gates: state.gates, qa: state.qa, replies: [], reactions: [], feedback: [], postStatus: false, answered: new Set(), now };
   const processed: number[] = [];
   for (const comment of comments) {
     processed.push(comment.id);
     const meaning = readComment(cleanUntrusted(comment.body));
     if (!mayGovern(comment.author)) {
-      if (meaning.kind === 'command') {
+      // A command, or an answer to a gate that waits, from a reader: one short reply. Other talk is theirs.
+      if (meaning.kind === 'command' || (waitingFor(intake) && afterGate(intake, comment))) {
         reply(intake, comment, `@${comment.author} only people with write access to this repository can steer samocode; nothing changed.`);
       }
-    } else if (meaning.kind === 'command') {
-      applyCommand(intake, comment, meaning.command);
-    } else {
-      takeGateReply(intake, comment, meaning);
+      continue;
+    }
+    const approvals = intake.gates.approvals.length;
+    const acted = meaning.kind === 'command' ? applyCommand(intake, comment, meaning.command) : takeGateReply(intake, comment, meaning);
+    if (acted) {
+      intake.reactions.push({ to: comment.id, content: intake.gates.approvals.length > approvals ? '+1' : 'eyes' });
     }
   }
   return finishIntake(intake, processed, lastId);
@@ -147,7 +162,8 @@ function waitingFor(intake: Intake) {
   return intake.status.next.kind === 'waiting' ? intake.status.next.gate : null;
 }
 
-function applyCommand(intake: Intake, comment: IssueComment, command: Command): void {
+/** True when the command was read and acted on without a post of its own (a reply, a status). */
+function applyCommand(intake: Intake, comment: IssueComment, command: Command): boolean {
   const { status, state } = intake;
   const by = `@${comment.author}`;
   switch (command) {
@@ -158,6 +174,7 @@ function applyCommand(intake: Intake, comment: IssueComment, command: Command): 
         intake.status = { ...status, lastAction: `plan approved by ${by}` };
       } else {
         reply(intake, comment, `${by} no plan was waiting for approval when this was written; nothing changed.`);
+        return false;
       }
       break;
     case 'stop':
@@ -169,14 +186,15 @@ function applyCommand(intake: Intake, comment: IssueComment, command: Command): 
       break;
     case 'status':
       intake.postStatus = true;
-      break;
+      return false;
   }
+  return true;
 }
 
 /** Text while a gate waits: answers to the questions, or changes asked of the plan. */
-function takeGateReply(intake: Intake, comment: IssueComment, meaning: CommentMeaning & { kind: 'text' }): void {
+function takeGateReply(intake: Intake, comment: IssueComment, meaning: CommentMeaning & { kind: 'text' }): boolean {
   const gate = waitingFor(intake);
-  if (!gate || !afterGate(intake, comment)) return;
+  if (!gate || !afterGate(intake, comment)) return false;
   if (gate === 'qa_answers') {
     ({ qa: intake.qa, gates: intake.gates } = takeAnswers(intake.qa ?? '', intake.gates, meaning.answers, meaning.text, comment, intake.now));
     intake.status = { ...intake.status, lastAction: `answers from @${comment.author}` };
@@ -185,10 +203,11 @@ function takeGateReply(intake: Intake, comment: IssueComment, meaning: CommentMe
     intake.gates = { ...intake.gates, pending: null };
     intake.status = { ...intake.status, next: { kind: 'continue' }, lastAction: `changes to the plan asked by @${comment.author}` };
   }
+  return true;
 }
 
 function finishIntake(intake: Intake, processed: number[], lastId: number | null): IntakeResult {
-  const { state, replies, feedback, postStatus, qa } = intake;
+  const { state, replies, reactions, feedback, postStatus, qa } = intake;
   let { status, gates } = intake;
   const newest = lastId ?? (processed.length ? Math.max(...processed) : null);
   if (newest !== null && (status.lastComment === null || newest > Number(status.lastComment))) {
@@ -196,7 +215,7 @@ function finishIntake(intake: Intake, processed: number[], lastId: number | null
   }
   if (processed.length) gates = { ...gates, processedComments: [...gates.processedComments, ...processed].slice(-KEEP_PROCESSED) };
   const changed = processed.length > 0 || status.lastComment !== state.status.lastComment;
-  return { status, gates, qa, postedPlan: state.postedPlan, gateCommentId: state.gateCommentId, replies, feedback, postStatus, changed };
+  return { status, gates, qa, postedPlan: state.postedPlan, gateCommentId: state.gateCommentId, replies, reactions, feedback, postStatus, changed };
 }
 
 function takeAnswers(

@@ -4,6 +4,8 @@ import { marker } from './marker.js';
 import { inlineName, neutralizePlan, neutralizeText, sourceBlock } from './neutralize.js';
 import { sessionState, type SessionStatus } from './overview.js';
 import { PHASES } from './phases.js';
+import type { AnswerRecord } from './gates.js';
+import type { Gate } from './phases.js';
 import type { IterationRecord } from './ports.js';
 import type { Question } from './qa.js';
 
@@ -16,41 +18,82 @@ export interface Links {
   run?: string;
   branch?: string;
   sessionFolder?: string;
+  /** The session's pull request, once it is open for review. */
+  pullRequest?: string;
   file?: (name: string) => string;
+}
+
+/** What the tracking comment shows besides the status. */
+export interface TrackingDetails {
+  /** The orchestrator's record of answers taken in, echoed so that a person sees how each was read. */
+  answers?: AnswerRecord[];
+  /** A link to the comment that says why the session is blocked and what a person can do: the reason is stated there, once. */
+  blockedNotice?: string;
 }
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
+/** A gate as a person reads it. */
+export function gateInWords(gate: Gate): string {
+  return gate === 'qa_answers' ? 'your answers' : 'your approval of the plan';
+}
+
+/** The gate names an orchestrator's record may hold (`waiting for qa_answers`), in words. */
+export function inWords(text: string): string {
+  return text.replace(/\b(?:qa_answers|plan_approval)\b/g, (gate) => gateInWords(gate as Gate));
+}
+
 export function describeState(status: SessionStatus): string {
   const state = sessionState(status);
   if (state === 'blocked') return `blocked: ${clip(status.blocked!, 500)}`;
-  if (state === 'waiting') return status.next.kind === 'waiting' && status.next.gate === 'qa_answers' ? 'waiting for answers' : 'waiting for plan approval';
+  if (state === 'waiting') return `waiting for ${gateInWords(status.next.kind === 'waiting' ? status.next.gate : 'plan_approval')}`;
   return state;
 }
 
-export function trackingComment(sessionName: string, status: SessionStatus, links: Links, note?: string): string {
+/** ✓ done, → current, · still to come: marks, not task-list boxes, which a click would tick in the action's own comment. */
+function phaseList(status: SessionStatus): string[] {
   const current = PHASES.indexOf(status.phase);
-  const checklist = PHASES.map((phase, i) => {
-    const done = i < current || (status.next.kind === 'done' && i === current);
-    const mark = done ? 'x' : ' ';
-    return i === current && status.next.kind !== 'done' ? `- [ ] **${phase}** ← iteration ${status.iteration}` : `- [${mark}] ${phase}`;
+  const finished = status.next.kind === 'done';
+  return PHASES.map((phase, i) => {
+    if (i < current || (finished && i === current)) return `- ✓ ${phase}`;
+    if (i === current) return `- → **${phase}** (iteration ${status.iteration})`;
+    return `- · ${phase}`;
   });
+}
+
+/** `Q1: B — package.json (@alice)`: how each recorded answer was read. */
+function answerLines(answers: AnswerRecord[]): string[] {
+  const shown = answers.slice(-10).map((a) => {
+    const text = clip(a.text.replace(/\s*\n\s*/g, ' ').replace(/^([A-Z])\) /, '$1 — '), 200);
+    return `- ${a.questions.join(', ') || 'note'}: ${neutralizeText(text)} (@${a.by})`;
+  });
+  return shown.length ? ['', '**Answers recorded:**', ...shown] : [];
+}
+
+export function trackingComment(sessionName: string, status: SessionStatus, links: Links, note?: string, details: TrackingDetails = {}): string {
   const linkLine = [
+    links.pullRequest ? `[pull request](${links.pullRequest})` : '',
     links.run ? `[this run](${links.run})` : '',
     links.branch ? `[branch](${links.branch})` : '',
     links.sessionFolder ? `[session folder](${links.sessionFolder})` : '',
   ]
     .filter(Boolean)
     .join(' · ');
+  const blockedThere = Boolean(status.blocked && details.blockedNotice);
+  const state = blockedThere ? `blocked; why, and what you can do: [samocode's comment](${details.blockedNotice})` : neutralizeText(inWords(describeState(status)));
+  // The last action of a blocked session is its reason again: said once.
+  const lastAction = status.blocked && status.lastAction.includes(status.blocked) ? [] : [`**Last action:** ${neutralizeText(inWords(clip(status.lastAction || '-', 500)))}`];
   return [
     marker('tracking'),
     `### samocode session \`${sessionName}\``,
     '',
-    `**State:** ${neutralizeText(describeState(status))}  `,
-    `**Iterations:** ${status.totalIterations} in all · **Cost:** $${status.costUsd.toFixed(2)}  `,
-    `**Last action:** ${neutralizeText(clip(status.lastAction || '-', 500))}`,
+    `**State:** ${state}  `,
+    ...(links.pullRequest && status.next.kind === 'done' ? [`**Pull request:** ${links.pullRequest}  `] : []),
+    `**Iterations:** ${status.totalIterations} in all · **Cost:** $${status.costUsd.toFixed(2)}${lastAction.length ? '  ' : ''}`,
+    ...lastAction,
     '',
-    ...checklist,
+    ...phaseList(status),
+    ...answerLines(details.answers ?? []),
     ...(note ? ['', neutralizeText(clip(note, 1_000))] : []),
     ...(linkLine ? ['', linkLine] : []),
   ].join('\n');
@@ -135,6 +178,9 @@ export function pullRequestBody(issue: number, summary: string | null, links: { 
   );
 }
 
+/** `1.5s`: no space for a narrow table column to wrap at. */
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+
 const tokens = (r: IterationRecord) => (r.usage ? r.usage.inputTokens + r.usage.outputTokens : 0);
 
 export function summaryTable(records: IterationRecord[]): string {
@@ -143,9 +189,9 @@ export function summaryTable(records: IterationRecord[]): string {
       r.totalIteration,
       r.phase,
       r.iteration,
-      r.waitingFor ? `waiting (${r.waitingFor})` : r.signal,
+      r.waitingFor ? `waiting for ${gateInWords(r.waitingFor)}` : r.signal,
       r.nextPhase,
-      `${(r.durationMs / 1000).toFixed(1)} s`,
+      seconds(r.durationMs),
       r.costUsd !== undefined ? `$${r.costUsd.toFixed(4)}` : '',
       r.usage ? String(tokens(r)) : '',
       neutralizeText(r.reason ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ').slice(0, 200),
@@ -153,11 +199,11 @@ export function summaryTable(records: IterationRecord[]): string {
   );
   const cost = records.reduce((sum, r) => sum + (r.costUsd ?? 0), 0);
   const used = records.reduce((sum, r) => sum + tokens(r), 0);
-  const seconds = records.reduce((sum, r) => sum + r.durationMs, 0) / 1000;
+  const took = records.reduce((sum, r) => sum + r.durationMs, 0);
   return [
     '| # | phase | iteration | signal | next | time | cost | tokens | note |',
     '|---|---|---|---|---|---|---|---|---|',
     ...rows.map((r) => `| ${r} |`),
-    `| **this run** | | ${records.length} | | | ${seconds.toFixed(1)} s | $${cost.toFixed(4)} | ${used} | |`,
+    `| **this run** | | ${records.length} | | | ${seconds(took)} | $${cost.toFixed(4)} | ${used} | |`,
   ].join('\n');
 }

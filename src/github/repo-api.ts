@@ -139,6 +139,12 @@ export class RepoApi {
     return (await this.findOwn(issue, marker, existing)) ?? this.comment(issue, body);
   }
 
+  /** A reaction on an issue comment: a quiet acknowledgement, no notification. */
+  async react(commentId: number, content: '+1' | 'eyes'): Promise<void> {
+    this.writes++;
+    await this.client.rest.reactions.createForIssueComment({ owner: this.owner, repo: this.repo, comment_id: commentId, content });
+  }
+
   private self: Promise<string | null> | null = null;
 
   /**

@@ -2,7 +2,7 @@
 // fast session does not spend an API write per iteration.
 import type { SessionStatus } from '../core/overview.js';
 import type { IterationRecord, Reporter } from '../core/ports.js';
-import { marker, trackingComment, type Links } from '../core/render.js';
+import { marker, trackingComment, type Links, type TrackingDetails } from '../core/render.js';
 import type { RepoApi } from './repo-api.js';
 
 export const TRACKING_MARKER = marker('tracking');
@@ -12,6 +12,8 @@ export class TrackingComment implements Reporter {
   private lastPhase: string | null = null;
   private pending: SessionStatus | null = null;
   private lastBody = '';
+  /** The answers recorded, the blocked notice: shown with every status from here on. */
+  readonly details: TrackingDetails = {};
 
   constructor(
     private readonly api: RepoApi,
@@ -36,7 +38,7 @@ export class TrackingComment implements Reporter {
   /** Shows `status` now (or the last one held back). */
   async flush(status: SessionStatus | null = this.pending, note?: string): Promise<void> {
     if (!status) return;
-    const body = trackingComment(this.sessionName, status, this.links, note);
+    const body = trackingComment(this.sessionName, status, this.links, note, this.details);
     this.pending = null;
     this.lastPhase = status.phase;
     if (body === this.lastBody) return;

@@ -83,7 +83,11 @@ describe('trust boundary: a cancelled run leaves nothing behind', () => {
     const labels = github.issues.get(issue)!.labels;
     expect(labels).not.toContain('samocode:running');
     expect(labels).toContain('samocode:blocked');
-    const tracking = github.issues.get(issue)!.comments.find((c) => c.body.includes('samocode:tracking'));
-    expect(tracking?.body).toContain(`interrupted by ${signal}`);
+    // The reason is on the issue once, in the blocked notice; the tracking comment links to it.
+    const comments = github.issues.get(issue)!.comments;
+    const tracking = comments.find((c) => c.body.includes('samocode:tracking'));
+    const notice = comments.find((c) => c.body.includes('<!-- samocode:blocked'));
+    expect(notice?.body).toContain(`interrupted by ${signal}`);
+    expect(tracking?.body).toContain(`[samocode's comment](https://github.com/Codertocat/Hello-World/issues/${issue}#issuecomment-${notice!.id})`);
   });
 });

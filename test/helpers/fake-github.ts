@@ -35,12 +35,22 @@ export interface FakePull {
   draft: boolean;
 }
 
-/** More endpoints, asked before the built-in ones: the review stand-in adds its own. */
-/** `send` writes JSON, or a string as it is when the headers give a text/ content type. */
+/** More endpoints, asked before the built-in ones (the review stand-in adds its own). `send` writes JSON, or a string as it is when the headers give a text/ content type. */
 export type FakeRoute = (
   request: { method: string; path: string; body: any; url: URL; headers: Record<string, string | string[] | undefined> },
   send: (status: number, data?: unknown, headers?: Record<string, string>) => void,
 ) => boolean | Promise<boolean>;
+
+/** A reaction as GitHub's REST description shapes it (`reaction`). */
+export interface FakeReaction {
+  id: number;
+  node_id: string;
+  user: { login: string; type: string };
+  content: string;
+  created_at: string;
+}
+
+const REACTIONS = ['+1', '-1', 'laugh', 'confused', 'heart', 'hooray', 'rocket', 'eyes'];
 
 export interface RecordedRequest {
   method: string;
@@ -71,6 +81,8 @@ export class FakeGitHub {
   /** Reviews, review threads and GraphQL for the pull requests. */
   readonly review: FakeReview;
   dispatches: { workflow: string; ref: string; inputs: Record<string, string> }[] = [];
+  /** Reactions on issue comments, by comment id. */
+  reactions = new Map<number, FakeReaction[]>();
   /** Telegram messages, for tests that point TELEGRAM_API_URL here too. */
   telegram: { token: string; chatId: string; text: string }[] = [];
   requests: RecordedRequest[] = [];
@@ -227,6 +239,9 @@ export class FakeGitHub {
       }
       return notFound();
     }
+    if ((m = /^\/issues\/comments\/(\d+)\/reactions$/.exec(path)) && method === 'POST') {
+      return this.react(Number(m[1]), body);
+    }
     if ((m = /^\/issues\/(\d+)\/labels$/.exec(path)) && method === 'POST') {
       const issue = this.issues.get(Number(m[1]));
       if (!issue) return notFound();
@@ -300,6 +315,31 @@ export class FakeGitHub {
       updated_at: c.updated_at,
       author_association: c.user.type === 'Bot' ? 'NONE' : 'COLLABORATOR',
     };
+  }
+
+  /** `POST …/issues/comments/{comment_id}/reactions`: 201 when made, 200 when this user already reacted so, 422 for an unknown content. */
+  private react(commentId: number, body: any): Reply {
+    const exists = [...this.issues.values()].some((issue) => issue.comments.some((c) => c.id === commentId));
+    if (!exists) return notFound();
+    if (!REACTIONS.includes(body?.content)) return { status: 422, data: { message: 'Validation Failed', errors: [{ resource: 'Reaction', field: 'content', code: 'invalid' }], documentation_url: DOCS } };
+    const user = { login: 'github-actions[bot]', type: 'Bot' };
+    const list = this.reactions.get(commentId) ?? [];
+    const same = list.find((r) => r.content === body.content && r.user.login === user.login);
+    if (same) return { status: 200, data: this.reactionJson(same) };
+    const reaction = { id: this.nextId++, node_id: `REA_kwFake${this.nextId}`, user, content: body.content, created_at: this.now() };
+    this.reactions.set(commentId, [...list, reaction]);
+    return { status: 201, data: this.reactionJson(reaction) };
+  }
+
+  /** GitHub's own example of a reaction, as this one. */
+  private reactionJson(r: FakeReaction) {
+    const shape = example('POST', '/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions', 201);
+    return { ...shape, id: r.id, node_id: r.node_id, user: { ...shape.user, login: r.user.login, type: r.user.type }, content: r.content, created_at: r.created_at };
+  }
+
+  /** The reactions on a comment, as `content` strings. */
+  reactionsOn(commentId: number): string[] {
+    return (this.reactions.get(commentId) ?? []).map((r) => r.content);
   }
 
   private issueJson(issue: FakeIssue) {

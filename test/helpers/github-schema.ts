@@ -24,6 +24,7 @@ export const SERVED = [
   ['GET', '/repos/{owner}/{repo}/pulls'],
   ['POST', '/repos/{owner}/{repo}/pulls'],
   ['POST', '/repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches'],
+  ['POST', '/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions'],
   ['GET', '/repos/{owner}/{repo}/pulls/{pull_number}'],
   ['PATCH', '/repos/{owner}/{repo}/pulls/{pull_number}'],
   ['GET', '/repos/{owner}/{repo}/pulls/{pull_number}/reviews'],

@@ -202,3 +202,35 @@ describe('taking in comments', () => {
     expect(result.qa).toContain('### More from @alice\nAlso keep the old flag working.');
   });
 });
+
+describe('acknowledging what was taken in', () => {
+  it('reacts +1 to an approval, eyes to answers, a change request and /stop', () => {
+    const approve = comment('alice', '/approve');
+    expect(takeInComments(state(waiting('plan_approval')), [approve], approve.id, writers, NOW).reactions).toEqual([{ to: approve.id, content: '+1' }]);
+    const answer = comment('alice', 'Q1: A');
+    expect(takeInComments(state(waiting('qa_answers')), [answer], answer.id, writers, NOW).reactions).toEqual([{ to: answer.id, content: 'eyes' }]);
+    const change = comment('alice', 'Shorter, please.');
+    expect(takeInComments(state(waiting('plan_approval')), [change], change.id, writers, NOW).reactions).toEqual([{ to: change.id, content: 'eyes' }]);
+    const stop = comment('alice', '/stop');
+    expect(takeInComments(state({ ...initialStatus(), phase: 'implementation' }), [stop], stop.id, writers, NOW).reactions).toEqual([{ to: stop.id, content: 'eyes' }]);
+  });
+
+  it('a comment that gets a reply or a status post gets no reaction as well; talk that steers nothing gets none', () => {
+    const early = comment('alice', '/approve');
+    const status = comment('bob', '/status');
+    const talk = comment('carol', 'nice work');
+    const result = takeInComments(state({ ...initialStatus(), phase: 'implementation' }), [early, status, talk], talk.id, writers, NOW);
+    expect(result.replies.map((r) => r.to)).toEqual([early.id]);
+    expect(result.reactions).toEqual([]);
+  });
+
+  it("a reader's answer gets the same one short reply as a reader's /approve, and changes nothing", () => {
+    const answer = comment('reader', 'Q1: B');
+    const result = takeInComments(state(waiting('qa_answers')), [answer], answer.id, writers, NOW);
+    expect(result.replies).toEqual([{ to: answer.id, text: '@reader only people with write access to this repository can steer samocode; nothing changed.' }]);
+    expect(result.gates.answers).toEqual([]);
+    expect(result.reactions).toEqual([]);
+    const chat = comment('reader', 'just chatting');
+    expect(takeInComments(state({ ...initialStatus(), phase: 'implementation' }), [chat], chat.id, writers, NOW).replies).toEqual([]);
+  });
+});

@@ -4,11 +4,37 @@ import { parseQuestions } from '../../../src/core/qa.js';
 import { MAX_BODY, marker, noticeComment, ownMarker, planComment, pullRequestBody, questionsComment, summaryTable, trackingComment } from '../../../src/core/render.js';
 
 describe('what the issue shows', () => {
-  it('the tracking comment checks off the phases done and marks the current one', () => {
+  it('the tracking comment marks the phases done and the current one, with no task-list boxes', () => {
     const body = trackingComment('26-11-25-1-x', { ...initialStatus(), phase: 'planning', iteration: 2, totalIterations: 7, costUsd: 0.5 }, { run: 'https://run', branch: 'https://branch' });
-    expect(body).toContain('- [x] requirements\n- [ ] **planning** ← iteration 2\n- [ ] implementation');
+    expect(body).toContain('- ✓ requirements\n- → **planning** (iteration 2)\n- · implementation');
+    expect(body).not.toMatch(/^\s*[-*+] \[[ xX]\]/m);
     expect(body).toContain('**Iterations:** 7 in all · **Cost:** $0.50');
     expect(body).toContain('[this run](https://run) · [branch](https://branch)');
+  });
+
+  it('the tracking comment echoes the answers recorded, in words, and shows the pull request at done', () => {
+    const answers = [
+      { questions: ['Q1'], text: 'B) package.json', by: 'alice', at: 'x', source: 'issue comment' },
+      { questions: ['Q2', 'Q3'], text: 'skip the tests\nfor now', by: 'bob', at: 'x', source: 'issue comment' },
+    ];
+    const waiting = { ...initialStatus(), phase: 'requirements' as const, next: { kind: 'waiting' as const, gate: 'qa_answers' as const }, lastAction: 'waiting for qa_answers' };
+    const body = trackingComment('s', waiting, {}, undefined, { answers });
+    expect(body).toContain('**Answers recorded:**\n- Q1: B — package.json (@alice)\n- Q2, Q3: skip the tests for now (@bob)');
+    expect(body).toContain('**State:** waiting for your answers');
+    expect(body).toContain('**Last action:** waiting for your answers');
+    expect(body).not.toContain('qa_answers');
+    const done = trackingComment('s', { ...initialStatus(), phase: 'done', next: { kind: 'done' } }, { pullRequest: 'https://pr/7', run: 'https://run' });
+    expect(done).toContain('**State:** done  \n**Pull request:** https://pr/7');
+    expect(done).toContain('[pull request](https://pr/7) · [this run](https://run)');
+  });
+
+  it('a blocked tracking comment links the notice that holds the reason, and does not repeat it', () => {
+    const blocked = { ...initialStatus(), blocked: 'the CLI is missing', next: { kind: 'blocked' as const }, lastAction: 'blocked: the CLI is missing' };
+    const linked = trackingComment('s', blocked, {}, undefined, { blockedNotice: 'https://issue#issuecomment-9' });
+    expect(linked).toContain("**State:** blocked; why, and what you can do: [samocode's comment](https://issue#issuecomment-9)");
+    expect(linked).not.toContain('the CLI is missing');
+    // With no notice to point at (a /status post), the reason is there, once.
+    expect(trackingComment('s', blocked, {}).split('the CLI is missing')).toHaveLength(2);
   });
 
   it('the questions comment lists options and suggestions, or says it waits when there are none', () => {
@@ -29,8 +55,8 @@ describe('what the issue shows', () => {
       { totalIteration: 1, phase: 'init', iteration: 1, startedAt: 'x', durationMs: 1500, signal: 'continue', verdict: 'accepted', nextPhase: 'investigation', costUsd: 0.1, usage: { inputTokens: 10, outputTokens: 5 }, logFile: 'a' },
       { totalIteration: 2, phase: 'investigation', iteration: 1, startedAt: 'x', durationMs: 500, signal: 'invalid', verdict: 'rejected', nextPhase: 'investigation', reason: 'a | b', logFile: 'b' },
     ]);
-    expect(table).toContain('| 2 | investigation | 1 | invalid | investigation | 0.5 s |  |  | a \\| b |');
-    expect(table).toContain('| **this run** | | 2 | | | 2.0 s | $0.1000 | 15 | |');
+    expect(table).toContain('| 2 | investigation | 1 | invalid | investigation | 0.5s |  |  | a \\| b |');
+    expect(table).toContain('| **this run** | | 2 | | | 2.0s | $0.1000 | 15 | |');
   });
 });
 

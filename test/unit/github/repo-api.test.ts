@@ -34,6 +34,15 @@ describe('RepoApi', () => {
     expect(await api().canSteer('alice')).toBe(allowed);
   });
 
+  it('reacts to an issue comment with the content GitHub names', async () => {
+    nock(API)
+      .post(`${repo}/issues/comments/42/reactions`, { content: 'eyes' })
+      .reply(201, { id: 1, node_id: 'R', user: { login: 'github-actions[bot]', type: 'Bot' }, content: 'eyes', created_at: '2026-11-25T12:00:00Z' });
+    const github = api();
+    await github.react(42, 'eyes');
+    expect(github.writes).toBe(1);
+  });
+
   it('an API error means no', async () => {
     nock(API).get(`${repo}/collaborators/mallory/permission`).reply(404, { message: 'Not Found' });
     expect(await api().canSteer('mallory')).toBe(false);
