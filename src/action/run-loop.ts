@@ -6,7 +6,6 @@ import { runSession, type LoopResult } from '../core/loop.js';
 import { blockedStatus, parseStatus, readSection, writeStatus } from '../core/overview.js';
 import type { Reporter } from '../core/ports.js';
 import { AnotherRunError, BranchConflictError } from '../git/errors.js';
-import type { TrackingComment } from '../github/tracking.js';
 import { IterationRecords } from '../notify/iteration-records.js';
 import { FanOutReporter } from '../notify/fan-out.js';
 import { createAgent } from '../providers/index.js';

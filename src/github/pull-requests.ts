@@ -2,10 +2,8 @@
 // its reviews and thread replies; GraphQL where REST has no way (the review
 // threads with their resolved state, resolving one, ready for review).
 import { ownMarker } from '../core/marker.js';
-import type { Redactor } from '../core/redact.js';
-import { MAX_BODY } from '../core/render.js';
 import type { Review, ReviewThread } from '../core/review.js';
-import type { GitHubClient } from './client.js';
+import { RepositoryCalls } from './repository-calls.js';
 
 export interface PullInfo {
   number: number;
@@ -54,22 +52,7 @@ interface ThreadNodes {
   } | null;
 }
 
-export class PullRequestApi {
-  /** Writes made, for the job summary and the benchmark. */
-  writes = 0;
-
-  constructor(
-    private readonly client: GitHubClient,
-    readonly owner: string,
-    readonly repo: string,
-    private readonly redactor: Redactor,
-  ) {}
-
-  private body(text: string): string {
-    const clean = this.redactor.redact(text);
-    return clean.length > MAX_BODY ? `${clean.slice(0, MAX_BODY - 1)}…` : clean;
-  }
-
+export class PullRequestApi extends RepositoryCalls {
   private info(data: { number: number; node_id: string; head: { ref: string }; draft?: boolean; state: string; html_url: string; body: string | null }): PullInfo {
     return { number: data.number, nodeId: data.node_id, headRef: data.head.ref, draft: data.draft ?? false, state: data.state, url: data.html_url, body: data.body ?? '' };
   }

@@ -2,9 +2,10 @@
 // the redactor on its way out; every write that could repeat is looked up
 // by its hidden marker first.
 import type { IssueComment } from '../core/intake.js';
-import { MAX_BODY, ownMarker } from '../core/render.js';
+import { ownMarker } from '../core/render.js';
 import type { Redactor } from '../core/redact.js';
 import type { GitHubClient } from './client.js';
+import { RepositoryCalls } from './repository-calls.js';
 
 export const STATE_LABELS = ['samocode:running', 'samocode:waiting', 'samocode:blocked', 'samocode:done'] as const;
 export type StateLabel = (typeof STATE_LABELS)[number];
@@ -27,23 +28,18 @@ export class PermissionUnknownError extends Error {
   override name = 'PermissionUnknownError';
 }
 
-export class RepoApi {
+export class RepoApi extends RepositoryCalls {
   private readonly permissions = new Map<string, boolean>();
-  /** API calls that change something, for the job summary and the benchmark. */
-  writes = 0;
 
   constructor(
-    private readonly client: GitHubClient,
-    readonly owner: string,
-    readonly repo: string,
-    private readonly redactor: Redactor,
+    client: GitHubClient,
+    owner: string,
+    repo: string,
+    redactor: Redactor,
     /** The first wait before our own retry of a comment (ms). */
     private readonly retryBaseMs = 1_000,
-  ) {}
-
-  private body(text: string): string {
-    const clean = this.redactor.redact(text);
-    return clean.length > MAX_BODY ? `${clean.slice(0, MAX_BODY - 1)}…` : clean;
+  ) {
+    super(client, owner, repo, redactor);
   }
 
   /**
