@@ -11,6 +11,8 @@ export interface EmbeddedRepos {
   linked: string[];
   /** Untracked repositories: never committed. */
   untracked: string[];
+  /** Untracked files under the forced paths that a .gitignore hides: only then is a forced add needed. */
+  ignoredForced: boolean;
 }
 
 const split = (out: string) => out.split('\0').filter(Boolean);
@@ -21,10 +23,12 @@ export async function findEmbeddedRepos(git: Git, forced: string[] = []): Promis
     .filter((entry) => entry.startsWith('160000 '))
     .map((entry) => entry.slice(entry.indexOf('\t') + 1));
   const others = split(await git.raw(['ls-files', '-o', '-z', '--exclude-standard']));
-  if (forced.length) others.push(...split(await git.raw(['ls-files', '-o', '-z', '--', ...forced])));
+  const visible = new Set(others);
+  const underForced = forced.length ? split(await git.raw(['ls-files', '-o', '-z', '--', ...forced])) : [];
+  others.push(...underForced);
   // ls-files names an untracked repository as a folder, with the trailing slash.
   const untracked = [...new Set(others.filter((path) => path.endsWith('/')).map((path) => path.slice(0, -1)))];
-  return { linked, untracked };
+  return { linked, untracked, ignoredForced: underForced.some((path) => !visible.has(path)) };
 }
 
 /** Pathspecs that keep `git add` out of these repositories. */

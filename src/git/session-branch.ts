@@ -82,7 +82,8 @@ export class SessionBranch {
     const skip = excludeRepos(repos);
     if (repos.untracked.length) this.options.onLeftOut?.(repos.untracked.map((path) => ({ path, why: 'a git repository inside the work tree: not committed, and not looked into' })));
     await this.git.raw(['add', '-A', '--', '.', ...skip]);
-    if (forced.length) await this.git.raw(['add', '-A', '-f', '--ignore-errors', '--', ...forced, ...skip]).catch(() => '');
+    // The session folder is committed even where a .gitignore hides it; when nothing of it is hidden, add -A took it all.
+    if (repos.ignoredForced) await this.git.raw(['add', '-A', '-f', '--ignore-errors', '--', ...forced, ...skip]).catch(() => '');
     const out = await this.git.raw(['diff', '--cached', '--no-renames', '--name-status', '-z', 'HEAD']);
     const parts = out.split('\0').filter(Boolean);
     const staged: { path: string; deleted: boolean }[] = [];
