@@ -4,6 +4,7 @@
 // for the round.
 import type { LoopResult } from '../core/loop.js';
 import { marker, noticeComment } from '../core/render.js';
+import { unmention } from '../core/neutralize.js';
 import { parseReviewReport, threadReplies } from '../core/review.js';
 import type { OpenedBranch } from './open-branch.js';
 import type { GitHubSession } from './open-session.js';
@@ -30,7 +31,7 @@ export async function answerReview(kit: Toolkit, session: GitHubSession, opened:
       resolved++;
     }
   }
-  const text = `samocode finished review round ${round}: ${result.outcome.summary}\n\nCommit: ${commit} · threads resolved: ${resolved} of ${review.open.threads.length}.`;
+  const text = `samocode finished review round ${round}: ${unmention(result.outcome.summary)}\n\nCommit: ${commit} · threads resolved: ${resolved} of ${review.open.threads.length}.`;
   await kit.api.commentOnce(pull, marker('review-round', round), noticeComment('review-round', round, text));
   await session.store.writeGates({ ...gates, review: { ...review, open: null } });
   await opened.branch.checkpoint(`samocode: review round ${round} answered`);

@@ -23,7 +23,7 @@ import type { Toolkit } from './toolkit.js';
 export async function claimSession(kit: Toolkit, intent: ActiveIntent, issue: IssueInfo, session: GitHubSession, opened: OpenedBranch, taken: TakenIn, review: ReviewIntake): Promise<void> {
   const note = taken.intake.changed ? `took in comments up to ${taken.intake.status.lastComment}` : `${intent.kind} for #${issue.number}`;
   if (!session.created && intent.kind !== 'start' && review.round === undefined && !decisive(taken, session)) {
-    opened.deferredClaim = () => claimNow(kit, issue, opened, note);
+    opened.branch.deferClaim(kit.runId, note);
     return;
   }
   await claimNow(kit, issue, opened, note);

@@ -16,8 +16,6 @@ export interface OpenedBranch {
   existed: boolean;
   /** What the guard put back in .git during this run: files the agent must not have changed. */
   restoredGitFiles: string[];
-  /** Set when the claim waits for the first agent call (nothing worth a commit was taken in). */
-  deferredClaim?: () => Promise<void>;
   /** Files kept off this run's commits (a secret that cannot be scrubbed, over GitHub's size limit). */
   leftOut: { path: string; why: string }[];
   baseBranch: string;

@@ -102,9 +102,7 @@ function firstCall(kit: Toolkit, issue: IssueInfo, opened: OpenedBranch): Report
     async iterationStarted() {
       if (started) return;
       started = true;
-      const claim = opened.deferredClaim;
-      opened.deferredClaim = undefined;
-      await claim?.();
+      await opened.branch.claimDeferred();
       issue.labels = await kit.api.setStateLabel(issue.number, 'samocode:running', issue.labels);
     },
     iterationFinished() {},

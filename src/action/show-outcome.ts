@@ -3,6 +3,7 @@
 // continuation when the time budget ran out.
 import type { LoopResult, Outcome } from '../core/loop.js';
 import type { GateRecord } from '../core/gates.js';
+import { unmention } from '../core/neutralize.js';
 import { openQuestions } from '../core/qa.js';
 import { marker, noticeComment, planComment, questionsComment } from '../core/render.js';
 import { ensurePullRequest } from './pull-request.js';
@@ -80,7 +81,7 @@ async function postBlocked(kit: Toolkit, issue: IssueInfo, session: GitHubSessio
   const text = stoppedByPerson(outcome.reason)
     ? `samocode was ${outcome.reason}.\n\nNothing runs until someone with write access comments \`/resume\`; the session then goes on from where it stopped.`
     : [
-        `samocode is blocked: ${outcome.reason}`,
+        `samocode is blocked: ${unmention(outcome.reason)}`,
         '',
         'What you can do:',
         '- fix what the reason names (in the repository, the workflow, its secrets or its inputs), then comment `/resume` or add the `' + label + '` label again: the session goes on from where it stopped;',
@@ -96,7 +97,7 @@ async function postBlocked(kit: Toolkit, issue: IssueInfo, session: GitHubSessio
 async function openPullRequest(kit: Toolkit, issue: IssueInfo, session: GitHubSession, opened: OpenedBranch, summary: string): Promise<Shown> {
   try {
     const pr = await ensurePullRequest(kit, issue, session, opened, summary);
-    await postNotice(kit, issue.number, 'done', `${pr.number}-${session.status.totalIterations}`, `samocode is done: ${summary}\n\nPull request: ${pr.url}`);
+    await postNotice(kit, issue.number, 'done', `${pr.number}-${session.status.totalIterations}`, `samocode is done: ${unmention(summary)}\n\nPull request: ${pr.url}`);
     await opened.branch.checkpoint(`samocode: pull request #${pr.number}`);
     // The tracking comment links the pull request from here on.
     session.links.pullRequest = pr.url;

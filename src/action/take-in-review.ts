@@ -9,7 +9,7 @@ import { ownMarker } from '../core/marker.js';
 import { blockedStatus, resumeStatus, writeStatus, type SessionStatus } from '../core/overview.js';
 import { PHASE_TABLE } from '../core/phases.js';
 import { marker, noticeComment, trackingComment } from '../core/render.js';
-import { markSeen, newReviewWork, reviewData, startRoundStatus, type ReviewState, type ReviewThread } from '../core/review.js';
+import { markSeen, newReviewWork, reviewData, startRoundStatus, type Review, type ReviewState, type ReviewThread } from '../core/review.js';
 import { isBot, isListedBot } from '../core/steering.js';
 import { PermissionUnknownError, type IssueInfo } from '../github/repo-api.js';
 import { TRACKING_MARKER } from '../github/tracking.js';
@@ -31,32 +31,39 @@ const NONE: ReviewIntake = { data: [] };
 
 export async function takeInReview(kit: Toolkit, intent: ActiveIntent, issue: IssueInfo, session: GitHubSession, opened: OpenedBranch): Promise<ReviewIntake> {
   const gates = await session.store.readGates();
-  const pull = gates.review.pull ?? (intent.kind === 'review' ? intent.pull : (await kit.pulls.findOpen(opened.branch.name))?.number ?? null);
+  // The session's pull request is the open one from its branch in this repository: a fork's with the same head name is not.
+  const pull = gates.review.pull ?? (await kit.pulls.findOpen(opened.branch.name))?.number ?? null;
+  if (intent.kind === 'review' && intent.pull !== pull) {
+    kit.log.info(`pull request #${intent.pull} is not this session's pull request; nothing to do`);
+    return NONE;
+  }
   // Only a pull request event, or a done session with a pull request, looks at the review: it costs three calls.
   if (pull === null || (intent.kind !== 'review' && session.status.next.kind !== 'done')) return NONE;
   const runStart = new Date(kit.startedAt).toISOString();
   const [conversation, threads, reviews] = await Promise.all([kit.api.comments(pull), kit.pulls.threads(pull), kit.pulls.reviews(pull)]);
-  const authors = [...conversation.map((c) => ({ author: c.author, type: c.authorType })), ...reviews.map((r) => ({ author: r.author, type: r.authorType })), ...threads.flatMap((t) => t.comments.map((c) => ({ author: c.author, type: c.authorType })))];
-  const mayGovern = await permissions(kit, authors);
-  if (!mayGovern) return NONE;
-
   let state: ReviewState = { ...gates.review, pull };
   const fresh = conversation.filter((c) => c.id > (state.lastComment ?? 0) && !ownMarker(c.body) && Date.parse(c.createdAt) <= kit.startedAt);
-  const talk = await takeInConversation(kit, pull, session, fresh, mayGovern);
+  const mayGovern = await permissions(kit, newAuthors(fresh, threads, reviews, state));
+  if (!mayGovern) return NONE;
+
+  const said = await takeInConversation(kit, pull, session, fresh, mayGovern);
   if (fresh.length) state = { ...state, lastComment: Math.max(...fresh.map((c) => c.id)) };
+  // Talk taken in while no round could start waits in the record for the next round.
+  const pending = new Set([...state.pendingTalk, ...said.map((c) => c.id)]);
+  const talk = conversation.filter((c) => pending.has(c.id));
 
   const work = newReviewWork(threads, reviews, state, runStart, mayGovern);
   const asked = work.threads.length > 0 || work.reviews.length > 0 || talk.length > 0;
   let intake = NONE;
   if (asked && session.status.next.kind === 'done' && !session.status.blocked) {
     if (state.rounds >= kit.config.inputs.maxReviewRounds) {
-      state = await refuseRound(kit, pull, state);
-      state = markSeen(state, work, threads);
+      // Not marked seen: with the input raised, the next event starts the round from what is here.
+      state = { ...(await refuseRound(kit, pull, state)), pendingTalk: [...pending] };
     } else {
       const by = work.by ?? talk[0]?.author ?? intent.actor;
       const round = state.rounds + 1;
       const open = threads.filter((t) => !t.isResolved).map((t) => t.id);
-      state = { ...markSeen(state, work, threads), rounds: round, open: { round, by, threads: open } };
+      state = { ...markSeen(state, work, threads), rounds: round, open: { round, by, threads: open }, pendingTalk: [] };
       session.status = startRoundStatus(session.status, round, by);
       const data = reviewData(threads, work.reviews, talk);
       await session.store.appendReviewRound(roundRecord(round, by, data));
@@ -64,7 +71,8 @@ export async function takeInReview(kit: Toolkit, intent: ActiveIntent, issue: Is
       kit.log.info(`review round ${round} of at most ${kit.config.inputs.maxReviewRounds} starts (from @${by}, ${open.length} open thread(s))`);
       intake = { data, round, note: roundNote(round, open.length) };
     }
-  } else if (asked && session.status.next.kind !== 'done') {
+  } else if (asked) {
+    state = { ...state, pendingTalk: [...pending] };
     kit.log.info('review comments arrived while the session is not done; they go into the next round');
   }
   await session.store.writeGates({ ...(await session.store.readGates()), review: state });
@@ -73,11 +81,26 @@ export async function takeInReview(kit: Toolkit, intent: ActiveIntent, issue: Is
   return intake;
 }
 
+/** The authors of what is new since the last round: only they are asked about (an old comment's author is not). */
+function newAuthors(fresh: IssueComment[], threads: ReviewThread[], reviews: Review[], state: ReviewState): { author: string; type: string }[] {
+  const seen = new Set(state.seenReviews);
+  return [
+    ...fresh.map((c) => ({ author: c.author, type: c.authorType })),
+    ...reviews.filter((r) => !seen.has(r.id)).map((r) => ({ author: r.author, type: r.authorType })),
+    ...threads.flatMap((t) => t.comments.filter((c) => c.id > (state.seenThreads[t.id] ?? 0)).map((c) => ({ author: c.author, type: c.authorType }))),
+  ];
+}
+
 /** Who may steer, asked once per author; null when GitHub could not say (the review waits for a later run). */
 async function permissions(kit: Toolkit, authors: { author: string; type: string }[]): Promise<((login: string) => boolean) | null> {
   const allowed = new Map<string, boolean>();
   for (const { author, type } of authors) {
     if (allowed.has(author)) continue;
+    // A deleted account has no login: nobody to ask about, and nobody who may steer.
+    if (!author) {
+      allowed.set(author, false);
+      continue;
+    }
     try {
       allowed.set(author, isBot(author, type) ? isListedBot(author, kit.config.inputs.allowedBots) : await kit.api.canSteer(author));
     } catch (error) {
@@ -111,7 +134,7 @@ async function takeInConversation(kit: Toolkit, pull: number, session: GitHubSes
     }
     session.status = applyCommand(session.status, meaning.command, `@${comment.author}`);
     if (meaning.command === 'status') {
-      await kit.api.comment(pull, noticeComment('status', comment.id, trackingComment(session.folder, session.status, session.links).replace(TRACKING_MARKER, '')));
+      await kit.api.commentOnce(pull, marker('status', comment.id), noticeComment('status', comment.id, trackingComment(session.folder, session.status, session.links).replace(TRACKING_MARKER, '')));
     }
   }
   return talk;
@@ -126,7 +149,7 @@ function applyCommand(status: SessionStatus, command: string, by: string): Sessi
 export async function refuseRound(kit: Toolkit, pull: number, state: ReviewState): Promise<ReviewState> {
   if (state.refusedAt === state.rounds) return state;
   const max = kit.config.inputs.maxReviewRounds;
-  const text = `samocode has done ${state.rounds} review round(s), the most \`max-review-rounds\` allows (${max}); it starts no more on this pull request. Take it from here, or raise the input and comment \`/resume\`.`;
+  const text = `samocode has done ${state.rounds} review round(s), the most \`max-review-rounds\` allows (${max}); it starts no more on this pull request. Take it from here, or raise the input: the next review or comment then starts the round.`;
   await kit.api.commentOnce(pull, marker('review-limit', state.rounds), noticeComment('review-limit', state.rounds, text));
   kit.log.warning(text);
   return { ...state, refusedAt: state.rounds };

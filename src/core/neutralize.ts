@@ -7,10 +7,21 @@ import { revealInvisible } from './clean.js';
 const TASK_BOX = /^((?: {0,3}>[ \t]?)*[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)\[([ xX])\](?=[ \t]|$)/gm;
 const box = (_all: string, head: string, mark: string) => `${head}${mark === ' ' ? '☐' : '☑'}`;
 
-/** For short agent text in a comment (a question, a reason, a summary): no comment opener, no boxes. */
+/**
+ * `@name` and `@org/team` would notify whoever the agent names, from the
+ * action's account: a zero-width space after the `@` keeps the text and drops
+ * the mention.
+ */
+const MENTION = /(^|[^\w`@])@(?=[A-Za-z0-9])/g;
+export const unmention = (text: string) => text.replace(MENTION, '$1@\u200b');
+
+/** For short text in a comment: no comment opener, no boxes. */
 export function neutralizeText(text: string): string {
   return text.replace(/<!--/g, '&lt;!--').replace(TASK_BOX, box);
 }
+
+/** What the agent wrote (a question, a reason, a summary, a reply in a thread): that, and it notifies nobody. */
+export const neutralizeAgentText = (text: string) => unmention(neutralizeText(text));
 
 /** The start of anything GitHub would take as HTML: a comment, a declaration, a tag. Autolinks (`<https://…>`) are left alone. */
 const HTML_START = /<(?=!|\?|\/?[A-Za-z][A-Za-z0-9-]*(?:[\s/>]|$))/g;
@@ -43,7 +54,7 @@ export function neutralizePlan(markdown: string): string {
     // A line under a paragraph that would make it a big heading becomes a rule or text after a blank line.
     if (SETEXT_UNDERLINE.test(line) && out.length && out.at(-1)!.trim() !== '') out.push('');
     const heading = line.replace(ATX_HEADING, (_all, indent: string, hashes: string) => `${indent}${'#'.repeat(Math.min(6, hashes.length + HEADING_SHIFT))}`);
-    out.push(escapeHtmlOutsideCode(heading).replace(TASK_BOX, box));
+    out.push(unmention(escapeHtmlOutsideCode(heading).replace(TASK_BOX, box)));
   }
   return out.join('\n');
 }

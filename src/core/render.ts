@@ -1,7 +1,7 @@
 // The text the action posts: the tracking comment, the gate comments, the
 // pull request body and the job summary. Pure; the redactor runs on top.
 import { marker } from './marker.js';
-import { inlineName, neutralizePlan, neutralizeText, sourceBlock } from './neutralize.js';
+import { inlineName, neutralizeAgentText, neutralizePlan, neutralizeText, sourceBlock } from './neutralize.js';
 import { sessionState, type SessionStatus } from './overview.js';
 import { PHASES } from './phases.js';
 import type { AnswerRecord } from './gates.js';
@@ -101,9 +101,9 @@ export function trackingComment(sessionName: string, status: SessionStatus, link
 
 export function questionsComment(questions: Question[], round: string): string {
   const blocks = questions.map((q) => {
-    const options = q.options.map((o) => `   ${o.letter}) ${neutralizeText(o.text)}`);
-    const suggestion = q.suggestion ? [`   _Suggestion:_ ${neutralizeText(q.suggestion)}`] : [];
-    return [`**${q.id}: ${neutralizeText(q.text)}**`, ...options, ...suggestion].join('\n');
+    const options = q.options.map((o) => `   ${o.letter}) ${neutralizeAgentText(o.text)}`);
+    const suggestion = q.suggestion ? [`   _Suggestion:_ ${neutralizeAgentText(q.suggestion)}`] : [];
+    return [`**${q.id}: ${neutralizeAgentText(q.text)}**`, ...options, ...suggestion].join('\n');
   });
   if (questions.length === 0) {
     // The agent waits for a word without numbered questions: say so rather than post an empty list.
@@ -164,7 +164,7 @@ export function pullRequestBody(issue: number, summary: string | null, links: { 
   return clip(
     [
       marker('pr'),
-      summary ? neutralizeText(summary.trim()) : '_Work in progress: samocode opened this draft when implementation started; the summary comes when the session is done._',
+      summary ? neutralizeAgentText(summary.trim()) : '_Work in progress: samocode opened this draft when implementation started; the summary comes when the session is done._',
       '',
       `Closes #${issue}`,
       '',

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { checksLine, type CheckResult } from './checks.js';
 import { cleanUntrusted } from './clean.js';
 import { ownMarker } from './marker.js';
+import { unmention } from './neutralize.js';
 import type { SessionStatus } from './status.js';
 
 export interface ReviewComment {
@@ -52,6 +53,8 @@ export interface ReviewState {
   refusedAt: number | null;
   /** The last failed check that started a round (a pass is shown, not kept: keeping it would push a commit and run the checks again). */
   lastCheck: CheckResult | null;
+  /** Conversation comments taken in while no round could start: they go into the next one. */
+  pendingTalk: number[];
 }
 
 export const reviewStateSchema = z.object({
@@ -66,10 +69,11 @@ export const reviewStateSchema = z.object({
     .object({ name: z.string(), sha: z.string(), passed: z.boolean(), url: z.string(), round: z.number().nullable() })
     .nullable()
     .default(null),
+  pendingTalk: z.array(z.number()).default([]),
 });
 
 export function emptyReviewState(): ReviewState {
-  return { pull: null, rounds: 0, open: null, seenThreads: {}, seenReviews: [], lastComment: null, refusedAt: null, lastCheck: null };
+  return { pull: null, rounds: 0, open: null, seenThreads: {}, seenReviews: [], lastComment: null, refusedAt: null, lastCheck: null, pendingTalk: [] };
 }
 
 const instant = (iso: string) => Date.parse(iso);
@@ -165,8 +169,8 @@ export function parseReviewReport(text: string | null): ReviewReport | null {
 export function threadReplies(threads: string[], report: ReviewReport | null, commit: string): { thread: string; text: string; resolve: boolean }[] {
   return threads.map((thread) => {
     const said = report?.threads.find((t) => t.id === thread);
-    if (said?.addressed) return { thread, text: `Addressed in ${commit}: ${said.reply}`, resolve: true };
-    if (said) return { thread, text: `Not changed in this round: ${said.reply}`, resolve: false };
+    if (said?.addressed) return { thread, text: `Addressed in ${commit}: ${unmention(said.reply)}`, resolve: true };
+    if (said) return { thread, text: `Not changed in this round: ${unmention(said.reply)}`, resolve: false };
     return { thread, text: 'Not addressed in this round: the agent did not say anything about this thread.', resolve: false };
   });
 }

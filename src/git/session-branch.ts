@@ -193,7 +193,24 @@ export class SessionBranch {
     this.claimed = true;
   }
 
+  private deferred: { runId: string; note: string } | null = null;
+
+  /**
+   * The claim waits (a run that may start no agent commits nothing); the first
+   * checkpoint, or `claimDeferred`, makes it: nothing is pushed unclaimed.
+   */
+  deferClaim(runId: string, note: string): void {
+    this.deferred = { runId, note };
+  }
+
+  async claimDeferred(): Promise<void> {
+    const deferred = this.deferred;
+    this.deferred = null;
+    if (deferred) await this.claim(deferred.runId, deferred.note);
+  }
+
   async checkpoint(message: string): Promise<void> {
+    if (this.deferred) await this.claimDeferred();
     await this.commit(message);
     if (this.unpushed) await this.push();
   }

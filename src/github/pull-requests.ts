@@ -128,7 +128,8 @@ export class PullRequestApi extends RepositoryCalls {
   /** A reply in the thread of `commentId`, unless one with the same marker is there already. */
   async reply(number: number, thread: ReviewThread, body: string): Promise<void> {
     const marker = ownMarker(body);
-    if (marker && thread.comments.some((c) => ownMarker(c.body) === marker)) return;
+    // Only the action's own comment counts: a marker copied into someone else's does not stop the reply.
+    if (marker && thread.comments.some((c) => ownMarker(c.body) === marker && c.authorType === 'Bot')) return;
     const first = thread.comments[0];
     if (!first) return;
     this.writes++;

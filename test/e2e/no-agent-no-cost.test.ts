@@ -14,7 +14,13 @@ describe('no agent, no cost', () => {
     const remote = makeRemote();
     const first = await runBuiltAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(91) });
     expect(first.outputs.status).toBe('waiting');
+    // A run that does start an agent claims the session and shows it running before the first call.
+    const running = github.requests.findIndex((r) => r.method === 'POST' && r.path.endsWith('/issues/91/labels') && JSON.stringify(r.body).includes('samocode:running'));
+    expect(running).toBeGreaterThanOrEqual(0);
+    expect(first.stdout.indexOf('Run the loop')).toBeLessThan(first.stdout.indexOf('#1 init 1'));
     const branch = first.outputs.branch!;
+    const subjects = execFileSync('git', ['log', '--reverse', '--format=%s', branch], { cwd: remote.bare, encoding: 'utf8' }).trim().split('\n');
+    expect(subjects.findIndex((s) => s.includes('takes the session'))).toBeLessThan(subjects.findIndex((s) => s.startsWith('samocode: init #1')));
     const before = head(remote.bare, branch);
     github.addComment(91, 'reader', '/approve');
     const writesBefore = github.writes().length;

@@ -107,6 +107,11 @@ describe('review rounds on the pull request', () => {
     expect(stopped.outputs.status).toBe('blocked');
     expect(github.issues.get(ISSUE)!.labels).toContain('samocode:blocked');
 
+    // A writer's comment while the session is not done waits for the next round.
+    github.addComment(pull.number, 'Codertocat', 'Also mention the README.');
+    const waiting = await run('issue_comment', pullCommentEvent(pull.number, 'Also mention the README.'));
+    expect(waiting.outputs.status).toBe('blocked');
+
     // 6. /resume, then a second review: round 2 reads round 1's record in the session folder.
     github.addComment(pull.number, 'Codertocat', '/resume');
     const resumed = await run('issue_comment', pullCommentEvent(pull.number, '/resume'));
@@ -117,6 +122,7 @@ describe('review rounds on the pull request', () => {
     expect(rounds()).toHaveLength(2);
     expect(rounds()[1].context).toContain('## Round 1 (from @Codertocat)');
     expect(rounds()[1].context).toContain('Say hello to the world.');
+    expect(rounds()[1].context).toContain('Also mention the README.');
     expect(remoteFile(remote, branch, `.samocode/sessions/${first.outputs.session}/_review.md`)).toContain('## Round 2');
   });
 });

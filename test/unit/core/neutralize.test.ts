@@ -81,3 +81,15 @@ describe('a name the agent chose', () => {
     expect(inlineName(name)).toBe(expected);
   });
 });
+
+describe('mentions in what the agent wrote', () => {
+  it.each([
+    ['@victim please look', '@\u200bvictim please look'],
+    ['ask @org/security-team', 'ask @\u200borg/security-team'],
+    ['mail me at a@example.com', 'mail me at a@example.com'],
+    ['`@code` stays', '`@code` stays'],
+  ])('%j', async (text, expected) => {
+    const { neutralizeAgentText } = await import('../../../src/core/neutralize.js');
+    expect(neutralizeAgentText(text)).toBe(expected);
+  });
+});
