@@ -9,6 +9,7 @@ import type { ActiveIntent } from './intent.js';
 import type { OpenedBranch } from './open-branch.js';
 import type { GitHubSession } from './open-session.js';
 import { failOnIssue } from './post-notice.js';
+import { stateMoved } from '../core/status.js';
 import type { TakenIn } from './take-in-comments.js';
 import type { ReviewIntake } from './take-in-review.js';
 import type { Toolkit } from './toolkit.js';
@@ -31,9 +32,7 @@ export async function claimSession(kit: Toolkit, intent: ActiveIntent, issue: Is
 
 /** What taking in did that must be kept even when no agent runs. */
 function decisive(taken: TakenIn, session: GitHubSession): boolean {
-  const a = taken.statusBefore;
-  const b = session.status;
-  const moved = a.phase !== b.phase || a.blocked !== b.blocked || JSON.stringify(a.next) !== JSON.stringify(b.next);
+  const moved = stateMoved(taken.statusBefore, session.status);
   const recorded = taken.intake.gates.answers.length !== taken.gatesBefore.answers.length || taken.intake.gates.approvals.length !== taken.gatesBefore.approvals.length;
   return moved || recorded || taken.intake.feedback.length > 0 || (taken.intake.qa !== null && taken.intake.qa !== taken.qaBefore);
 }

@@ -6,9 +6,10 @@ import { MARKER_PREFIX, ownMarker } from '../core/marker.js';
 import { resumeStatus, writeStatus, type SessionStatus } from '../core/overview.js';
 import { PHASE_TABLE } from '../core/phases.js';
 import { marker, trackingComment } from '../core/render.js';
-import { isBot, isListedBot } from '../core/steering.js';
+import { isBot } from '../core/steering.js';
 import type { GateRecord } from '../core/gates.js';
-import { PermissionUnknownError, type IssueInfo, type RepoApi } from '../github/repo-api.js';
+import type { IssueInfo, RepoApi } from '../github/repo-api.js';
+import { whoMaySteer } from './may-steer.js';
 import { TRACKING_MARKER, TrackingComment } from '../github/tracking.js';
 import type { ActiveIntent } from './intent.js';
 import type { GitHubSession } from './open-session.js';
@@ -71,21 +72,12 @@ function startAfterOldComments(status: SessionStatus, comments: IssueComment[], 
  */
 async function steeringOf(kit: Toolkit, comments: IssueComment[], status: SessionStatus) {
   const after = status.lastComment === null ? -1 : Number(status.lastComment);
-  const permitted = new Map<string, boolean>();
-  let stopAt = Infinity;
-  for (const c of [...comments].sort((a, b) => a.id - b.id)) {
-    if (c.id <= after || permitted.has(c.author) || ownMarker(c.body)) continue;
-    try {
-      const bot = isBot(c.author, c.authorType);
-      permitted.set(c.author, bot ? isListedBot(c.author, kit.config.inputs.allowedBots) : await kit.api.canSteer(c.author));
-    } catch (error) {
-      if (!(error instanceof PermissionUnknownError)) throw error;
-      kit.log.warning(`${error.message}; comments from ${c.id} on wait for a later run`);
-      stopAt = c.id;
-      break;
-    }
-  }
-  return { mayGovern: (login: string) => permitted.get(login) ?? false, readable: comments.filter((c) => c.id < stopAt) };
+  const fresh = [...comments].sort((a, b) => a.id - b.id).filter((c) => c.id > after && !ownMarker(c.body));
+  const { mayGovern, unknown } = await whoMaySteer(kit, fresh.map((c) => ({ author: c.author, type: c.authorType })));
+  if (!unknown) return { mayGovern, readable: comments };
+  const stopAt = fresh.find((c) => c.author === unknown.author)!.id;
+  kit.log.warning(`${unknown.message}; comments from ${stopAt} on wait for a later run`);
+  return { mayGovern, readable: comments.filter((c) => c.id < stopAt) };
 }
 
 /** What the intake decided, written to the session folder. */

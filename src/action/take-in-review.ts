@@ -10,8 +10,9 @@ import { blockedStatus, resumeStatus, writeStatus, type SessionStatus } from '..
 import { PHASE_TABLE } from '../core/phases.js';
 import { marker, noticeComment, trackingComment } from '../core/render.js';
 import { markSeen, newReviewWork, reviewData, startRoundStatus, type Review, type ReviewState, type ReviewThread } from '../core/review.js';
-import { isBot, isListedBot } from '../core/steering.js';
-import { PermissionUnknownError, type IssueInfo } from '../github/repo-api.js';
+import { isBot } from '../core/steering.js';
+import type { IssueInfo } from '../github/repo-api.js';
+import { whoMaySteer } from './may-steer.js';
 import { TRACKING_MARKER } from '../github/tracking.js';
 import type { ActiveIntent } from './intent.js';
 import type { OpenedBranch } from './open-branch.js';
@@ -91,25 +92,12 @@ function newAuthors(fresh: IssueComment[], threads: ReviewThread[], reviews: Rev
   ];
 }
 
-/** Who may steer, asked once per author; null when GitHub could not say (the review waits for a later run). */
+/** Who may steer; null when GitHub could not say for someone (the review waits for a later run). */
 async function permissions(kit: Toolkit, authors: { author: string; type: string }[]): Promise<((login: string) => boolean) | null> {
-  const allowed = new Map<string, boolean>();
-  for (const { author, type } of authors) {
-    if (allowed.has(author)) continue;
-    // A deleted account has no login: nobody to ask about, and nobody who may steer.
-    if (!author) {
-      allowed.set(author, false);
-      continue;
-    }
-    try {
-      allowed.set(author, isBot(author, type) ? isListedBot(author, kit.config.inputs.allowedBots) : await kit.api.canSteer(author));
-    } catch (error) {
-      if (!(error instanceof PermissionUnknownError)) throw error;
-      kit.log.warning(`${error.message}; the pull request's comments wait for a later run`);
-      return null;
-    }
-  }
-  return (login) => allowed.get(login) ?? false;
+  const { mayGovern, unknown } = await whoMaySteer(kit, authors);
+  if (!unknown) return mayGovern;
+  kit.log.warning(`${unknown.message}; the pull request's comments wait for a later run`);
+  return null;
 }
 
 /**

@@ -1,6 +1,7 @@
 // Step: the issue's state label and tracking comment, and the notification.
 import type { LoopResult } from '../core/loop.js';
-import { sessionState, type SessionStatus } from '../core/overview.js';
+import { sessionState } from '../core/overview.js';
+import { stateMoved } from '../core/status.js';
 import { gateInWords } from '../core/render.js';
 import { reviewRoundsLine } from '../core/review.js';
 import type { IssueInfo, StateLabel } from '../github/repo-api.js';
@@ -20,7 +21,7 @@ export async function updateIssue(kit: Toolkit, issue: IssueInfo, session: GitHu
   const review = reviewRoundsLine((await session.store.readGates()).review, kit.config.inputs.maxReviewRounds);
   const note = [shown.note, review].filter(Boolean).join('\n\n') || undefined;
   // A run that started no agent and moved nothing leaves the tracking comment as it is.
-  if (result.iterations.length > 0 || moved(taken.statusBefore, status) || shown.pullRequest) await taken.tracking.flush(status, note).catch((error: unknown) => kit.log.warning(`could not update the tracking comment: ${(error as Error).message}`));
+  if (result.iterations.length > 0 || stateMoved(taken.statusBefore, status) || taken.statusBefore.totalIterations !== status.totalIterations || shown.pullRequest) await taken.tracking.flush(status, note).catch((error: unknown) => kit.log.warning(`could not update the tracking comment: ${(error as Error).message}`));
   const { outcome } = result;
   if (outcome.kind === 'paused') return;
   const text = outcome.kind === 'done' ? outcome.summary : outcome.kind === 'blocked' ? outcome.reason : `waiting for ${gateInWords(outcome.gate)}`;
@@ -51,6 +52,3 @@ async function reportLeftOut(kit: Toolkit, issue: IssueInfo, opened: OpenedBranc
   const text = ['samocode left these files out of the commits on the session branch; everything else was pushed:', '', ...lines].join('\n');
   await postNotice(kit, issue.number, 'left-out', shortHash(`${kit.runId}:${text}`), text);
 }
-
-const moved = (a: SessionStatus, b: SessionStatus) =>
-  a.phase !== b.phase || a.blocked !== b.blocked || a.totalIterations !== b.totalIterations || JSON.stringify(a.next) !== JSON.stringify(b.next);

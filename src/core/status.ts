@@ -64,3 +64,8 @@ export function resumeStatus(status: SessionStatus, maxIterations: number, by: s
     lastAction: `resumed by ${by}`,
   };
 }
+
+/** Where the session stands changed: another phase, blocked or not, or another next step. */
+export function stateMoved(a: SessionStatus, b: SessionStatus): boolean {
+  return a.phase !== b.phase || a.blocked !== b.blocked || JSON.stringify(a.next) !== JSON.stringify(b.next);
+}

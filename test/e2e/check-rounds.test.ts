@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { FakeChecks } from '../helpers/fake-checks.js';
 import { useFakeGitHub } from '../helpers/fake-github.js';
-import { writeFakeCli, type FakeCli } from '../helpers/fake-cli.js';
+import { type FakeCli, writePhaseWalker } from '../helpers/fake-cli.js';
 import { checkout, labeledEvent, makeRemote, payload, runBuiltAction, type Remote } from '../helpers/runner.js';
 
 const github = useFakeGitHub({ Codertocat: 'admin' });
@@ -18,16 +18,7 @@ const TOKEN = 'ghs_workflowtoken00000000000000000000000';
 
 /** Walks every phase; in implementation it notes whether it was given a failing job, and changes greeting.txt. */
 function builder(): Promise<FakeCli> {
-  return writeFakeCli(
-    'claude',
-    `const phase = process.env.SAMOCODE_PHASE;
-const session = process.env.SAMOCODE_SESSION_PATH;
-const next = { init: 'investigation', investigation: 'requirements', requirements: 'planning', planning: 'implementation', implementation: 'testing', testing: 'quality', quality: 'done' }[phase];
-if (phase === 'planning') fs.writeFileSync(path.join(session, '12-01-00:00-plan.md'), '# Plan\\n\\nWrite greeting.txt.\\n');
-if (phase === 'implementation') fs.appendFileSync('greeting.txt', stdin.includes('Failing job') ? 'hello, world\\n' : 'hello\\n');
-signal(phase === 'done' ? { status: 'done', phase: 'done', summary: 'greeting.txt says hello' } : { status: 'continue', phase: next });
-emit({ type: 'result', subtype: 'success', is_error: false, total_cost_usd: 0.01, num_turns: 1 });`,
-  );
+  return writePhaseWalker(`fs.appendFileSync('greeting.txt', stdin.includes('Failing job') ? 'hello, world\\n' : 'hello\\n');`);
 }
 
 const headOf = (remote: Remote, branch: string) => execFileSync('git', ['rev-parse', branch], { cwd: remote.bare, encoding: 'utf8' }).trim();

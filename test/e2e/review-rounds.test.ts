@@ -3,12 +3,12 @@
 // two inline comments runs one round (commits, a reply in each thread, both
 // resolved); a reader's comment changes nothing; /stop on the pull request
 // stops the session; a second round reads the first one's record.
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { useFakeGitHub } from '../helpers/fake-github.js';
-import { writeFakeCli, type FakeCli } from '../helpers/fake-cli.js';
+import { writePhaseWalker, type FakeCli } from '../helpers/fake-cli.js';
 import { checkout, labeledEvent, makeRemote, pullCommentEvent, remoteFile, reviewCommentEvent, reviewEvent, runBuiltAction, type Remote } from '../helpers/runner.js';
 
 const github = useFakeGitHub({ Codertocat: 'admin', reader: 'read' });
@@ -16,24 +16,13 @@ const ISSUE = 61;
 
 /** An agent that walks every phase, edits greeting.txt in implementation, and answers the review threads it is given. */
 function builder(): Promise<FakeCli> {
-  return writeFakeCli(
-    'claude',
-    `const phase = process.env.SAMOCODE_PHASE;
-const session = process.env.SAMOCODE_SESSION_PATH;
-const next = { init: 'investigation', investigation: 'requirements', requirements: 'planning', planning: 'implementation', implementation: 'testing', testing: 'quality', quality: 'done' }[phase];
-if (phase === 'planning') fs.writeFileSync(path.join(session, '12-01-00:00-plan.md'), '# Plan\\n\\nWrite greeting.txt.\\n');
-if (phase === 'implementation') {
-  const ids = [...stdin.matchAll(/Review thread (PRRT_[A-Za-z0-9_]+)/g)].map((m) => m[1]);
+  return writePhaseWalker(`  const ids = [...stdin.matchAll(/Review thread (PRRT_[A-Za-z0-9_]+)/g)].map((m) => m[1]);
   fs.appendFileSync('greeting.txt', 'hello, round ' + ids.length + '\\n');
   if (ids.length) {
     fs.writeFileSync(path.join(session, '_review.json'), JSON.stringify({ threads: ids.map((id) => ({ id, addressed: true, reply: 'greeting.txt now says it' })) }));
     const context = fs.existsSync(path.join(session, '_review.md')) ? fs.readFileSync(path.join(session, '_review.md'), 'utf8') : '';
     fs.appendFileSync(path.join(dir, 'rounds.jsonl'), JSON.stringify({ ids, context }) + '\\n');
-  }
-}
-signal(phase === 'done' ? { status: 'done', phase: 'done', summary: 'greeting.txt says hello' } : { status: 'continue', phase: next });
-emit({ type: 'result', subtype: 'success', is_error: false, total_cost_usd: 0.01, num_turns: 1 });`,
-  );
+  }`);
 }
 
 const commits = (remote: Remote, branch: string) => Number(execFileSync('git', ['rev-list', '--count', branch], { cwd: remote.bare, encoding: 'utf8' }).trim());

@@ -147,3 +147,23 @@ export async function waitUntil(check: () => Promise<boolean>, timeoutMs = 3_000
   }
   return check();
 }
+
+/**
+ * A claude stand-in that walks every phase to done (a plan in planning, the
+ * summary "greeting.txt says hello" at done); `implementation` is the body
+ * run in each implementation call, with `stdin` (the prompt) and `session`.
+ */
+export function writePhaseWalker(implementation: string): Promise<FakeCli> {
+  return writeFakeCli(
+    'claude',
+    `const phase = process.env.SAMOCODE_PHASE;
+const session = process.env.SAMOCODE_SESSION_PATH;
+const next = { init: 'investigation', investigation: 'requirements', requirements: 'planning', planning: 'implementation', implementation: 'testing', testing: 'quality', quality: 'done' }[phase];
+if (phase === 'planning') fs.writeFileSync(path.join(session, '12-01-00:00-plan.md'), '# Plan\\n\\nWrite greeting.txt.\\n');
+if (phase === 'implementation') {
+${implementation}
+}
+signal(phase === 'done' ? { status: 'done', phase: 'done', summary: 'greeting.txt says hello' } : { status: 'continue', phase: next });
+emit({ type: 'result', subtype: 'success', is_error: false, total_cost_usd: 0.01, num_turns: 1 });`,
+  );
+}
