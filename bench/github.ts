@@ -139,8 +139,8 @@ export async function runBuiltAction(ctx: Ctx, options: ActionOptions): Promise<
     GITHUB_STEP_SUMMARY: summaryFile,
     RUNNER_TEMP: dir,
     SAMOCODE_RETRY_BASE_MS: '10',
-    // The throttling plugin's pacing (a write a second) would be all there is to measure.
-    SAMOCODE_API_PACING: 'off',
+    // The throttling plugin's spacing of writes (a write a second) would be all there is to measure.
+    SAMOCODE_API_PACING_MS: '0',
     BENCH_RSS_FILE: rssFile,
     'INPUT_GITHUB-TOKEN': 'ghs_benchtoken00000000000000000000000000000',
     INPUT_PROVIDER: 'claude',

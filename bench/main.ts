@@ -208,7 +208,7 @@ async function githubLoop(ctx: Ctx, res: Results): Promise<void> {
     );
     res.details.github = {
       iterations: ITERATIONS,
-      apiPacing: 'off (SAMOCODE_API_PACING=off): the throttling plugin would otherwise space writes out and dominate the time',
+      apiPacing: 'writes not spaced (SAMOCODE_API_PACING_MS=0): the throttling plugin would otherwise space writes out and dominate the time; rate limits are still waited out',
       agentDirectSpawn: agent,
       runs: runs.map((r) => ({
         wallMs: round(r.run.ms),
@@ -647,7 +647,7 @@ export async function main(opts: { root: string; esbuild: typeof Esbuild; args: 
   const machine = { node: process.version, platform: `${process.platform} ${process.arch}`, cpus: cpus().length, cpu: cpus()[0]?.model, memoryGb: round(totalmem() / 2 ** 30, 1), loadAverageAtStart: loadBefore, loadAverageAtEnd: [] as number[], git: execFileSync('git', ['--version'], { encoding: 'utf8' }).trim() };
   ctx.log(`samocode bench: node ${machine.node}, ${machine.cpus} cpus (${machine.cpu}), ${machine.git}; temp ${ctx.tmp}`);
   ctx.log('The agent is a dash script that only counts its calls, appends a line to a file in its working directory and writes the signal (plus one stream-json result line).');
-  ctx.log('GitHub-mode runs set SAMOCODE_API_PACING=off: the throttling plugin would otherwise space API writes out (about one a second) and that wait would be all there is to measure.');
+  ctx.log('GitHub-mode runs set SAMOCODE_API_PACING_MS=0: the throttling plugin would otherwise space API writes out (about one a second) and that wait would be all there is to measure.');
   try {
     const sections: [Section, string, () => Promise<void>][] = [
       ['tokens', '0. tokens to the model: the real Claude Code CLI against a loopback stand-in, two implementation iterations', () => tokensSection(ctx, res)],

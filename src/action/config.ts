@@ -56,8 +56,11 @@ export interface Runner {
   tempDir?: string;
   telegramApiUrl?: string;
   retryBaseMs?: number;
-  /** SAMOCODE_API_PACING=on|off; unset decides from the API's host. */
-  pacing?: string;
+  /**
+   * SAMOCODE_API_PACING_MS: the spacing of writes, for tests and benchmarks
+   * only (GitHub's one a second when unset). Rate-limit waits are never shortened.
+   */
+  writeSpacingMs?: number;
 }
 
 export interface ActionConfig {
@@ -135,7 +138,7 @@ function readRunner(env: NodeJS.ProcessEnv): Runner {
     tempDir: env.RUNNER_TEMP,
     telegramApiUrl: env.TELEGRAM_API_URL,
     retryBaseMs: Number(env.SAMOCODE_RETRY_BASE_MS) || undefined,
-    pacing: env.SAMOCODE_API_PACING,
+    writeSpacingMs: spacingOf(env.SAMOCODE_API_PACING_MS),
   };
 }
 
@@ -154,14 +157,20 @@ export function intentSettings(env: NodeJS.ProcessEnv = process.env) {
   };
 }
 
+function spacingOf(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const ms = Number(raw);
+  if (!Number.isFinite(ms) || ms < 0) throw new ConfigError(`SAMOCODE_API_PACING_MS must be a number of milliseconds, got "${raw}"`);
+  return ms;
+}
+
 /**
- * GitHub asks integrations to space out writes; a stand-in of the API on this
- * machine (tests, act with a local API) does not, unless asked to.
+ * Until when a write refused for a rate limit keeps waiting: the job's time
+ * budget, less what saving the session and starting the next run take.
  */
-export function apiPacing(runner: Runner): boolean {
-  if (runner.pacing === 'on' || runner.pacing === 'off') return runner.pacing === 'on';
-  const host = new URL(runner.apiUrl).hostname;
-  return !(host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host));
+export function rateLimitWaitUntil(inputs: Inputs, startedAt: number): number {
+  const budget = inputs.maxRuntimeMin * 60_000;
+  return startedAt + budget - Math.min(60_000, budget / 10);
 }
 
 /** `owner/repo/.github/workflows/x.yml@refs/heads/main` → the file and the branch to dispatch on. */

@@ -10,7 +10,7 @@ import { PullRequestApi } from '../github/pull-requests.js';
 import { RepoApi } from '../github/repo-api.js';
 import { TelegramNotifier } from '../notify/telegram.js';
 import { watchForInterruption, type Interruption } from '../providers/interruption.js';
-import { apiPacing, type ActionConfig } from './config.js';
+import { rateLimitWaitUntil, type ActionConfig } from './config.js';
 
 export interface Log {
   /** A line as it is (redacted), for the iteration lines. */
@@ -51,7 +51,8 @@ export function makeToolkit(config: ActionConfig, startedAt: number, env: NodeJS
     token: inputs.token,
     baseUrl: runner.apiUrl,
     retryBaseMs: runner.retryBaseMs,
-    pacing: apiPacing(runner),
+    writeSpacingMs: runner.writeSpacingMs,
+    waitUntil: rateLimitWaitUntil(inputs, startedAt),
     warn: (m) => core.warning(redactor.redact(m)),
   });
   return {

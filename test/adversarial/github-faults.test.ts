@@ -24,7 +24,7 @@ describe('GitHub faults', () => {
     expect(github.faults.every((f) => f.times === 0)).toBe(true);
   });
 
-  it('waits out secondary rate limits (403 and 429 with retry-after) with GitHub pacing on', async () => {
+  it('waits out secondary rate limits (403 and 429 with retry-after) with GitHub\'s own spacing of writes', async () => {
     github.addIssue({ number: 32, title: 'Busy API', labels: ['samocode'] });
     // GitHub's own wording: Octokit recognises a secondary limit by "secondary rate" in the message.
     const limited = { headers: { 'retry-after': '1' }, message: 'You have exceeded a secondary rate limit', times: 1 };
@@ -38,12 +38,12 @@ describe('GitHub faults', () => {
       workspace: checkout(makeRemote()),
       event: 'issues',
       payload: labeledEvent(32),
-      env: { SAMOCODE_API_PACING: 'on' },
+      env: { SAMOCODE_API_PACING_MS: '1000' },
       timeoutMs: 120_000,
     });
     expect(run.code, run.stdout).toBe(0);
     expect(run.outputs.status).toBe('waiting');
-    expect(run.stdout).toMatch(/secondary rate limit on POST .*comments; retrying in 1 s/);
+    expect(run.stdout).toMatch(/secondary rate limit on POST \S*comments \(refusal 1, retry-after 1 s\); retrying in 1\.\d s/);
     expect(github.issues.get(32)!.labels).toContain('samocode:waiting');
   });
 

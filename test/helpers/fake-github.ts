@@ -5,6 +5,7 @@ import { listenOnLoopback, readBody } from './http.js';
 import { example, loadDescription, requestProblem, responseProblem } from './github-schema.js';
 import { afterAll, beforeAll } from 'vitest';
 import { FakeReview } from './fake-review.js';
+import { SecondaryRateLimit } from './fake-rate-limit.js';
 
 export interface FakeComment {
   id: number;
@@ -87,6 +88,8 @@ export class FakeGitHub {
   telegram: { token: string; chatId: string; text: string }[] = [];
   requests: RecordedRequest[] = [];
   faults: Fault[] = [];
+  /** GitHub's secondary rate limit on writes, when set (FAKE_GITHUB_RATE_LIMIT sets it for every stand-in). */
+  rateLimit: SecondaryRateLimit | null = SecondaryRateLimit.fromEnv();
   defaultBranch = 'main';
   /** Where a request or an answer differed from GitHub's published description. */
   schemaMismatches: string[] = [];
@@ -156,7 +159,7 @@ export class FakeGitHub {
     this.requests.push({ method, path: url.pathname, body });
     let reply: Reply;
     try {
-      reply = (await this.extra(method, url, body, req.headers)) ?? this.answer(method, url, body);
+      reply = this.rateLimit?.check(method, url.pathname, body) ?? (await this.extra(method, url, body, req.headers)) ?? this.answer(method, url, body);
       const problem = responseProblem(method, url.pathname, reply.status, reply.data);
       if (problem) this.schemaMismatches.push(`${method} ${url.pathname}: ${problem}`);
     } catch (error) {

@@ -231,6 +231,8 @@ export async function runBuiltAction(options: RunOptions): Promise<ActionRun> {
     GITHUB_STEP_SUMMARY: summaryFile,
     RUNNER_TEMP: dir,
     SAMOCODE_RETRY_BASE_MS: '10',
+    // Throttling is on as in production; only the spacing of writes is shortened, so that tests stay quick.
+    SAMOCODE_API_PACING_MS: '20',
     ...options.env,
   };
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;

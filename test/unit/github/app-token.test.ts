@@ -11,7 +11,7 @@ import { RepoApi } from '../../../src/github/repo-api.js';
 const API = 'https://api.github.com';
 const repo = '/repos/Codertocat/Hello-World';
 const TOKEN = 'ghs_apptokenfromcreategithubapptoken00000';
-const api = () => new RepoApi(createClient({ token: TOKEN, baseUrl: API, retryBaseMs: 1, pacing: false }), 'Codertocat', 'Hello-World', new Redactor([TOKEN]));
+const api = () => new RepoApi(createClient({ token: TOKEN, baseUrl: API, retryBaseMs: 1, writeSpacingMs: 0 }), 'Codertocat', 'Hello-World', new Redactor([TOKEN]));
 const comment = (id: number, login: string, type: string, body: string) => ({ id, body, user: { login, type }, created_at: 'x', updated_at: 'x' });
 
 beforeAll(() => nock.disableNetConnect());

@@ -11,7 +11,7 @@ const github = new FakeGitHub();
 const checks = new FakeChecks(github);
 beforeAll(() => github.start());
 afterAll(() => github.stop());
-const api = () => new ChecksApi(createClient({ token: 'ghs_x', baseUrl: github.url, retryBaseMs: 1, pacing: false }), github.owner, github.repo);
+const api = () => new ChecksApi(createClient({ token: 'ghs_x', baseUrl: github.url, retryBaseMs: 1, writeSpacingMs: 0 }), github.owner, github.repo);
 
 describe('ChecksApi', () => {
   it("gives each failing job's failed steps and its log, following GitHub's redirect", async () => {

@@ -12,7 +12,7 @@ const repo = '/repos/Codertocat/Hello-World';
 const TOKEN = 'ghs_nocktesttoken000000000000000000000000';
 
 function api() {
-  return new RepoApi(createClient({ token: TOKEN, baseUrl: API, retryBaseMs: 1, pacing: false }), 'Codertocat', 'Hello-World', new Redactor([TOKEN]));
+  return new RepoApi(createClient({ token: TOKEN, baseUrl: API, retryBaseMs: 1, writeSpacingMs: 0 }), 'Codertocat', 'Hello-World', new Redactor([TOKEN]));
 }
 
 beforeAll(() => nock.disableNetConnect());
