@@ -166,11 +166,12 @@ function spacingOf(raw: string | undefined): number | undefined {
 
 /**
  * Until when a write refused for a rate limit keeps waiting: the job's time
- * budget, less what saving the session and starting the next run take.
+ * budget, less what saving the session and starting the next run take
+ * (`end`: the budget itself, for that last step).
  */
-export function rateLimitWaitUntil(inputs: Inputs, startedAt: number): number {
+export function rateLimitWaitUntil(inputs: Inputs, startedAt: number, end = false): number {
   const budget = inputs.maxRuntimeMin * 60_000;
-  return startedAt + budget - Math.min(60_000, budget / 10);
+  return startedAt + budget - (end ? 0 : Math.min(60_000, budget / 10));
 }
 
 /** `owner/repo/.github/workflows/x.yml@refs/heads/main` → the file and the branch to dispatch on. */

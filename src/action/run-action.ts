@@ -19,6 +19,8 @@ import { takeInChecks } from './take-in-checks.js';
 import { takeInReview } from './take-in-review.js';
 import { answerReview } from './answer-review.js';
 import { makeToolkit, type Toolkit } from './toolkit.js';
+import { endSlowedByRateLimit, saySlowed, type Reached } from './rate-limited.js';
+import { isRateLimited } from '../github/rate-limit.js';
 import { updateIssue } from './update-issue.js';
 import { writeOutputs, writeStopSummary } from './write-outputs.js';
 
@@ -32,18 +34,22 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
     if (!(error instanceof ConfigError)) throw error;
     return core.setFailed(`samocode: ${error.message}`);
   }
+  const reached: Reached = { issue: 'issue' in intent ? intent.issue : undefined };
   try {
     const issue = await step('Load the issue', () => loadIssue(kit, intent));
+    reached.issue = issue.number;
     await step('Check who may start', () => checkStarter(kit, intent, issue));
-    const opened = await step('Open the session branch', () => openSessionBranch(kit, intent, issue));
-    const session = await step('Open the session folder', () => openSession(kit, intent, issue, opened, payload));
+    const opened = (reached.opened = await step('Open the session branch', () => openSessionBranch(kit, intent, issue)));
+    const session = (reached.session = await step('Open the session folder', () => openSession(kit, intent, issue, opened, payload)));
     const taken = await step('Take in comments', () => takeInComments(kit, intent, issue, session));
     const review =
       intent.kind === 'checks'
         ? await step('Take in the checks', () => takeInChecks(kit, intent, session, opened, taken))
         : await step('Take in the review', () => takeInReview(kit, intent, issue, session, opened));
     await step('Claim the session', () => claimSession(kit, intent, issue, session, opened, taken, review));
+    reached.claimed = true;
     await step('Answer comments', () => answerComments(kit, issue, session, taken));
+    await step("Say what GitHub's rate limit did", () => saySlowed(kit, issue, session));
     const setup = await step('Prepare the agent user', () => prepareAgent(kit, issue));
     const result = await step('Run the loop', () => runLoop(kit, issue, session, opened, taken, review, setup));
     await step('Answer the review', () => answerReview(kit, session, opened, result));
@@ -51,6 +57,8 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
     await step('Update the issue', () => updateIssue(kit, issue, session, opened, taken, result, shown));
     await step('Write the outputs', () => writeOutputs(kit, session, opened, result, shown, setup, { issue, taken }));
   } catch (error) {
+    // A rate limit that outlasted the time budget ends the run as the time limit does, never as a failure.
+    if (isRateLimited(error)) return step("Save the session: GitHub's rate limit outlasted the time budget", () => endSlowedByRateLimit(kit, reached, error as Error));
     const stop = asStop(error);
     await writeStopSummary(kit, intent, stop);
     endRun(kit, stop);

@@ -17,6 +17,7 @@ import type { AgentSetup } from './prepare-agent.js';
 import { ensurePullRequest } from './pull-request.js';
 import type { ReviewIntake } from './take-in-review.js';
 import { DraftPullRequest } from '../github/draft-pull-request.js';
+import { isRateLimited } from '../github/rate-limit.js';
 import type { TakenIn } from './take-in-comments.js';
 import type { Toolkit } from './toolkit.js';
 
@@ -30,7 +31,8 @@ export async function runLoop(kit: Toolkit, issue: IssueInfo, session: GitHubSes
     session.status = result.status;
     return result;
   } catch (error) {
-    if (error instanceof AnotherRunError) throw error;
+    // A rate limit that outlasted the time budget is no block: the run saves the session and continues in a new one.
+    if (error instanceof AnotherRunError || isRateLimited(error)) throw error;
     return blockedByError(kit, session, opened, error as Error, log);
   }
 }

@@ -12,6 +12,7 @@ import { workflowOf } from './config.js';
 import type { OpenedBranch } from './open-branch.js';
 import type { GitHubSession } from './open-session.js';
 import { postNotice, shortHash } from './post-notice.js';
+import { trackingNote } from './tracking-note.js';
 import type { TakenIn } from './take-in-comments.js';
 import type { Toolkit } from './toolkit.js';
 
@@ -28,7 +29,7 @@ export async function showOutcome(kit: Toolkit, issue: IssueInfo, session: GitHu
   const { outcome } = result;
   switch (outcome.kind) {
     case 'waiting':
-      return outcome.gate === 'qa_answers' ? postQuestions(kit, issue, session) : postPlan(kit, issue, session, opened, taken);
+      return outcome.gate === 'qa_answers' ? postQuestions(kit, issue, session, taken) : postPlan(kit, issue, session, opened, taken);
     case 'blocked':
       return postBlocked(kit, issue, session, outcome, taken);
     case 'done':
@@ -38,19 +39,34 @@ export async function showOutcome(kit: Toolkit, issue: IssueInfo, session: GitHu
   }
 }
 
-async function postQuestions(kit: Toolkit, issue: IssueInfo, session: GitHubSession): Promise<Shown> {
+const ANSWER_NOTE = 'Answer the questions in a comment.';
+const APPROVE_NOTE = 'Reply `/approve` to approve the plan, or comment what should change.';
+
+/**
+ * A session's first tracking comment is made before its first gate comment,
+ * already showing the gate (so that it stays above the gate comments and is
+ * one write, not a comment and an edit); the run's end then finds it as it is.
+ */
+async function showTrackingFirst(kit: Toolkit, session: GitHubSession, taken: TakenIn | undefined, next: string): Promise<void> {
+  if (!taken?.tracking.missing) return;
+  await taken.tracking.flush(session.status, await trackingNote(kit, session, next));
+}
+
+async function postQuestions(kit: Toolkit, issue: IssueInfo, session: GitHubSession, taken?: TakenIn): Promise<Shown> {
   const { store, status } = session;
+  await showTrackingFirst(kit, session, taken, ANSWER_NOTE);
   const open = openQuestions(await store.readQa());
   // One comment per wait: the same questions asked again are posted again.
   const round = shortHash(`${(await store.readGates()).pending?.since ?? status.totalIterations}:${open.map((q) => q.id).join(',')}`);
   await kit.api.commentOnce(issue.number, marker('questions', round), questionsComment(open, round));
-  return { note: 'Answer the questions in a comment.' };
+  return { note: ANSWER_NOTE };
 }
 
 async function postPlan(kit: Toolkit, issue: IssueInfo, session: GitHubSession, opened: OpenedBranch, taken?: TakenIn): Promise<Shown> {
   const { store } = session;
   const plan = await store.readPlan();
   if (plan) {
+    await showTrackingFirst(kit, session, taken, APPROVE_NOTE);
     await kit.api.commentOnce(issue.number, marker('plan', plan.blob), planComment(plan.file, plan.text, plan.blob, session.links));
     const gates = await store.readGates();
     if (gates.posted?.blob === plan.blob) await sayPlanUnchanged(kit, issue, taken);
@@ -60,7 +76,7 @@ async function postPlan(kit: Toolkit, issue: IssueInfo, session: GitHubSession, 
       await opened.branch.checkpoint(`samocode: plan ${plan.file} posted for approval`);
     }
   }
-  return { note: 'Reply `/approve` to approve the plan, or comment what should change.' };
+  return { note: APPROVE_NOTE };
 }
 
 /** A change asked of the plan that left it as it was still gets a word: the plan posted before is the one to approve. */

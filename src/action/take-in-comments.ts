@@ -5,7 +5,7 @@ import { selectComments, takeInComments as takeIn, type IntakeResult, type Issue
 import { MARKER_PREFIX, ownMarker } from '../core/marker.js';
 import { resumeStatus, writeStatus, type SessionStatus } from '../core/overview.js';
 import { PHASE_TABLE } from '../core/phases.js';
-import { marker, trackingComment } from '../core/render.js';
+import { marker } from '../core/render.js';
 import { isBot } from '../core/steering.js';
 import type { GateRecord } from '../core/gates.js';
 import type { IssueInfo, RepoApi } from '../github/repo-api.js';
@@ -33,9 +33,9 @@ export async function takeInComments(kit: Toolkit, intent: ActiveIntent, issue: 
   const runStart = new Date(kit.startedAt).toISOString();
   let status = session.status;
   if (session.created) status = startAfterOldComments(status, comments, runStart);
-  const trackingId = await kit.api.commentOnce(issue.number, TRACKING_MARKER, trackingComment(session.folder, status, session.links), comments);
-  const shown = comments.find((c) => c.id === trackingId)?.body;
-  const tracking = new TrackingComment(kit.api, issue.number, trackingId, session.folder, session.links, shown);
+  // Found here, made at the end of the run (or before a gate's comment), so that making it is not a write of its own.
+  const shownComment = await ownTracking(kit.api, comments);
+  const tracking = new TrackingComment(kit.api, issue.number, shownComment?.id ?? null, session.folder, session.links, shownComment?.body);
 
   const gates = await store.readGates();
   const statusBefore = session.status;
@@ -57,6 +57,11 @@ export async function takeInComments(kit: Toolkit, intent: ActiveIntent, issue: 
   await record(session, intake);
   tracking.details.answers = intake.gates.answers;
   return { intake, comments, tracking, ignoredBots, statusBefore, gatesBefore: gates, qaBefore };
+}
+
+async function ownTracking(api: RepoApi, comments: IssueComment[]): Promise<IssueComment | null> {
+  for (const c of comments) if (ownMarker(c.body) === TRACKING_MARKER && (await api.isOwn(c))) return c;
+  return null;
 }
 
 /** A new session: what was said before it started is not an answer to anything it will ask. */

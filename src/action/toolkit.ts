@@ -34,6 +34,8 @@ export interface Toolkit {
   runId: string;
   /** A signal to the action ends the agent at once; the loop then stops and the run checkpoints. */
   interruption: Interruption;
+  /** Until when a write refused for a rate limit waits (epoch ms); moved to the budget's very end for the last step. */
+  rateLimitBudget: { until: number };
 }
 
 export function makeToolkit(config: ActionConfig, startedAt: number, env: NodeJS.ProcessEnv = process.env): Toolkit {
@@ -47,12 +49,13 @@ export function makeToolkit(config: ActionConfig, startedAt: number, env: NodeJS
     notice: (line) => core.notice(redactor.redact(`samocode: ${line}`)),
     warning: (line) => core.warning(redactor.redact(`samocode: ${line}`)),
   };
+  const rateLimitBudget = { until: rateLimitWaitUntil(inputs, startedAt) };
   const client = createClient({
     token: inputs.token,
     baseUrl: runner.apiUrl,
     retryBaseMs: runner.retryBaseMs,
     writeSpacingMs: runner.writeSpacingMs,
-    waitUntil: rateLimitWaitUntil(inputs, startedAt),
+    waitUntil: () => rateLimitBudget.until,
     warn: (m) => core.warning(redactor.redact(m)),
   });
   return {
@@ -65,6 +68,7 @@ export function makeToolkit(config: ActionConfig, startedAt: number, env: NodeJS
     log,
     startedAt,
     interruption: watchForInterruption((reason) => log.warning(`${reason}; ending the agent, then saving the session`)),
+    rateLimitBudget,
     runId: `${runner.runId ?? 'local'}.${runner.runAttempt ?? '1'}.${randomUUID().slice(0, 8)}`,
   };
 }

@@ -3,11 +3,11 @@ import type { LoopResult } from '../core/loop.js';
 import { sessionState } from '../core/overview.js';
 import { stateMoved } from '../core/status.js';
 import { gateInWords } from '../core/render.js';
-import { reviewRoundsLine } from '../core/review.js';
 import type { IssueInfo, StateLabel } from '../github/repo-api.js';
 import type { OpenedBranch } from './open-branch.js';
 import type { GitHubSession } from './open-session.js';
 import { postNotice, shortHash } from './post-notice.js';
+import { trackingNote } from './tracking-note.js';
 import type { Shown } from './show-outcome.js';
 import type { TakenIn } from './take-in-comments.js';
 import type { Toolkit } from './toolkit.js';
@@ -18,10 +18,10 @@ export async function updateIssue(kit: Toolkit, issue: IssueInfo, session: GitHu
   await reportLeftOut(kit, issue, opened);
   const label: StateLabel = `samocode:${sessionState(status)}`;
   issue.labels = await kit.api.setStateLabel(issue.number, label, issue.labels);
-  const review = reviewRoundsLine((await session.store.readGates()).review, kit.config.inputs.maxReviewRounds);
-  const note = [shown.note, review].filter(Boolean).join('\n\n') || undefined;
+  const note = await trackingNote(kit, session, shown.note);
   // A run that started no agent and moved nothing leaves the tracking comment as it is.
-  if (result.iterations.length > 0 || stateMoved(taken.statusBefore, status) || taken.statusBefore.totalIterations !== status.totalIterations || shown.pullRequest) await taken.tracking.flush(status, note).catch((error: unknown) => kit.log.warning(`could not update the tracking comment: ${(error as Error).message}`));
+  const moved = result.iterations.length > 0 || stateMoved(taken.statusBefore, status) || taken.statusBefore.totalIterations !== status.totalIterations || shown.pullRequest;
+  if (moved || taken.tracking.missing) await taken.tracking.flush(status, note).catch((error: unknown) => kit.log.warning(`could not update the tracking comment: ${(error as Error).message}`));
   const { outcome } = result;
   if (outcome.kind === 'paused') return;
   const text = outcome.kind === 'done' ? outcome.summary : outcome.kind === 'blocked' ? outcome.reason : `waiting for ${gateInWords(outcome.gate)}`;

@@ -22,6 +22,8 @@ const gatesSchema = z.object({
   pending: z.object({ gate: z.string(), since: z.string() }).nullable().default(null),
   /** The plan as last posted for review (GitHub mode): what `/approve` approves. */
   posted: z.object({ file: z.string(), blob: z.string() }).nullable().default(null),
+  /** A run whose time budget ran out waiting for GitHub's rate limit (GitHub mode): said on the issue by a later run. */
+  slowed: z.object({ at: z.string(), run: z.string().optional() }).optional(),
   /** The session's pull request and its review rounds (GitHub mode). */
   review: reviewStateSchema.default(emptyReviewState),
 });

@@ -26,8 +26,8 @@ export interface ClientOptions {
    * for less (SAMOCODE_API_PACING_MS). Rate-limit waits are never shortened.
    */
   writeSpacingMs?: number;
-  /** Epoch ms: a rate-limit wait that would end later gives up, and the request fails with GitHub's refusal. */
-  waitUntil?: number;
+  /** Epoch ms, asked at each refusal: a rate-limit wait that would end later gives up, and the request fails with GitHub's refusal. */
+  waitUntil?: () => number;
   now?: () => number;
   random?: () => number;
 }
@@ -39,7 +39,7 @@ export function createClient(options: ClientOptions): GitHubClient {
   const onLimit = (kind: string) => async (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
     const wait = rateLimitWaitMs(retryAfter, retryCount, options.random);
     const what = `GitHub ${kind} rate limit on ${request.method} ${request.url} (refusal ${retryCount + 1}, retry-after ${retryAfter} s)`;
-    if (options.waitUntil !== undefined && now() + wait > options.waitUntil) {
+    if (options.waitUntil && now() + wait > options.waitUntil()) {
       warn(`${what}; waiting ${seconds(wait)} s would outlast this run's time budget, so this run stops waiting`);
       return false;
     }

@@ -5,19 +5,19 @@
 
 /** The first backoff step, doubled on every further refusal of the same request. */
 export const BACKOFF_BASE_MS = 1_000;
-/** No single wait is longer than this, unless GitHub itself asks for longer. */
+/** The backoff added to what GitHub asks for is never longer than this. */
 export const BACKOFF_CAP_MS = 10 * 60_000;
 
 /**
- * How long to wait before try `retryCount + 1` of a refused request: what
- * GitHub asked for, or the exponential step when that is longer, plus up to
- * a fifth again of jitter.
+ * How long to wait before try `retryCount + 2` of a refused request: what
+ * GitHub asked for, plus a random part of a step that doubles with every
+ * refusal of the same request (1 s, 2 s, 4 s … up to the cap). The first
+ * refusal adds at most a fifth of what GitHub asked, to spread the runs out.
  */
 export function rateLimitWaitMs(retryAfterSeconds: number, retryCount: number, random: () => number = Math.random): number {
   const asked = Math.max(0, retryAfterSeconds) * 1000;
-  const step = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, retryCount));
-  const wait = Math.max(asked, retryCount === 0 ? 0 : step);
-  return Math.ceil(wait + wait * 0.2 * random());
+  const step = retryCount === 0 ? asked * 0.2 : Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (retryCount - 1));
+  return Math.ceil(asked + step * random());
 }
 
 /**

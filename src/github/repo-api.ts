@@ -118,6 +118,10 @@ export class RepoApi extends RepositoryCalls {
   }
 
   /** The id of the action's own comment that carries `marker`, if there is one. */
+  async findOwnComment(issue: number, marker: string): Promise<number | null> {
+    return this.findOwn(issue, marker);
+  }
+
   private async findOwn(issue: number, marker: string, existing?: IssueComment[]): Promise<number | null> {
     for (const c of existing ?? (await this.comments(issue))) {
       if (ownMarker(c.body) === marker && (await this.isOwn(c))) return c.id;
@@ -157,17 +161,21 @@ export class RepoApi extends RepositoryCalls {
     return comment.author === (await this.self);
   }
 
+  /**
+   * One write a state change: the state label added, or, when another state
+   * label must go, the issue's labels set in one request. The labels are read
+   * just before, so that a label someone added during the run is kept.
+   */
   async setStateLabel(issue: number, state: StateLabel, current: string[]): Promise<string[]> {
-    const stale = current.filter((l) => (STATE_LABELS as readonly string[]).includes(l) && l !== state);
-    for (const label of stale) {
-      this.writes++;
-      await this.client.rest.issues.removeLabel({ owner: this.owner, repo: this.repo, issue_number: issue, name: label }).catch(() => {});
-    }
-    if (!current.includes(state)) {
-      this.writes++;
-      await this.client.rest.issues.addLabels({ owner: this.owner, repo: this.repo, issue_number: issue, labels: [state] });
-    }
-    return [...current.filter((l) => !stale.includes(l) && l !== state), state];
+    const isStale = (l: string) => (STATE_LABELS as readonly string[]).includes(l) && l !== state;
+    if (current.includes(state) && !current.some(isStale)) return current;
+    const fresh = (await this.issue(issue)).labels;
+    if (fresh.includes(state) && !fresh.some(isStale)) return fresh;
+    const wanted = [...fresh.filter((l) => !isStale(l) && l !== state), state];
+    this.writes++;
+    if (fresh.some(isStale)) await this.client.rest.issues.setLabels({ owner: this.owner, repo: this.repo, issue_number: issue, labels: wanted });
+    else await this.client.rest.issues.addLabels({ owner: this.owner, repo: this.repo, issue_number: issue, labels: [state] });
+    return wanted;
   }
 
   async defaultBranch(): Promise<string> {

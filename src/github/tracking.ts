@@ -1,5 +1,8 @@
-// The tracking comment: one per session, edited in place, coalesced so a
-// fast session does not spend an API write per iteration.
+// The tracking comment: one per session, edited in place, at most once a
+// run, at its end, and made by the first run with what it has to show rather
+// than made and then edited. Every write counts against GitHub's rate limits,
+// which many sessions share; the label shows that a run is at work, the job
+// log and the commits show its iterations.
 import type { SessionStatus } from '../core/overview.js';
 import type { IterationRecord, Reporter } from '../core/ports.js';
 import { marker, trackingComment, type Links, type TrackingDetails } from '../core/render.js';
@@ -8,8 +11,6 @@ import type { RepoApi } from './repo-api.js';
 export const TRACKING_MARKER = marker('tracking');
 
 export class TrackingComment implements Reporter {
-  private lastEdit = 0;
-  private lastPhase: string | null = null;
   private pending: SessionStatus | null = null;
   private lastBody = '';
   /** The answers recorded, the blocked notice: shown with every status from here on. */
@@ -18,32 +19,40 @@ export class TrackingComment implements Reporter {
   constructor(
     private readonly api: RepoApi,
     private readonly issue: number,
-    private readonly commentId: number,
+    /** Null until the session's first run shows it. */
+    private commentId: number | null,
     private readonly sessionName: string,
     private readonly links: Links,
     /** The comment's body as GitHub has it: the same body is not written again. */
     shown = '',
-    private readonly now: () => number = Date.now,
-    private readonly minIntervalMs = 5_000,
   ) {
     this.lastBody = shown;
   }
 
-  async iterationFinished(_record: IterationRecord, status: SessionStatus): Promise<void> {
-    this.pending = status;
-    const phaseChanged = status.phase !== this.lastPhase;
-    if (phaseChanged || this.now() - this.lastEdit >= this.minIntervalMs) await this.flush();
+  /** Whether the issue has the comment yet. */
+  get missing(): boolean {
+    return this.commentId === null;
   }
 
-  /** Shows `status` now (or the last one held back). */
+  /** Held for the end of the run. */
+  iterationFinished(_record: IterationRecord, status: SessionStatus): void {
+    this.pending = status;
+  }
+
+  /** Shows `status` now (or the last one held back); nothing when GitHub already shows this body. */
   async flush(status: SessionStatus | null = this.pending, note?: string): Promise<void> {
     if (!status) return;
     const body = trackingComment(this.sessionName, status, this.links, note, this.details);
     this.pending = null;
-    this.lastPhase = status.phase;
     if (body === this.lastBody) return;
+    if (this.commentId === null) {
+      // Another run of the session may have made it meanwhile: then it is edited, not made twice.
+      const made = await this.api.findOwnComment(this.issue, TRACKING_MARKER);
+      if (made === null) this.commentId = await this.api.comment(this.issue, body);
+      else await this.api.editComment((this.commentId = made), body);
+    } else {
+      await this.api.editComment(this.commentId, body);
+    }
     this.lastBody = body;
-    this.lastEdit = this.now();
-    await this.api.editComment(this.commentId, body);
   }
 }

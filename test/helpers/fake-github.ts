@@ -245,9 +245,11 @@ export class FakeGitHub {
     if ((m = /^\/issues\/comments\/(\d+)\/reactions$/.exec(path)) && method === 'POST') {
       return this.react(Number(m[1]), body);
     }
-    if ((m = /^\/issues\/(\d+)\/labels$/.exec(path)) && method === 'POST') {
+    if ((m = /^\/issues\/(\d+)\/labels$/.exec(path)) && (method === 'POST' || method === 'PUT')) {
       const issue = this.issues.get(Number(m[1]));
       if (!issue) return notFound();
+      // PUT replaces the issue's labels with these; POST adds them.
+      if (method === 'PUT') issue.labels = [];
       for (const label of body.labels as (string | { name: string })[]) {
         const name = typeof label === 'string' ? label : label.name;
         if (!issue.labels.includes(name)) issue.labels.push(name);

@@ -20,6 +20,7 @@ export const SERVED = [
   ['POST', '/repos/{owner}/{repo}/issues/{issue_number}/comments'],
   ['PATCH', '/repos/{owner}/{repo}/issues/comments/{comment_id}'],
   ['POST', '/repos/{owner}/{repo}/issues/{issue_number}/labels'],
+  ['PUT', '/repos/{owner}/{repo}/issues/{issue_number}/labels'],
   ['DELETE', '/repos/{owner}/{repo}/issues/{issue_number}/labels/{name}'],
   ['GET', '/repos/{owner}/{repo}/pulls'],
   ['POST', '/repos/{owner}/{repo}/pulls'],

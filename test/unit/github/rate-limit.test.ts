@@ -13,11 +13,12 @@ describe('rateLimitWaitMs', () => {
     // retry-after, refusals before, random → wait
     [5, 0, 0, 5_000],
     [5, 0, 1, 6_000],
-    [1, 1, 0, 2_000],
-    [1, 3, 0, 8_000],
+    [1, 1, 1, 2_000],
+    [1, 3, 1, 5_000],
+    [1, 3, 0.5, 3_000],
     [30, 3, 0, 30_000],
-    [0, 20, 0, BACKOFF_CAP_MS],
-    [3600, 20, 0, 3_600_000],
+    [0, 30, 1, BACKOFF_CAP_MS],
+    [3600, 30, 0, 3_600_000],
   ])('retry-after %d s after %d refusals (jitter %d): %d ms', (retryAfter, count, random, wait) => {
     expect(rateLimitWaitMs(retryAfter, count, () => random)).toBe(wait);
   });
@@ -58,8 +59,9 @@ describe('the client under a secondary rate limit', () => {
   it('gives up with GitHub’s refusal when the wait would outlast the time budget', async () => {
     github.addIssue({ number: 2 });
     github.rateLimit = new SecondaryRateLimit(1, 60_000);
+    const started = Date.now();
     const warnings: string[] = [];
-    const client = createClient({ token: 'ghs_x', baseUrl: github.url, writeSpacingMs: 0, waitUntil: Date.now() + 5_000, warn: (m) => warnings.push(m) });
+    const client = createClient({ token: 'ghs_x', baseUrl: github.url, writeSpacingMs: 0, waitUntil: () => started + 5_000, warn: (m) => warnings.push(m) });
     await client.rest.issues.createComment({ owner: github.owner, repo: github.repo, issue_number: 2, body: 'first' });
     const error = await client.rest.issues.createComment({ owner: github.owner, repo: github.repo, issue_number: 2, body: 'second' }).catch((e: unknown) => e);
     github.rateLimit = null;

@@ -82,10 +82,20 @@ describe('RepoApi', () => {
     expect(posted).toBe('the token is *** and ***');
   });
 
-  it('moves the state label: removes the other samocode: labels, adds the new one', async () => {
-    nock(API).delete(`${repo}/issues/1/labels/samocode%3Arunning`).reply(200, []);
-    nock(API).post(`${repo}/issues/1/labels`, { labels: ['samocode:waiting'] }).reply(200, []);
-    expect(await api().setStateLabel(1, 'samocode:waiting', ['samocode', 'samocode:running', 'bug'])).toEqual(['samocode', 'bug', 'samocode:waiting']);
+  it('moves the state label in one write, keeping a label someone added during the run', async () => {
+    const issue = (labels: string[]) => ({ number: 1, title: 't', body: '', labels: labels.map((name) => ({ name })), html_url: 'x', state: 'open', closed_at: null });
+    nock(API).get(`${repo}/issues/1`).reply(200, issue(['samocode', 'samocode:running', 'bug', 'urgent']));
+    nock(API).put(`${repo}/issues/1/labels`, { labels: ['samocode', 'bug', 'urgent', 'samocode:waiting'] }).reply(200, []);
+    expect(await api().setStateLabel(1, 'samocode:waiting', ['samocode', 'samocode:running', 'bug'])).toEqual(['samocode', 'bug', 'urgent', 'samocode:waiting']);
+  });
+
+  it('adds the state label alone when no other state label is there, and writes nothing when it is already set', async () => {
+    nock(API).get(`${repo}/issues/1`).reply(200, { number: 1, title: 't', body: '', labels: [{ name: 'samocode' }], html_url: 'x', state: 'open', closed_at: null });
+    nock(API).post(`${repo}/issues/1/labels`, { labels: ['samocode:running'] }).reply(200, []);
+    const a = api();
+    expect(await a.setStateLabel(1, 'samocode:running', ['samocode'])).toEqual(['samocode', 'samocode:running']);
+    expect(await a.setStateLabel(1, 'samocode:running', ['samocode', 'samocode:running'])).toEqual(['samocode', 'samocode:running']);
+    expect(a.writes).toBe(1);
   });
 
   it('reuses an open pull request from the session branch', async () => {
