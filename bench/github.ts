@@ -104,6 +104,9 @@ export interface ActionOptions {
   home?: string;
   /** More action inputs (name → value). */
   inputs?: Record<string, string>;
+  timeoutMs?: number;
+  /** More environment, over the defaults. */
+  env?: Record<string, string>;
 }
 
 function parseOutputs(file: string): Record<string, string> {
@@ -146,12 +149,13 @@ export async function runBuiltAction(ctx: Ctx, options: ActionOptions): Promise<
     INPUT_PROVIDER: 'claude',
     'INPUT_CLI-PATH': options.agentPath,
     ...Object.fromEntries(Object.entries(options.inputs ?? {}).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
+    ...options.env,
   });
   const first = options.fake.requests.length;
   const r = await runProc(process.execPath, ['--import', ctx.rssHook, join(ctx.root, 'dist', 'index.js')], {
     cwd: options.workspace,
     env,
-    timeoutMs: 180_000,
+    timeoutMs: options.timeoutMs ?? 180_000,
   });
   return { ...r, outputs: parseOutputs(outputFile), requests: options.fake.requests.slice(first), ...readUsage(rssFile) };
 }

@@ -16,6 +16,7 @@ import { tokensSection } from './tokens.js';
 import { checkpointSection } from './checkpoint.js';
 import { peerSection } from './peer.js';
 import { noCostSection } from './nocost.js';
+import { scaleSection } from './scale.js';
 import {
   addSessionBranch,
   addSessionIssue,
@@ -35,7 +36,7 @@ import { baseEnv, cycleMs, git, historyTimes, killLive, makeCtx, median, readUsa
 import { addHistory, makeTerminalProject, resumeStatus, runTerminal, type TerminalProject, type TerminalRun } from './terminal.js';
 
 const ITERATIONS = 50;
-const SECTIONS = ['tokens', 'nocost', 'checkpoint', 'peer', 'terminal', 'github', 'coldstart', 'bigrepo', 'growth', 'bundle'] as const;
+const SECTIONS = ['tokens', 'nocost', 'checkpoint', 'peer', 'terminal', 'github', 'coldstart', 'bigrepo', 'growth', 'bundle', 'scale'] as const;
 type Section = (typeof SECTIONS)[number];
 
 
@@ -660,6 +661,7 @@ export async function main(opts: { root: string; esbuild: typeof Esbuild; args: 
       ['bigrepo', '4. resume on a big repository', () => bigRepo(ctx, res)],
       ['growth', '5. growth: iteration 1,000 vs iteration 10', () => growth(ctx, res)],
       ['bundle', '6. bundle', () => bundle(ctx, res, opts.esbuild)],
+      ['scale', "7. many sessions at once under GitHub's secondary rate limit, against the same sessions one at a time", () => scaleSection(ctx, res)],
     ];
     for (const [key, title, run] of sections) {
       if (only && !only.includes(key)) continue;
