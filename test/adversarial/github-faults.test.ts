@@ -15,12 +15,14 @@ describe('GitHub faults', () => {
     github.faults.push(
       { method: 'GET', path: /\/issues\/31$/, status: 500, times: 1 },
       { method: 'GET', path: /\/issues\/31\/comments$/, status: 502, times: 2 },
-      { method: 'PATCH', path: /\/issues\/comments\/\d+$/, status: 502, times: 1 },
+      // A label run makes its tracking comment rather than editing it; the label is its first write.
+      { method: 'POST', path: /\/issues\/31\/labels$/, status: 502, times: 1 },
     );
     const run = await runBuiltAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(makeRemote()), event: 'issues', payload: labeledEvent(31) });
     expect(run.code, run.stdout).toBe(0);
     expect(run.outputs.status).toBe('waiting');
-    expect(count('GET', /\/issues\/31$/)).toBe(2);
+    // Loading the issue: the 500 and its retry; then one read before each of the two label changes.
+    expect(count('GET', /\/issues\/31$/)).toBe(4);
     expect(github.faults.every((f) => f.times === 0)).toBe(true);
   });
 
