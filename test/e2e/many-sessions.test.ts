@@ -88,7 +88,7 @@ describe(`${SESSIONS} sessions at once under GitHub's secondary rate limit`, () 
     expect(all.some((run) => /secondary rate limit on \S+ \S+ \(refusal \d+, retry-after \d+ s\); retrying in/.test(run.stdout))).toBe(true);
     console.log(
       `${SESSIONS} sessions at once, ${LIMIT.writes} writes per ${LIMIT.windowMs / 1000} s: ` +
-        `writes a session: label ${labelWrites / SESSIONS}, answers ${answerWrites / SESSIONS}, approve ${approveWrites / SESSIONS} ` +
+        `write requests a session, refusals included: label ${labelWrites / SESSIONS}, answers ${answerWrites / SESSIONS}, approve ${approveWrites / SESSIONS} ` +
         `(refused: ${limit.refused}); wall: label ${Math.max(...labelled.map((r) => r.durationMs))} ms, answers ${Math.max(...answered.map((r) => r.durationMs))} ms, approve ${Math.max(...approved.map((r) => r.durationMs))} ms`,
     );
   });
