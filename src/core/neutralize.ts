@@ -61,7 +61,6 @@ export function neutralizeText(text: string): string {
 export const neutralizeAgentText = (text: string) => unmention(neutralizeText(text));
 
 /** The start of anything GitHub would take as HTML: a comment, a declaration, a tag. Autolinks (`<https://…>`) are left alone. */
-/** The start of anything GitHub would take as HTML: a comment, a declaration, a tag. Autolinks (`<https://…>`) are left alone. */
 const HTML_START = /<(?=!|\?|\/?[A-Za-z][A-Za-z0-9-]*(?:[\s/>]|$))/g;
 /** A fence opens on ≤3 spaces and three backticks or tildes; a backtick fence's info string holds no backtick (else the line is text). */
 const FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
@@ -103,19 +102,22 @@ function mapLines(markdown: string, prose: (line: string, previous: string[]) =>
 /**
  * A plan to show rendered: raw HTML and comments are shown as text, headings are
  * demoted below the title, boxes are text, images from other hosts are links.
- * Code (fenced, inline) is left as written, since GitHub shows it as text already.
+ * Code (fenced, inline) reads as written, since GitHub shows it as text already.
  */
 export function neutralizePlan(markdown: string): string {
+  // What is taken for code may not be (an autolink or a link target holding a backtick, a fence in a list item
+  // that the next line ends): HTML there is broken by an invisible space, so that it cannot hide anything either.
+  const code = (text: string) => codeWithoutImages(text).replace(HTML_START, '<\u200B');
   return mapLines(
     revealInvisible(markdown),
     (line, previous) => {
       // A line under a paragraph that would make it a big heading becomes a rule or text after a blank line.
       const gap = SETEXT_UNDERLINE.test(line) && previous.length && previous.at(-1)!.trim() !== '' ? [''] : [];
       const heading = line.replace(ATX_HEADING, (_all, indent: string, hashes: string) => `${indent}${'#'.repeat(Math.min(6, hashes.length + HEADING_SHIFT))}`);
-      const shown = mapCode(heading, (text) => proseWithoutImages(text.replace(HTML_START, '&lt;')), codeWithoutImages);
+      const shown = mapCode(heading, (text) => proseWithoutImages(text.replace(HTML_START, '&lt;')), code);
       return [...gap, unmention(shown.replace(TASK_BOX, box))];
     },
-    codeWithoutImages,
+    code,
   );
 }
 
