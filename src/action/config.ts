@@ -53,6 +53,8 @@ export interface Runner {
   runId?: string;
   runAttempt?: string;
   workflowRef?: string;
+  /** GITHUB_REF: the ref the event is about (a review's is `refs/pull/N/merge`), named when the checkout is refused. */
+  ref?: string;
   tempDir?: string;
   telegramApiUrl?: string;
   retryBaseMs?: number;
@@ -132,6 +134,7 @@ function readRunner(env: NodeJS.ProcessEnv): Runner {
     runId,
     runAttempt: env.GITHUB_RUN_ATTEMPT,
     workflowRef: env.GITHUB_WORKFLOW_REF,
+    ref: env.GITHUB_REF,
     tempDir: env.RUNNER_TEMP,
     telegramApiUrl: env.TELEGRAM_API_URL,
     retryBaseMs: Number(env.SAMOCODE_RETRY_BASE_MS) || undefined,

@@ -1,6 +1,7 @@
 // One iteration: one agent call, then read what it left (the signal, the
 // notebook), judge it, record it and checkpoint. The orchestrator's own
-// record of the gates is put back whatever the agent did to it.
+// records (the gates, and what it wrote in earlier iterations) are put back
+// whatever the agent did to them.
 import { buildContext } from './context.js';
 import type { GateRecord } from './gates.js';
 import { parseStatus, type StatusReading } from './overview.js';
@@ -52,8 +53,9 @@ export async function runIteration(ctx: RunContext): Promise<IterationResult> {
   // The orchestrator's record and notebook as they stood; the agent cannot change the former.
   const gatesBefore = await store.readGates();
   const overviewBefore = ctx.overview;
+  const records = await store.holdRecords?.(turn.logFile);
   const result = await callAgent(ctx, turn);
-  const restored = await restoreGates(store, gatesBefore);
+  const restored = [...recordNames((await records?.putBack()) ?? []), ...(await restoreGates(store, gatesBefore))];
   const report = await readReport(store, turn, result);
   restored.push(...changedStatusKeys(report.notebook, ctx.status));
   ctx.overview = keptNotebook(report.notebookText, overviewBefore);
@@ -119,6 +121,13 @@ async function restoreGates(store: SessionStore, before: GateRecord): Promise<st
   if (JSON.stringify(await store.readGates()) === JSON.stringify(before)) return [];
   await store.writeGates(before);
   return ['_gates.json'];
+}
+
+/** The records put back, named; many logs as one line, so that a deleted `_logs/` reads as such. */
+function recordNames(paths: string[]): string[] {
+  const isLog = (p: string) => p === '_logs' || p.startsWith('_logs/');
+  const logs = paths.filter(isLog);
+  return [...(logs.length > 3 ? [`_logs/ (${logs.length} entries)`] : logs), ...paths.filter((p) => !isLog(p))];
 }
 
 /** The orchestrator's Status keys the agent rewrote in `_overview.md`; saving puts ours back over them. */

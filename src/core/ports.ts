@@ -73,7 +73,7 @@ export interface HistoryEntry {
   next: Phase;
   costUsd?: number;
   usage?: TokenUsage;
-  /** The orchestrator's records the agent changed, put back: `_gates.json`, `Status: <key>`. */
+  /** The orchestrator's records the agent changed, put back: `_gates.json`, `Status: <key>`, `_logs/…`, `_signals.jsonl`, … */
   restored?: string[];
 }
 
@@ -95,6 +95,15 @@ export interface SessionStore {
   openLog(fileName: string): Promise<LineSink>;
   /** Persists the iteration: a no-op locally, commit and push in GitHub mode. */
   checkpoint(message: string): Promise<void>;
+  /**
+   * Holds the orchestrator's records of earlier iterations (`_logs/`,
+   * `_signals.jsonl`, `_review.md`, `_feedback.md`) as last committed, before
+   * an agent call; `putBack` after it restores what the agent changed, deleted
+   * or added among them and names it, relative to the session folder.
+   * `currentLog` is this call's log file, the orchestrator's to write. Where
+   * nothing is committed (terminal mode) there is nothing to hold.
+   */
+  holdRecords?(currentLog: string): Promise<{ putBack(): Promise<string[]> }>;
 }
 
 export interface IterationRecord {
