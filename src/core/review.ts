@@ -10,7 +10,7 @@ import { unmention } from './neutralize.js';
 import type { SessionStatus } from './status.js';
 
 export interface ReviewComment {
-  /** REST id (GraphQL databaseId): replies go to it. */
+  /** The comment's REST id (GraphQL `fullDatabaseId`): past 2^31 on github.com, so never a 32-bit field's. */
   id: number;
   author: string;
   authorType: string;
