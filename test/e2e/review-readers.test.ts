@@ -1,7 +1,7 @@
 // Readers on the session's pull request (issue 21), through dist/index.js: a
 // reader's review, a reader's inline comment and a re-delivered event each
 // leave the branch, the pull request and every comment exactly as they were;
-// a writer's later round takes in only the threads a writer wrote in, as they
+// a reader's command gets its one reply and nothing else; a writer's later round takes in only the threads a writer wrote in, as they
 // stood at that writer's last word, and replies in and resolves only those.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useFakeGitHub, type FakeGitHub } from '../helpers/fake-github.js';
 import { writePhaseWalker } from '../helpers/fake-cli.js';
-import { checkout, labeledEvent, makeRemote, reviewCommentEvent, reviewEvent, runBuiltAction, type Remote } from '../helpers/runner.js';
+import { checkout, labeledEvent, makeRemote, pullCommentEvent, reviewCommentEvent, reviewEvent, runBuiltAction, type Remote } from '../helpers/runner.js';
 
 const github = useFakeGitHub({ Codertocat: 'admin', reader: 'read' });
 const ISSUE = 63;
@@ -84,6 +84,18 @@ describe('readers on the pull request change nothing', () => {
 
     // The writer's review, delivered again.
     await unchangedBy('pull_request_review', writerEvent);
+
+    // A reader's command on the conversation: the one short reply it is due, and nothing else.
+    github.addComment(pull, 'reader', '/stop');
+    const before = everything(github, remote);
+    const [requests, graphql] = [github.requests.length, github.review.graphqlCalls.length];
+    const refused = await run('issue_comment', pullCommentEvent(pull, '/stop', 'reader'));
+    expect(refused.outputs.status, refused.stdout).toBe('done');
+    expect(changesAsked(github, requests, graphql)).toEqual([`POST /repos/Codertocat/Hello-World/issues/${pull}/comments`]);
+    const after = everything(github, remote);
+    const conversation = after.issues.find((i) => i.number === pull)!.comments;
+    expect(conversation.pop()!.body).toContain('@reader only people with write access to this repository can steer samocode; nothing changed.');
+    expect(after).toEqual(before);
 
     // A writer's next review: one new thread, in which a reader then has the last word.
     const second = github.review.addReview(pull, 'Codertocat', 'COMMENTED', '', [{ path: 'greeting.txt', line: 2, body: 'Add a second line.' }]);
