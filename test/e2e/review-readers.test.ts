@@ -82,8 +82,9 @@ describe('readers on the pull request change nothing', () => {
     github.review.addComment(writerThread, 'reader', 'Make it louder!', 'User', writer.comments[0]!.id);
     await unchangedBy('pull_request_review_comment', reviewCommentEvent(pull, branch, 'reader', 'Make it louder!'));
 
-    // The writer's review, delivered again.
+    // The writer's review, delivered again; and the issue's label event, delivered again.
     await unchangedBy('pull_request_review', writerEvent);
+    await unchangedBy('issues', labeledEvent(ISSUE));
 
     // A reader's command on the conversation: the one short reply it is due, and nothing else.
     github.addComment(pull, 'reader', '/stop');
