@@ -1,0 +1,163 @@
+// `samocode init [--provider NAME] [--upgrade] [--force]`: in a repository's
+// checkout, writes the vendored action and this package's own workflow, then
+// says what to add on GitHub with the exact `gh` commands. Run again it
+// changes nothing; `--upgrade` replaces the action only; a workflow or an
+// action that differs from this version's is never overwritten without the
+// flag that says so, and nothing is written when something is refused.
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { secretsOf } from '../core/provider-secrets.js';
+import { readWorkflow } from '../core/workflow-file.js';
+import { ACTION_DIR, RECORD_PATH, WORKFLOW_PATH, formatRecord, parseRecord, type VendoredRecord } from '../core/vendored.js';
+import { Git, ambientEnv } from '../git/command.js';
+import { PROVIDERS, isProvider } from '../providers/settings.js';
+import { packageRoot } from '../providers/prompts.js';
+import { EXIT } from './exit-codes.js';
+import { SetupError } from './setup-error.js';
+import { version } from './version.js';
+import { UsageError, err, out, shellWord } from './usage.js';
+import { actionInRepository, digestOf, sameFiles, sha256, shippedAction } from './vendor.js';
+
+export const INIT_USAGE = `usage: samocode init [--provider NAME] [--upgrade] [--force]
+
+  In a repository's checkout: writes the action to ${ACTION_DIR} and the
+  workflow to ${WORKFLOW_PATH}, then prints what to add on GitHub.
+
+options:
+  --provider NAME   ${PROVIDERS.join(', ')} (default claude): the secrets and variable to add
+  --upgrade         replace the vendored action with this version's; the workflow is left alone
+  --force           also replace a workflow (or action) that differs from this version's
+  -h, --help        this text`;
+
+interface InitOptions {
+  provider: string;
+  upgrade: boolean;
+  force: boolean;
+}
+
+/** The work tree's top folder; a clear refusal outside one. */
+async function repositoryRoot(cwd: string): Promise<string> {
+  try {
+    return (await new Git(cwd, ambientEnv()).raw(['rev-parse', '--show-toplevel'])).trim();
+  } catch {
+    throw new SetupError(`${cwd} is not in a git repository's work tree; run samocode init in your repository's checkout`);
+  }
+}
+
+type WorkflowState = 'absent' | 'same' | 'earlier copy' | 'changed';
+
+async function workflowState(path: string, shipped: Buffer, record: VendoredRecord | null): Promise<WorkflowState> {
+  if (!existsSync(path)) return 'absent';
+  const current = await readFile(path);
+  if (current.equals(shipped)) return 'same';
+  return record?.workflow === sha256(current) ? 'earlier copy' : 'changed';
+}
+
+export async function init(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { provider: { type: 'string' }, upgrade: { type: 'boolean' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    out(INIT_USAGE);
+    return EXIT.done;
+  }
+  const options: InitOptions = { provider: values.provider ?? 'claude', upgrade: values.upgrade ?? false, force: values.force ?? false };
+  if (!isProvider(options.provider)) throw new UsageError(`unknown provider "${options.provider}" (${PROVIDERS.join(', ')})`);
+
+  const root = await repositoryRoot(process.cwd());
+  const source = packageRoot();
+  const action = await shippedAction(source);
+  const workflow = await readFile(join(source, WORKFLOW_PATH));
+  const actionDir = join(root, ACTION_DIR);
+  const workflowFile = join(root, WORKFLOW_PATH);
+  const record = existsSync(join(root, RECORD_PATH)) ? parseRecord(await readFile(join(root, RECORD_PATH), 'utf8')) : null;
+  const present = await actionInRepository(actionDir);
+  const actionState = present === null ? 'absent' : sameFiles(present, action) ? 'same' : 'different';
+  const flowState = await workflowState(workflowFile, workflow, record);
+
+  // Decide everything before writing anything: a refusal leaves the checkout as it was.
+  const refusals: string[] = [];
+  if (actionState === 'different' && !options.upgrade && !options.force) {
+    const was = record ? `samocode ${record.version}'s copy` : 'not a copy samocode init made';
+    refusals.push(`${ACTION_DIR} differs from this version's (${was}); samocode init --upgrade replaces it`);
+  }
+  const writeWorkflow = flowState === 'absent' ? !options.upgrade || options.force : flowState !== 'same' && options.force;
+  if ((flowState === 'changed' || flowState === 'earlier copy') && !options.upgrade && !options.force) {
+    refusals.push(`${WORKFLOW_PATH} ${describeWorkflow(flowState)}; samocode init --force replaces it`);
+  }
+  if (refusals.length) {
+    for (const line of refusals) err(`samocode init: refused: ${line}`);
+    err('samocode init: nothing was written');
+    return EXIT.error;
+  }
+
+  const writeAction = actionState !== 'same';
+  if (writeAction) {
+    // The folder is the action's alone: an upgrade leaves no file of the old version behind.
+    await rm(actionDir, { recursive: true, force: true });
+    for (const [path, bytes] of action) {
+      await mkdir(dirname(join(actionDir, path)), { recursive: true });
+      await writeFile(join(actionDir, path), bytes);
+    }
+  }
+  if (writeWorkflow) {
+    await mkdir(dirname(workflowFile), { recursive: true });
+    await writeFile(workflowFile, workflow);
+  }
+  const workflowOurs = writeWorkflow || flowState === 'same';
+  const next: VendoredRecord = { version: version(), digest: digestOf(action), workflow: workflowOurs ? sha256(workflow) : (record?.workflow ?? null) };
+  const recordText = formatRecord(next);
+  const recordChanged = !existsSync(join(root, RECORD_PATH)) || (await readFile(join(root, RECORD_PATH), 'utf8')) !== recordText;
+  if (recordChanged) await writeFile(join(root, RECORD_PATH), recordText);
+
+  out(`samocode init: ${writeAction ? (actionState === 'absent' ? 'wrote' : 'replaced') : 'unchanged'} ${ACTION_DIR} (samocode ${next.version}, ${action.size} files)`);
+  if (writeWorkflow) out(`samocode init: ${flowState === 'absent' ? 'wrote' : 'replaced'} ${WORKFLOW_PATH}`);
+  else if (flowState === 'same') out(`samocode init: unchanged ${WORKFLOW_PATH}`);
+  else if (flowState === 'absent') out(`samocode init: no ${WORKFLOW_PATH}; samocode init writes it`);
+  else out(`samocode init: left ${WORKFLOW_PATH} alone: it ${describeWorkflow(flowState)}; samocode init --upgrade --force replaces it`);
+  if (!writeAction && !writeWorkflow && !recordChanged) out('samocode init: nothing to change');
+  printNextSteps(options.provider, (await readFile(workflowFile).catch(() => workflow)).toString('utf8'));
+  return EXIT.done;
+}
+
+function describeWorkflow(state: WorkflowState): string {
+  return state === 'earlier copy' ? "is an earlier version's copy, unchanged since init wrote it" : 'differs from this version\'s and was changed since samocode init wrote it';
+}
+
+/** What to add on GitHub, as commands to paste (gh takes the repository from the checkout). */
+function printNextSteps(provider: string, workflowText: string): void {
+  const passed = readWorkflow(workflowText).secrets;
+  const secrets = secretsOf(provider);
+  const usable = secrets.anyOf.filter((name) => passed.has(name));
+  const lines = [
+    '',
+    'Next: commit these files to the default branch, then add on GitHub (gh takes the repository from this checkout):',
+    '',
+    `  git add ${ACTION_DIR} ${WORKFLOW_PATH}`,
+    "  git commit -m 'Set up samocode'",
+    '  git push',
+  ];
+  if (usable.length) {
+    const others = usable.slice(1).map((name) => `gh secret set ${name}`);
+    lines.push(`  gh secret set ${usable[0]}${others.length ? `        # or: ${others.join(', or ')}` : ''}`);
+  }
+  lines.push(
+    `  gh variable set SAMOCODE_PROVIDER --body ${shellWord(provider)}`,
+    `  gh label create samocode --color 5319e7 --description 'Start a samocode session' --force`,
+    '  gh api --method PUT repos/{owner}/{repo}/actions/permissions/workflow -F can_approve_pull_request_reviews=true',
+    '',
+  );
+  const unpassed = secrets.anyOf.filter((name) => !passed.has(name));
+  if (secrets.note) lines.push(`Secrets: ${secrets.note}.`);
+  if (unpassed.length && usable.length) lines.push(`(${unpassed.join(', ')} would do too, once the workflow passes it to the action's env.)`);
+  if (!secrets.anyOf.length && !secrets.note) lines.push(`The ${provider} provider needs no secret.`);
+  if (!usable.length && secrets.anyOf.length) lines.push(`The workflow passes none of ${secrets.anyOf.join(', ')} to the action: add one to the action step's env, then gh secret set it.`);
+  lines.push(
+    'The last command lets the job token open the pull request; with a GitHub App token (the README\'s "Tokens") it is not needed, and your CI runs on the pull request.',
+    'Then `samocode doctor` checks all of it through the API (GH_TOKEN=$(gh auth token) samocode doctor).',
+  );
+  for (const line of lines) out(line);
+}
