@@ -46,13 +46,14 @@ async function repositoryRoot(cwd: string): Promise<string> {
   }
 }
 
-type WorkflowState = 'absent' | 'same' | 'earlier copy' | 'changed';
+type WorkflowState = 'absent' | 'same' | 'earlier copy' | 'changed' | 'not ours';
 
 async function workflowState(path: string, shipped: Buffer, record: VendoredRecord | null): Promise<WorkflowState> {
   if (!existsSync(path)) return 'absent';
   const current = await readFile(path);
   if (current.equals(shipped)) return 'same';
-  return record?.workflow === sha256(current) ? 'earlier copy' : 'changed';
+  if (!record?.workflow) return 'not ours';
+  return record.workflow === sha256(current) ? 'earlier copy' : 'changed';
 }
 
 export async function init(args: string[]): Promise<number> {
@@ -85,7 +86,7 @@ export async function init(args: string[]): Promise<number> {
     refusals.push(`${ACTION_DIR} differs from this version's (${was}); samocode init --upgrade replaces it`);
   }
   const writeWorkflow = flowState === 'absent' ? !options.upgrade || options.force : flowState !== 'same' && options.force;
-  if ((flowState === 'changed' || flowState === 'earlier copy') && !options.upgrade && !options.force) {
+  if (flowState !== 'absent' && flowState !== 'same' && !options.upgrade && !options.force) {
     refusals.push(`${WORKFLOW_PATH} ${describeWorkflow(flowState)}; samocode init --force replaces it`);
   }
   if (refusals.length) {
@@ -124,7 +125,9 @@ export async function init(args: string[]): Promise<number> {
 }
 
 function describeWorkflow(state: WorkflowState): string {
-  return state === 'earlier copy' ? "is an earlier version's copy, unchanged since init wrote it" : 'differs from this version\'s and was changed since samocode init wrote it';
+  if (state === 'earlier copy') return "is an earlier version's copy, unchanged since init wrote it";
+  if (state === 'changed') return "differs from this version's and was changed since samocode init wrote it";
+  return "differs from this version's and is not one samocode init wrote";
 }
 
 /** What to add on GitHub, as commands to paste (gh takes the repository from the checkout). */
