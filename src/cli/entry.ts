@@ -67,12 +67,14 @@ export async function main(argv: string[]): Promise<number> {
 
 function exitCodeOf(error: unknown): number {
   if (error instanceof ExitError) return error.code;
-  if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+  // dist/doctor.js is a bundle of its own, with its own copies of these classes: its errors are known by name.
+  const name = (error as Error).name;
+  if (error instanceof UsageError || name === 'UsageError' || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     err(`samocode: ${(error as Error).message}\n${USAGE}`);
     return EXIT.usage;
   }
   err(`samocode: error: ${(error as Error).message}`);
-  if (!EXPLAINED.some((type) => error instanceof type) && process.env.SAMOCODE_DEBUG) err((error as Error).stack ?? '');
+  if (!EXPLAINED.some((type) => error instanceof type) && name !== 'SetupError' && process.env.SAMOCODE_DEBUG) err((error as Error).stack ?? '');
   return EXIT.error;
 }
 

@@ -14,7 +14,9 @@ async function ask<T>(call: () => Promise<T>, missing?: T): Promise<Answer<T>> {
   } catch (error) {
     const e = error as Status;
     if (e.status === 404 && missing !== undefined) return { ok: true, value: missing };
-    return { ok: false, why: e.status ? `GitHub answered ${e.status}: ${e.message?.split('\n')[0] ?? ''}`.trim() : (e.message ?? String(error)) };
+    // Octokit adds the documentation link to GitHub's message; the line is long enough without it.
+    const message = (e.message ?? String(error)).split('\n')[0]!.replace(/ - https:\/\/\S+$/, '');
+    return { ok: false, why: e.status ? `GitHub answered ${e.status}: ${message}` : message };
   }
 }
 

@@ -30,6 +30,18 @@ export const SERVED = [
   ['GET', '/repos/{owner}/{repo}/pulls/{pull_number}/reviews'],
   ['POST', '/repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies'],
   ['GET', '/user'],
+  // What `samocode doctor` asks (fake-settings.ts).
+  ['GET', '/repos/{owner}/{repo}/actions/permissions'],
+  ['GET', '/repos/{owner}/{repo}/actions/permissions/selected-actions'],
+  ['GET', '/repos/{owner}/{repo}/actions/permissions/workflow'],
+  ['GET', '/repos/{owner}/{repo}/actions/workflows'],
+  ['GET', '/repos/{owner}/{repo}/actions/workflows/{workflow_id}'],
+  ['GET', '/repos/{owner}/{repo}/contents/{path}'],
+  ['GET', '/repos/{owner}/{repo}/labels/{name}'],
+  ['GET', '/repos/{owner}/{repo}/actions/secrets'],
+  ['GET', '/repos/{owner}/{repo}/actions/organization-secrets'],
+  ['GET', '/repos/{owner}/{repo}/actions/variables'],
+  ['GET', '/repos/{owner}/{repo}/actions/organization-variables'],
 ] as const;
 
 export type Template = (typeof SERVED)[number][1];
@@ -75,7 +87,8 @@ function load(): Operation[] {
       const schema = json(response.content);
       if (schema) responses.set(status, ajv.compile(schema));
     }
-    const pattern = new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`);
+    // A file's {path} holds slashes; every other parameter is one segment.
+    const pattern = new RegExp(`^${template.replace(/\{path\}/g, '.+').replace(/\{[^}]+\}/g, '[^/]+')}$`);
     return { id: raw.operationId, method, template, pattern, raw, request: requestSchema ? ajv.compile(requestSchema) : undefined, responses };
   });
   return operations;

@@ -3,6 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { CLI } from './project.js';
 
 export interface CliResult {
@@ -24,6 +25,12 @@ export function freshRepository(): string {
 export function cli(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): CliResult {
   const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, timeout: 60_000 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** dist/cli.js, not blocking this process: for commands that call a stand-in it serves. */
+export async function cliAsync(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  const result = await execa(process.execPath, [CLI, ...args], { cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, extendEnv: false, reject: false, timeout: 60_000 });
+  return { code: typeof result.exitCode === 'number' ? result.exitCode : null, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
 
 /** A fresh repository with `samocode init` run in it; throws when init fails. */
