@@ -29,7 +29,9 @@ options:
   --provider NAME   ${PROVIDERS.join(', ')} (default claude): the secrets and variable to add
   --upgrade         replace the vendored action with this version's; the workflow is left alone
   --force           also replace a workflow (or action) that differs from this version's
-  -h, --help        this text`;
+  -h, --help        this text
+
+exit codes: 0 the files are in place, 1 refused (nothing written), 2 usage`;
 
 interface InitOptions {
   provider: string;
