@@ -50,6 +50,65 @@ async function repositoryRoot(cwd: string): Promise<string> {
 
 type WorkflowState = 'absent' | 'same' | 'earlier copy' | 'changed' | 'not ours';
 
+/** What is in the checkout now, and what this version would write. */
+interface InitState {
+  root: string;
+  action: Map<string, Buffer>;
+  workflow: Buffer;
+  record: VendoredRecord | null;
+  actionState: 'absent' | 'same' | 'different';
+  workflowState: WorkflowState;
+}
+
+interface InitPlan {
+  refusals: string[];
+  writeAction: boolean;
+  writeWorkflow: boolean;
+}
+
+export async function init(args: string[]): Promise<number> {
+  const options = parseInitArgs(args);
+  if (options === 'help') {
+    out(INIT_USAGE);
+    return EXIT.done;
+  }
+  const state = await readState(await repositoryRoot(process.cwd()));
+  const plan = decide(state, options);
+  if (plan.refusals.length) {
+    for (const line of plan.refusals) err(`samocode init: refused: ${line}`);
+    err('samocode init: nothing was written');
+    return EXIT.error;
+  }
+  if (plan.writeAction) await writeAction(state);
+  if (plan.writeWorkflow) await writeWorkflow(state);
+  const recordChanged = await writeRecord(state, plan);
+  report(state, plan, recordChanged);
+  printNextSteps(options.provider, (await readFile(join(state.root, WORKFLOW_PATH)).catch(() => state.workflow)).toString('utf8'));
+  return EXIT.done;
+}
+
+function parseInitArgs(args: string[]): InitOptions | 'help' {
+  const { values } = parseArgs({
+    args,
+    options: { provider: { type: 'string' }, upgrade: { type: 'boolean' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) return 'help';
+  const provider = values.provider ?? 'claude';
+  if (!isProvider(provider)) throw new UsageError(`unknown provider "${provider}" (${PROVIDERS.join(', ')})`);
+  return { provider, upgrade: values.upgrade ?? false, force: values.force ?? false };
+}
+
+async function readState(root: string): Promise<InitState> {
+  const source = packageRoot();
+  const action = await shippedAction(source);
+  const workflow = await readFile(join(source, WORKFLOW_PATH));
+  const recordFile = join(root, RECORD_PATH);
+  const record = existsSync(recordFile) ? parseRecord(await readFile(recordFile, 'utf8')) : null;
+  const present = await actionInRepository(join(root, ACTION_DIR));
+  const actionState = present === null ? 'absent' : sameFiles(present, action) ? 'same' : 'different';
+  return { root, action, workflow, record, actionState, workflowState: await workflowState(join(root, WORKFLOW_PATH), workflow, record) };
+}
+
 async function workflowState(path: string, shipped: Buffer, record: VendoredRecord | null): Promise<WorkflowState> {
   if (!existsSync(path)) return 'absent';
   const current = await readFile(path);
@@ -58,72 +117,56 @@ async function workflowState(path: string, shipped: Buffer, record: VendoredReco
   return record.workflow === sha256(current) ? 'earlier copy' : 'changed';
 }
 
-export async function init(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: { provider: { type: 'string' }, upgrade: { type: 'boolean' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-  });
-  if (values.help) {
-    out(INIT_USAGE);
-    return EXIT.done;
-  }
-  const options: InitOptions = { provider: values.provider ?? 'claude', upgrade: values.upgrade ?? false, force: values.force ?? false };
-  if (!isProvider(options.provider)) throw new UsageError(`unknown provider "${options.provider}" (${PROVIDERS.join(', ')})`);
-
-  const root = await repositoryRoot(process.cwd());
-  const source = packageRoot();
-  const action = await shippedAction(source);
-  const workflow = await readFile(join(source, WORKFLOW_PATH));
-  const actionDir = join(root, ACTION_DIR);
-  const workflowFile = join(root, WORKFLOW_PATH);
-  const record = existsSync(join(root, RECORD_PATH)) ? parseRecord(await readFile(join(root, RECORD_PATH), 'utf8')) : null;
-  const present = await actionInRepository(actionDir);
-  const actionState = present === null ? 'absent' : sameFiles(present, action) ? 'same' : 'different';
-  const flowState = await workflowState(workflowFile, workflow, record);
-
-  // Decide everything before writing anything: a refusal leaves the checkout as it was.
+/** Everything is decided before anything is written: a refusal leaves the checkout as it was. */
+function decide(state: InitState, options: InitOptions): InitPlan {
   const refusals: string[] = [];
-  if (actionState === 'different' && !options.upgrade && !options.force) {
-    const was = record ? `samocode ${record.version}'s copy` : 'not a copy samocode init made';
+  const flow = state.workflowState;
+  if (state.actionState === 'different' && !options.upgrade && !options.force) {
+    const was = state.record ? `samocode ${state.record.version}'s copy` : 'not a copy samocode init made';
     refusals.push(`${ACTION_DIR} differs from this version's (${was}); samocode init --upgrade replaces it`);
   }
-  const writeWorkflow = flowState === 'absent' ? !options.upgrade || options.force : flowState !== 'same' && options.force;
-  if (flowState !== 'absent' && flowState !== 'same' && !options.upgrade && !options.force) {
-    refusals.push(`${WORKFLOW_PATH} ${describeWorkflow(flowState)}; samocode init --force replaces it`);
+  if (flow !== 'absent' && flow !== 'same' && !options.upgrade && !options.force) {
+    refusals.push(`${WORKFLOW_PATH} ${describeWorkflow(flow)}; samocode init --force replaces it`);
   }
-  if (refusals.length) {
-    for (const line of refusals) err(`samocode init: refused: ${line}`);
-    err('samocode init: nothing was written');
-    return EXIT.error;
-  }
+  // --upgrade touches the action only; --force may replace the workflow too.
+  const writeWorkflow = flow === 'absent' ? !options.upgrade || options.force : flow !== 'same' && options.force;
+  return { refusals, writeAction: state.actionState !== 'same', writeWorkflow };
+}
 
-  const writeAction = actionState !== 'same';
-  if (writeAction) {
-    // The folder is the action's alone: an upgrade leaves no file of the old version behind.
-    await rm(actionDir, { recursive: true, force: true });
-    for (const [path, bytes] of action) {
-      await mkdir(dirname(join(actionDir, path)), { recursive: true });
-      await writeFile(join(actionDir, path), bytes);
-    }
+/** The folder is the action's alone: an upgrade leaves no file of the old version behind. */
+async function writeAction(state: InitState): Promise<void> {
+  const dir = join(state.root, ACTION_DIR);
+  await rm(dir, { recursive: true, force: true });
+  for (const [path, bytes] of state.action) {
+    await mkdir(dirname(join(dir, path)), { recursive: true });
+    await writeFile(join(dir, path), bytes);
   }
-  if (writeWorkflow) {
-    await mkdir(dirname(workflowFile), { recursive: true });
-    await writeFile(workflowFile, workflow);
-  }
-  const workflowOurs = writeWorkflow || flowState === 'same';
-  const next: VendoredRecord = { version: version(), digest: digestOf(action), workflow: workflowOurs ? sha256(workflow) : (record?.workflow ?? null) };
-  const recordText = formatRecord(next);
-  const recordChanged = !existsSync(join(root, RECORD_PATH)) || (await readFile(join(root, RECORD_PATH), 'utf8')) !== recordText;
-  if (recordChanged) await writeFile(join(root, RECORD_PATH), recordText);
+}
 
-  out(`samocode init: ${writeAction ? (actionState === 'absent' ? 'wrote' : 'replaced') : 'unchanged'} ${ACTION_DIR} (samocode ${next.version}, ${action.size} files)`);
-  if (writeWorkflow) out(`samocode init: ${flowState === 'absent' ? 'wrote' : 'replaced'} ${WORKFLOW_PATH}`);
-  else if (flowState === 'same') out(`samocode init: unchanged ${WORKFLOW_PATH}`);
-  else if (flowState === 'absent') out(`samocode init: no ${WORKFLOW_PATH}; samocode init writes it`);
-  else out(`samocode init: left ${WORKFLOW_PATH} alone: it ${describeWorkflow(flowState)}; samocode init --upgrade --force replaces it`);
-  if (!writeAction && !writeWorkflow && !recordChanged) out('samocode init: nothing to change');
-  printNextSteps(options.provider, (await readFile(workflowFile).catch(() => workflow)).toString('utf8'));
-  return EXIT.done;
+async function writeWorkflow(state: InitState): Promise<void> {
+  const file = join(state.root, WORKFLOW_PATH);
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, state.workflow);
+}
+
+/** The version vendored, and the workflow as init last wrote it (kept when a person's is left alone). Whether it changed. */
+async function writeRecord(state: InitState, plan: InitPlan): Promise<boolean> {
+  const ours = plan.writeWorkflow || state.workflowState === 'same';
+  const text = formatRecord({ version: version(), digest: digestOf(state.action), workflow: ours ? sha256(state.workflow) : (state.record?.workflow ?? null) });
+  const file = join(state.root, RECORD_PATH);
+  if (existsSync(file) && (await readFile(file, 'utf8')) === text) return false;
+  await writeFile(file, text);
+  return true;
+}
+
+function report(state: InitState, plan: InitPlan, recordChanged: boolean): void {
+  const flow = state.workflowState;
+  out(`samocode init: ${plan.writeAction ? (state.actionState === 'absent' ? 'wrote' : 'replaced') : 'unchanged'} ${ACTION_DIR} (samocode ${version()}, ${state.action.size} files)`);
+  if (plan.writeWorkflow) out(`samocode init: ${flow === 'absent' ? 'wrote' : 'replaced'} ${WORKFLOW_PATH}`);
+  else if (flow === 'same') out(`samocode init: unchanged ${WORKFLOW_PATH}`);
+  else if (flow === 'absent') out(`samocode init: no ${WORKFLOW_PATH}; samocode init writes it`);
+  else out(`samocode init: left ${WORKFLOW_PATH} alone: it ${describeWorkflow(flow)}; samocode init --upgrade --force replaces it`);
+  if (!plan.writeAction && !plan.writeWorkflow && !recordChanged) out('samocode init: nothing to change');
 }
 
 function describeWorkflow(state: WorkflowState): string {
