@@ -25,6 +25,8 @@ export const USAGE = `usage:
   samocode status  [--config FILE] [--session NAME]
   samocode approve [--config FILE] --session NAME
   samocode install | uninstall     (skills and phase agents for the Claude CLI, in $CLAUDE_CONFIG_DIR or ~/.claude)
+  samocode init [--provider NAME] [--upgrade] [--force]   (in a repository's checkout: the workflow and the vendored action)
+  samocode doctor [--repo owner/name] [--provider NAME]   (checks a repository's set-up through the API; GH_TOKEN)
   samocode --version | --help | run --help`;
 
 /** The command line is wrong: the usage follows the message. */

@@ -30,6 +30,18 @@ export const SERVED = [
   ['GET', '/repos/{owner}/{repo}/pulls/{pull_number}/reviews'],
   ['POST', '/repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies'],
   ['GET', '/user'],
+  // What `samocode doctor` asks (fake-settings.ts).
+  ['GET', '/repos/{owner}/{repo}/actions/permissions'],
+  ['GET', '/repos/{owner}/{repo}/actions/permissions/selected-actions'],
+  ['GET', '/repos/{owner}/{repo}/actions/permissions/workflow'],
+  ['GET', '/repos/{owner}/{repo}/actions/workflows'],
+  ['GET', '/repos/{owner}/{repo}/actions/workflows/{workflow_id}'],
+  ['GET', '/repos/{owner}/{repo}/contents/{path}'],
+  ['GET', '/repos/{owner}/{repo}/labels/{name}'],
+  ['GET', '/repos/{owner}/{repo}/actions/secrets'],
+  ['GET', '/repos/{owner}/{repo}/actions/organization-secrets'],
+  ['GET', '/repos/{owner}/{repo}/actions/variables'],
+  ['GET', '/repos/{owner}/{repo}/actions/organization-variables'],
 ] as const;
 
 export type Template = (typeof SERVED)[number][1];
@@ -107,7 +119,8 @@ function load(): Operation[] {
   return operations;
 }
 
-const templatePattern = (template: string) => new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`);
+// A file's {path} holds slashes; every other parameter is one segment.
+const templatePattern = (template: string) => new RegExp(`^${template.replace(/\{path\}/g, '.+').replace(/\{[^}]+\}/g, '[^/]+')}$`);
 
 /** What the description says of the operation this request calls; null when it names none (GraphQL, a log's signed address). */
 export function describedOperation(method: string, path: string): Described | null {
