@@ -33,4 +33,5 @@ engineSuite({
   },
   usage: { inputTokens: 1_600, outputTokens: 100, cacheReadTokens: 400, cacheWriteTokens: 0 },
   errorText: 'the stand-in refuses this request',
+  timeoutS: 9,
 });

@@ -32,6 +32,10 @@ export interface EngineCase {
   usage: Json;
   /** How the CLI's report of the stand-in's 400 reads in the blocked reason. */
   errorText: string;
+  /** Seconds the CLI takes to start before its first model request: the timeout test waits for that request. */
+  timeoutS: number;
+  /** What the CLI tries to reach beyond the stand-in, as the egress trap records it (nothing, by default). */
+  egress?: string[];
 }
 
 export const API_KEY = 'k-stand-in-0000';
@@ -42,12 +46,13 @@ const TOKEN = 'ghs_EngineSuiteWorkflowToken000000000000';
 function signalTurn(signal: Json): ModelScript {
   return () =>
     // No command substitution: the Gemini CLI refuses a command with one.
-    runShell(`id -u | sed 's/^/uid=/'; echo "phase=$SAMOCODE_PHASE"; printf '%s\\n' 'hello' > hello.txt; printf '%s' '${JSON.stringify(signal)}' > "$SAMOCODE_SESSION_PATH/_signal.json"`);
+    runShell(`id -u | sed 's/^/uid=/'; echo "phase=$SAMOCODE_PHASE"; env | sed 's/^/env: /'; printf '%s\\n' 'hello' > hello.txt; printf '%s' '${JSON.stringify(signal)}' > "$SAMOCODE_SESSION_PATH/_signal.json"`);
 }
 
 const BLOCKED = { status: 'blocked', phase: 'init', reason: 'the task is unclear', needs: 'clarification' };
 
 export function engineSuite(engine: EngineCase): void {
+  const expectNoEgress = (trap: EgressTrap) => expect(trap.attempts.filter((a) => !(engine.egress ?? []).includes(a))).toEqual([]);
   const scratchRoot = { dir: '', env: {} as Record<string, string> };
   const github = useFakeGitHub({ Codertocat: 'admin' });
   beforeAll(async () => {
@@ -143,7 +148,6 @@ export function engineSuite(engine: EngineCase): void {
 
         const result = await run();
 
-        if (process.env.SUITE_DEBUG) console.log(JSON.stringify(readLogs(sessionFolder(project)), null, 1).slice(0, 6000));
         expect(result.code, result.stdout + result.stderr).toBe(4); // blocked, by the agent's own signal
         expect(result.lines.at(-1)).toMatch(/^samocode: blocked: the task is unclear \(needs clarification\) \(session folder: /);
         const requests = model.modelRequests();
@@ -157,23 +161,24 @@ export function engineSuite(engine: EngineCase): void {
         expect(sessionContext(requests[0]!.call!.text).workdir).toBe(workdir);
         expect(history(folder)).toMatchObject([{ phase: 'init', verdict: 'accepted', signal: { status: 'blocked' }, usage: engine.usage }]);
         engine.expectEvents(expectLog(folder));
-        expect(trap.attempts).toEqual([]);
+        expectNoEgress(trap);
         expect(processesMentioning(project.dir)).toEqual([]);
       });
 
       it('blocks with the timeout when the API never answers, and leaves no process behind', async () => {
         const { model, trap, project, run } = await terminal([hang()]);
 
-        const result = await run('--timeout', '8');
+        const result = await run('--timeout', String(engine.timeoutS));
 
         expect(result.code, result.stdout + result.stderr).toBe(4);
-        expect(result.lines.at(-1)).toMatch(/^samocode: blocked: the agent timed out after 8 s \(session folder: /);
+        const reason = `the agent timed out after ${engine.timeoutS} s`;
+        expect(result.lines.at(-1)).toContain(`samocode: blocked: ${reason} (session folder: `);
         const folder = sessionFolder(project);
-        expect(history(folder)).toMatchObject([{ phase: 'init', verdict: 'failed', reason: 'the agent timed out after 8 s', signal: null }]);
+        expect(history(folder)).toMatchObject([{ phase: 'init', verdict: 'failed', reason, signal: null }]);
         expect(model.modelRequests().map((r) => r.answer)).toEqual(['hang']);
         expect(processesMentioning(project.dir)).toEqual([]);
         expect(await waitFor(() => model.openConnections === 0)).toBe(true);
-        expect(trap.attempts).toEqual([]);
+        expectNoEgress(trap);
       });
 
       it('blocks with the API error in the CLI’s own words', async () => {
@@ -189,7 +194,7 @@ export function engineSuite(engine: EngineCase): void {
         expect(result.lines.at(-1)).toContain(`samocode: blocked: ${reason}`);
         expect(model.modelRequests().every((r) => r.answer === 'error 400')).toBe(true);
         expect(readLogs(folder)).toHaveLength(1);
-        expect(trap.attempts).toEqual([]);
+        expectNoEgress(trap);
         expect(processesMentioning(project.dir)).toEqual([]);
       });
     });
@@ -204,26 +209,29 @@ export function engineSuite(engine: EngineCase): void {
         expect(uid).toBeDefined();
         expect(Number(uid)).not.toBe(0);
         expect(Number(uid)).not.toBe(process.getuid!());
+        // The agent's whole environment went back to the model in the shell's output: no GitHub token in it.
+        expect(shellOutput(model)).toContain('env: SAMOCODE_PHASE=init');
+        expect(shellOutput(model)).not.toMatch(/env: (GITHUB_TOKEN|GH_TOKEN)=/);
         for (const request of model.requests) {
           expect(JSON.stringify(request.headers)).not.toContain(TOKEN);
           expect(JSON.stringify(request.body ?? '')).not.toContain(TOKEN);
         }
         expect(history(folder)).toMatchObject([{ phase: 'init', verdict: 'accepted', signal: { status: 'blocked' }, usage: engine.usage }]);
         engine.expectEvents(expectLog(folder));
-        expect(trap.attempts).toEqual([]);
+        expectNoEgress(trap);
         expect(processesMentioning(folder)).toEqual([]);
       });
 
       it('blocks with the timeout when the API never answers, and leaves no process of the agent user behind', async () => {
-        // iteration-timeout is in minutes: 0.15 is 9 s.
-        const { model, trap, run, folder, workspace } = await githubMode(302, [hang()], undefined, '0.15');
+        // iteration-timeout is in minutes.
+        const { model, trap, run, folder, workspace } = await githubMode(302, [hang()], undefined, String(engine.timeoutS / 60));
 
         expect(run.outputs.status, run.stdout + run.stderr).toBe('blocked');
-        expect(history(folder)).toMatchObject([{ phase: 'init', verdict: 'failed', reason: 'the agent timed out after 9 s', signal: null }]);
+        expect(history(folder)).toMatchObject([{ phase: 'init', verdict: 'failed', reason: `the agent timed out after ${engine.timeoutS} s`, signal: null }]);
         expect(model.modelRequests().map((r) => r.answer)).toEqual(['hang']);
         expect(processesMentioning(workspace)).toEqual([]);
         expect(await waitFor(() => model.openConnections === 0)).toBe(true);
-        expect(trap.attempts).toEqual([]);
+        expectNoEgress(trap);
       });
 
       it('blocks with the API error in the CLI’s own words', async () => {
@@ -234,7 +242,7 @@ export function engineSuite(engine: EngineCase): void {
         expect(reason).toMatch(/^the agent exited with code \d+ and wrote no valid signal: /);
         expect(reason).toContain(engine.errorText);
         expect(model.modelRequests().every((r) => r.answer === 'error 400')).toBe(true);
-        expect(trap.attempts).toEqual([]);
+        expectNoEgress(trap);
         expect(processesMentioning(workspace)).toEqual([]);
       });
     });

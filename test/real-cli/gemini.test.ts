@@ -22,4 +22,5 @@ engineSuite({
   // Two requests of 1,000 prompt tokens (200 cached) and 50 out: the cached part apart.
   usage: { inputTokens: 1_600, outputTokens: 100, cacheReadTokens: 400 },
   errorText: 'the stand-in refuses this request',
+  timeoutS: 9,
 });

@@ -34,4 +34,9 @@ engineSuite({
   // opencode's `input` is already the part not read from the cache.
   usage: { inputTokens: 1_600, outputTokens: 100, cacheReadTokens: 400, cacheWriteTokens: 0 },
   errorText: 'the stand-in refuses this request',
+  // Here it took up to 25 s (as the agent user, on a fresh HOME) before its first model request.
+  timeoutS: 45,
+  // At start it installs its plugin package into its config folder, in the background, from the npm registry;
+  // refused, it goes on without it.
+  egress: ['CONNECT registry.npmjs.org:443'],
 });
