@@ -74,12 +74,13 @@ export function engineSuite(engine: EngineCase): void {
     return { model, trap };
   }
 
-  async function terminal(script: ModelScript[], otherwise?: ModelScript) {
+  async function terminal(script: ModelScript[], otherwise?: ModelScript, timeoutS?: number) {
     const { model, trap } = await standIn(script, otherwise);
     const project = makeRealCliProject();
     cleanups.push(async () => rmSync(project.dir, { recursive: true, force: true }));
     const upper = engine.provider.toUpperCase();
-    writeFileSync(join(project.dir, '.env'), `${upper}_PATH=${engine.bin}\n${upper}_MODEL=${engine.model}\n`);
+    // The engine's own .env keys: its path, its model, and its timeout when the test sets one.
+    writeFileSync(join(project.dir, '.env'), `${upper}_PATH=${engine.bin}\n${upper}_MODEL=${engine.model}\n${timeoutS ? `${upper}_TIMEOUT=${timeoutS}\n` : ''}`);
     const env = { ...baseEnv(project, trap), ...scratchRoot.env, ...engine.env(model.url, project.tmp) };
     const run = (...extra: string[]) =>
       runSamocode(project, ['run', '--config', '.samocode', '--session', `real-${engine.provider}`, '--provider', engine.provider, '--task', 'Say hello', ...extra], env);
@@ -152,6 +153,9 @@ export function engineSuite(engine: EngineCase): void {
         expect(result.lines.at(-1)).toMatch(/^samocode: blocked: the task is unclear \(needs clarification\) \(session folder: /);
         const requests = model.modelRequests();
         expect(requests.map((r) => r.answer)).toEqual([expect.stringMatching(/^shell via /), 'reply']);
+        // The model named in .env, asked for in the URL (Gemini) or the body.
+        const modelId = engine.model.split('/').at(-1)!;
+        expect(requests.every((r) => r.url.includes(`/models/${modelId}:`) || r.body?.model === modelId)).toBe(true);
         // The phase's instructions and the session context reached the model.
         expect(requests[0]!.call!.text).toContain('# samocode workflow');
         expect(sessionContext(requests[0]!.call!.text).phase).toBe('init');
@@ -166,9 +170,9 @@ export function engineSuite(engine: EngineCase): void {
       });
 
       it('blocks with the timeout when the API never answers, and leaves no process behind', async () => {
-        const { model, trap, project, run } = await terminal([hang()]);
+        const { model, trap, project, run } = await terminal([hang()], undefined, engine.timeoutS);
 
-        const result = await run('--timeout', String(engine.timeoutS));
+        const result = await run();
 
         expect(result.code, result.stdout + result.stderr).toBe(4);
         const reason = `the agent timed out after ${engine.timeoutS} s`;
