@@ -207,21 +207,26 @@ export function jsonEvent(line: string): Record<string, any> | undefined {
 /** A finite number, else 0. */
 export const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
 
-/** The message inside an API error body quoted in a CLI's message (`{"error":{"message":…}}`), else the message itself. */
-export function apiMessage(text: string): string {
+/**
+ * The message inside an API error body quoted in a CLI's message
+ * (`{"error":{"code":429,"message":…}}`), with its status code in front so
+ * that a rate limit or a 5xx reads as transient; else the message itself.
+ */
+export function apiMessage(text: string, status?: unknown): string {
+  const code = (value: unknown) => (typeof value === 'number' && value >= 100 && value < 600 ? `${value} ` : '');
   const start = text.indexOf('{');
   if (start >= 0) {
     for (let end = text.lastIndexOf('}'); end > start; end = text.lastIndexOf('}', end - 1)) {
       try {
-        const body = JSON.parse(text.slice(start, end + 1)) as { error?: { message?: unknown }; message?: unknown };
+        const body = JSON.parse(text.slice(start, end + 1)) as { error?: { message?: unknown; code?: unknown }; message?: unknown };
         const inner = body.error?.message ?? body.message;
-        if (typeof inner === 'string' && inner.trim()) return errorLine(inner);
+        if (typeof inner === 'string' && inner.trim()) return errorLine(`${code(body.error?.code ?? status)}${inner}`);
       } catch {
         // not this slice
       }
     }
   }
-  return errorLine(text);
+  return errorLine(`${code(status)}${text}`);
 }
 
 /** Whether `child` is `parent` or lies inside it. */

@@ -38,7 +38,7 @@ class OpencodeEventReader implements EventReader {
     else if (event?.type === 'error') {
       const error = event.error as Record<string, any> | undefined;
       const message = error?.data?.message ?? error?.message ?? error?.name;
-      if (typeof message === 'string') this.error = apiMessage(message);
+      if (typeof message === 'string') this.error = apiMessage(message, error?.data?.statusCode);
     }
   }
 

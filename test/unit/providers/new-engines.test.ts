@@ -86,7 +86,7 @@ describe('the gemini provider', () => {
     const message = '[API Error: {"error":{"code":400,"message":"the request is refused","status":"INVALID_ARGUMENT"}}]';
     const fake = await writeFakeCli('gemini', `emit(${JSON.stringify(GEMINI_RESULT('error', { error: { type: 'unknown', message } }))});\nprocess.exit(1);`);
     const result = await (await CliAgent.create(GEMINI_CLI, settingsFor('gemini', fake))).run(await makeRequest());
-    expect(result).toMatchObject({ exitCode: 1, error: 'the request is refused' });
+    expect(result).toMatchObject({ exitCode: 1, error: '400 the request is refused' });
   });
 });
 
@@ -163,6 +163,17 @@ describe('the opencode provider', () => {
     const error = { type: 'error', error: { name: 'APIError', data: { message: 'the request is refused', statusCode: 400 } } };
     const fake = await writeFakeCli('opencode', `emit(${JSON.stringify(error)});\nprocess.exit(1);`);
     const result = await (await CliAgent.create(OPENCODE_CLI, settingsFor('opencode', fake))).run(await makeRequest());
-    expect(result).toMatchObject({ exitCode: 1, error: 'the request is refused' });
+    expect(result).toMatchObject({ exitCode: 1, error: '400 the request is refused' });
+  });
+
+  it.each([
+    ['gemini', GEMINI_CLI, `emit(${JSON.stringify(GEMINI_RESULT('error', { error: { type: 'unknown', message: '[API Error: {"error":{"code":429,"message":"Resource has been exhausted","status":"RESOURCE_EXHAUSTED"}}]' } }))});`],
+    ['opencode', OPENCODE_CLI, `emit(${JSON.stringify({ type: 'error', error: { name: 'APIError', data: { message: 'Service Unavailable', statusCode: 503 } } })});`],
+    ['copilot', COPILOT_CLI, `emit(${JSON.stringify({ type: 'session.error', data: { message: '429 Too many requests', statusCode: 429 } })});`],
+  ] as const)('%s: an API error with a rate limit or a 5xx is tried again', async (provider, cli, body) => {
+    const fake = await writeFakeCli(provider, `if (call === 1) { ${body} process.exit(1); }\nsignal({ status: 'continue' });`);
+    const result = await (await CliAgent.create(cli, settingsFor(provider, fake, { retries: 1, retryDelayMs: 10 }))).run(await makeRequest());
+    expect(await fake.calls()).toHaveLength(2);
+    expect(result).toMatchObject({ exitCode: 0 });
   });
 });
