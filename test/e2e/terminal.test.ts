@@ -108,7 +108,7 @@ describe('terminal mode: configuration', () => {
     const project = makeProject();
     const unknown = run(project, '--provider', 'gpt');
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('unknown provider "gpt" from --provider (claude, codex, script)');
+    expect(unknown.stderr).toContain('unknown provider "gpt" from --provider (claude, codex, gemini, copilot, opencode, script)');
     const bad = samocode(project, ['run', '--config', '.samocode', '--session', '../escape', '--provider', 'script']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('invalid session name "../escape"');
