@@ -89,6 +89,11 @@ function readInputs(env: NodeJS.ProcessEnv): Inputs {
   if (!isProvider(provider)) throw new ConfigError(`input provider must be one of ${PROVIDERS.join(', ')}, got "${provider}"`);
   const optional = (name: string) => input(env, name) || undefined;
   const workflowToken = input(env, 'workflow-token');
+  const agentGithubToken = optional('agent-github-token');
+  // Copilot signs in with any GitHub token it finds: it takes one of its own (COPILOT_GITHUB_TOKEN), never the job's.
+  if (provider === 'copilot' && agentGithubToken && (agentGithubToken === token || agentGithubToken === workflowToken)) {
+    throw new ConfigError('provider copilot takes a token of its own (the COPILOT_GITHUB_TOKEN secret) or its bring-your-own-key settings; agent-github-token must not be the workflow\'s token');
+  }
   return {
     token,
     tokenKind: !workflowToken ? 'unknown' : workflowToken === token ? 'workflow' : 'other',
@@ -108,7 +113,7 @@ function readInputs(env: NodeJS.ProcessEnv): Inputs {
     allowedBots: listInput(env, 'allowed-bots'),
     script: optional('script'),
     agentEnv: listInput(env, 'agent-env'),
-    agentGithubToken: optional('agent-github-token'),
+    agentGithubToken,
     agentUser: input(env, 'agent-user') || 'auto',
     draftPullRequest: input(env, 'draft-pull-request').toLowerCase() !== 'false',
     maxReviewRounds: numberInput(env, 'max-review-rounds', 5)!,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { runSession, type LoopResult } from '../core/loop.js';
 import { ConsoleReporter } from '../notify/console.js';
 import { TelegramNotifier } from '../notify/telegram.js';
+import { ENGINES, isEngine } from '../providers/engines.js';
 import { createAgent } from '../providers/index.js';
 import { watchForInterruption, type Interruption } from '../providers/interruption.js';
 import { loadPrompts } from '../providers/prompts.js';
@@ -67,13 +68,14 @@ function lockSession(config: RunConfig, folder: string): () => void {
 
 function makeAgent(config: RunConfig) {
   const { settings, provider } = config;
-  const codex = provider === 'codex';
+  // The script provider has no CLI; the claude keys stand in for it.
+  const engine = ENGINES[isEngine(provider) ? provider : 'claude'];
   return createAgent({
     provider,
     scriptPath: config.script,
-    cliPath: codex ? settings.CODEX_PATH : settings.CLAUDE_PATH,
+    cliPath: settings[engine.pathKey],
     model: config.model,
-    cliSetting: codex ? 'CODEX_PATH' : 'CLAUDE_PATH',
+    cliSetting: engine.pathKey,
     env: process.env,
     // The person's own environment, as when they run the CLI themselves.
     envPolicy: 'inherit',

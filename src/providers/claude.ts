@@ -3,11 +3,11 @@
 // CLI's own system prompt), the session context as the prompt on stdin; cost, turns and usage come from the
 // final `result` event.
 import { existsSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { join } from 'node:path';
 import { stableContext } from '../core/context.js';
 import type { Phase } from '../core/phases.js';
 import type { AgentRequest } from '../core/ports.js';
-import { errorLine, type AgentCli, type EventReader, type RunReport } from './cli-agent.js';
+import { errorLine, isInside, type AgentCli, type EventReader, type RunReport } from './cli-agent.js';
 import { claudeConfigDir, MANIFEST } from './claude-install.js';
 import type { ProviderSettings } from './settings.js';
 
@@ -37,11 +37,6 @@ export const CLAUDE_TOOLS = [...BASE_TOOLS, 'Skill', ...WEB_TOOLS];
 /** Whether `samocode install` wrote its skills where this CLI looks. */
 export function skillsInstalled(env: NodeJS.ProcessEnv | undefined): boolean {
   return env !== undefined && existsSync(join(claudeConfigDir(env), MANIFEST));
-}
-
-function isInside(parent: string, child: string): boolean {
-  const rel = relative(resolve(parent), resolve(child));
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
 /**

@@ -4,7 +4,7 @@
 import type { EnvPolicy } from './agent-env.js';
 import type { AgentIdentity } from './agent-user.js';
 
-export const PROVIDERS = ['claude', 'codex', 'script'] as const;
+export const PROVIDERS = ['claude', 'codex', 'gemini', 'copilot', 'opencode', 'script'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
 
 export function isProvider(value: string): value is ProviderName {

@@ -10,6 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/project.js';
 import { payload } from '../helpers/runner.js';
 import { checkoutRef, checkoutSteps, evaluateRef, workflowEvents } from '../helpers/workflow-checkout.js';
+import { evaluate, parse } from '../helpers/workflow-expr.js';
+import { ENGINES } from '../../src/providers/engines.js';
 
 const target = mkdtempSync(join(tmpdir(), 'samocode-copy-'));
 afterAll(() => rmSync(target, { recursive: true, force: true }));
@@ -52,6 +54,18 @@ describe('GitHub mode: the workflow as copied', () => {
     expect(workflow).toContain("SAMOCODE_PROVIDER: ${{ inputs.provider || vars.SAMOCODE_PROVIDER || 'claude' }}");
     expect(workflow).toMatch(/provider: \$\{\{ env\.SAMOCODE_PROVIDER \}\}/);
     expect(workflow).toMatch(/- name: Install the agent CLI\n\s+if: env\.SAMOCODE_PROVIDER != 'script'/);
+  });
+
+  it('installs each engine’s CLI at the version the tests run, pinned in package.json', () => {
+    const expression = /- name: Install the agent CLI\n.*\n\s+run: npm install -g \$\{\{(.*)\}\}$/m.exec(workflow)?.[1];
+    expect(expression).toBeDefined();
+    const pinned = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies;
+    for (const [provider, engine] of Object.entries(ENGINES)) {
+      expect(evaluate(parse(expression!), { env: { SAMOCODE_PROVIDER: provider } }), provider).toBe(`${engine.npmPackage}@${engine.testedVersion}`);
+      expect(pinned[engine.npmPackage], provider).toBe(engine.testedVersion);
+    }
+    // The chosen engine's usual secret reaches the action.
+    for (const engine of Object.values(ENGINES)) if (engine.secrets[0] !== 'OPENCODE_CONFIG_CONTENT') expect(workflow).toContain(`${engine.secrets[0]}: \${{ secrets.${engine.secrets[0]} }}`);
   });
 });
 
