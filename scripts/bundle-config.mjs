@@ -47,4 +47,6 @@ export const BUILDS = [
     banner: { js: BANNER },
   },
   { ...common, entryPoints: { cli: 'src/cli/entry.ts' }, banner: { js: `#!/usr/bin/env node\n${BANNER}` } },
+  // The model gateway's relay, a process of its own that the orchestrator forks.
+  { ...common, entryPoints: { relay: 'src/gateway/relay-entry.ts' } },
 ];

@@ -16,7 +16,7 @@ export function codexPrompt(request: AgentRequest): string {
   ].join('\n\n');
 }
 
-export function codexArgs(request: AgentRequest, settings: Pick<ProviderSettings, 'model'>): string[] {
+export function codexArgs(request: AgentRequest, settings: Pick<ProviderSettings, 'model' | 'extraArgs'>): string[] {
   return [
     'exec',
     '--json',
@@ -26,6 +26,7 @@ export function codexArgs(request: AgentRequest, settings: Pick<ProviderSettings
     // The runner is the sandbox: Codex's own would block the network and the writes outside the workdir an iteration needs.
     '--dangerously-bypass-approvals-and-sandbox',
     ...(settings.model ? ['-m', settings.model] : []),
+    ...(settings.extraArgs ?? []),
     codexPrompt(request),
   ];
 }
