@@ -29,7 +29,7 @@ export class SseReader {
     for (;;) {
       const newline = text.indexOf('\n', start);
       if (newline < 0) break;
-      this.takeLine(this.line + text.slice(start, newline).replace(/\r$/, ''));
+      this.takeLine((this.line + text.slice(start, newline)).replace(/\r$/, ''));
       this.line = '';
       start = newline + 1;
     }
