@@ -4,7 +4,7 @@
 // provider cannot go through the relay yet, the run says so plainly.
 import type { IssueInfo } from '../github/repo-api.js';
 import { engineGateway } from '../gateway/engines.js';
-import { ModelGateway } from '../gateway/gateway.js';
+import { agentSourceEnv as gatewayAgentSource, ModelGateway } from '../gateway/gateway.js';
 import { codexEnvKeys } from '../providers/codex-env-key.js';
 import type { GitHubSession } from './open-session.js';
 import { failOnIssue } from './post-notice.js';
@@ -54,8 +54,5 @@ export async function startGateway(kit: Toolkit, issue: IssueInfo, session: GitH
 
 /** The job's environment as the agent's is chosen from: the relay's credentials out, its address and placeholder in. */
 export function agentSourceEnv(setup: GatewaySetup, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  if (!setup.gateway) return env;
-  const source: NodeJS.ProcessEnv = { ...env };
-  for (const name of setup.hidden) delete source[name];
-  return { ...source, ...setup.gateway.agentEnv() };
+  return gatewayAgentSource(setup.gateway, setup.hidden, env);
 }

@@ -42,6 +42,14 @@ export interface GatewayTally {
   unpriced: string[];
 }
 
+/** The environment the agent's is chosen from: the relay's credentials out (`hidden`), its address and placeholder in. */
+export function agentSourceEnv(gateway: ModelGateway | undefined, hidden: string[], env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  if (!gateway) return env;
+  const source: NodeJS.ProcessEnv = { ...env };
+  for (const name of hidden) delete source[name];
+  return { ...source, ...gateway.agentEnv() };
+}
+
 export function relayScriptPath(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   // dist/cli.js has the code in itself; dist/index.js in dist/chunks/.
