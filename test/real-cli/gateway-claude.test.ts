@@ -158,8 +158,10 @@ describe('the model gateway with the real Claude Code CLI (dist/index.js)', () =
     expect(entry!.reason).toMatch(/^the budget of \$0\.01 is spent \(\$0\.0103 so far/);
     expect(first.summary).toContain('Model gateway');
     expect(first.summary).toMatch(/Metered this run:\*\* \$0\.0103 \(the cost of record\), 5500 in \(55% from the prompt cache\), 100 out/);
+    const tracking = github.issues.get(701)!.comments.find((c) => c.body.includes('<!-- samocode:tracking'))!;
+    expect(tracking.body).toContain("**Iteration 1:** $0.0103 metered by the model gateway · 5500 in (55% from the prompt cache), 100 out · the CLI's own report: $");
     const said = github.issues.get(701)!.comments.filter((c) => c.body.includes('the budget of $0.01 is spent'));
-    expect(said.length).toBeGreaterThanOrEqual(1);
+    expect(said).toHaveLength(1);
     expect(remoteFile(remote, branch, 'work.txt')).toContain('work done');
 
     // Raised, and resumed: the relay starts from the session's recorded spend, so a budget of $0.015 lets one more request through, not two.
