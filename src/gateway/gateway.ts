@@ -119,6 +119,9 @@ export class ModelGateway {
       child.kill('SIGKILL');
       throw error;
     });
+    // The relay does not keep the orchestrator alive: when it ends, the channel closes and the relay ends too.
+    child.unref();
+    child.channel?.unref();
     const agentHost = options.agentHost ?? listenHost;
     const hostPart = agentHost.includes(':') ? `[${agentHost}]` : agentHost;
     const gateway = new ModelGateway(child, placeholder, `http://${hostPart}:${port}${engine.agentPrefix}`, upstream, engine);
