@@ -51,4 +51,6 @@ export const BUILDS = [
   // its own that dist/cli.js imports when asked: the other commands start
   // without parsing the API client (it would make dist/cli.js two thirds bigger).
   { ...common, entryPoints: { doctor: 'src/cli/doctor.ts' }, banner: { js: BANNER } },
+  // The model gateway's relay, a process of its own that the orchestrator forks.
+  { ...common, entryPoints: { relay: 'src/gateway/relay-entry.ts' } },
 ];

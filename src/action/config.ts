@@ -1,6 +1,7 @@
 // Inputs and runner variables, read once into one typed config. Read from
 // the environment as @actions/core does (INPUT_<NAME>), so that the cheap
 // entry can use it before anything heavy is loaded.
+import { PRICE_TABLE, withOverride, type PriceTable } from '../core/prices.js';
 import { PROVIDERS, isProvider, type ProviderName } from '../providers/settings.js';
 
 export class ConfigError extends Error {
@@ -28,6 +29,10 @@ export interface Inputs {
   maxRuntimeMin: number;
   maxIterations: number;
   maxCostUsd?: number;
+  /** `auto` (the relay when a model key is in the job's environment), `on` (required), `off`. */
+  modelGateway: 'auto' | 'on' | 'off';
+  /** The gateway's price table with the model-prices input laid over it. */
+  prices: PriceTable;
   autoApprove: boolean;
   allowedBots: string[];
   script?: string;
@@ -109,6 +114,8 @@ function readInputs(env: NodeJS.ProcessEnv): Inputs {
     maxRuntimeMin: numberInput(env, 'max-runtime-minutes', 330)!,
     maxIterations: numberInput(env, 'max-iterations', 200)!,
     maxCostUsd: numberInput(env, 'max-cost-usd', undefined),
+    modelGateway: gatewayInput(input(env, 'model-gateway') || 'auto'),
+    prices: pricesInput(input(env, 'model-prices')),
     autoApprove: input(env, 'auto-approve').toLowerCase() === 'true',
     allowedBots: listInput(env, 'allowed-bots'),
     script: optional('script'),
@@ -120,6 +127,19 @@ function readInputs(env: NodeJS.ProcessEnv): Inputs {
     telegramToken: optional('telegram-bot-token') ?? env.TELEGRAM_BOT_TOKEN,
     telegramChatId: optional('telegram-chat-id') ?? env.TELEGRAM_CHAT_ID,
   };
+}
+
+function gatewayInput(value: string): Inputs['modelGateway'] {
+  if (value === 'auto' || value === 'on' || value === 'off') return value;
+  throw new ConfigError(`input model-gateway must be auto, on or off, got "${value}"`);
+}
+
+function pricesInput(json: string): PriceTable {
+  try {
+    return withOverride(PRICE_TABLE, json);
+  } catch (error) {
+    throw new ConfigError(`input ${(error as Error).message}`);
+  }
 }
 
 function readRunner(env: NodeJS.ProcessEnv): Runner {

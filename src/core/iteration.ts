@@ -10,6 +10,7 @@ import type { AgentResult, HistoryEntry, IterationRecord, SessionStore, SignalFi
 import { saveStatus, type Outcome, type RunContext } from './run-context.js';
 import { MAX_SIGNAL_BYTES, validateSignal, type SignalVerdict } from './signal.js';
 import type { SessionStatus } from './status.js';
+import { cacheShare } from './spend.js';
 import { utcLogStamp } from './time.js';
 import { applySignal, blockedTransition, type Transition } from './transition.js';
 
@@ -168,7 +169,8 @@ function countedStatus(status: SessionStatus, turn: Turn, result: AgentResult): 
 async function judge(ctx: RunContext, report: AgentReport, gatesBefore: GateRecord, after: SessionStatus): Promise<Judgement> {
   const { verdict, notebook } = report;
   const interrupted = verdict.ok ? null : ctx.options.interrupted?.();
-  const failure = interrupted ?? agentFailure(report.result, verdict.ok, ctx.options.iterationTimeoutMs);
+  // The gateway's refusal stands over any signal: the work was cut short by it.
+  const failure = report.result.blockedBy ?? interrupted ?? agentFailure(report.result, verdict.ok, ctx.options.iterationTimeoutMs);
   if (failure) return { ...blockedTransition(after, failure), verdict: 'failed', reason: failure };
   if (!verdict.ok) return rejected(after, `invalid signal: ${verdict.reason}`);
   if (!notebook.ok) return rejected(after, `the notebook is unusable: ${notebook.reason}`);
@@ -206,6 +208,7 @@ function historyEntry(turn: Turn, report: AgentReport, judged: Judgement): Histo
     ...(judged.reason ? { reason: judged.reason } : {}),
     next: judged.status.phase,
     ...spending(report.result),
+    ...(report.result.metered && report.result.usage && cacheShare(report.result.usage) !== undefined ? { cacheShare: round(cacheShare(report.result.usage)!) } : {}),
     ...(judged.restored ? { restored: judged.restored } : {}),
   };
 }
@@ -230,11 +233,13 @@ function iterationRecord(turn: Turn, report: AgentReport, judged: Judgement, now
   };
 }
 
-/** Cost and tokens, each only when the agent reported it. */
-function spending(result: AgentResult): Pick<IterationRecord, 'costUsd' | 'usage'> {
+/** Cost and tokens, each only when known; the gateway's with the CLI's own report beside them. */
+function spending(result: AgentResult): Pick<IterationRecord, 'costUsd' | 'usage' | 'metered' | 'reported'> {
   return {
     ...(result.costUsd !== undefined ? { costUsd: result.costUsd } : {}),
     ...(result.usage ? { usage: result.usage } : {}),
+    ...(result.metered ? { metered: true } : {}),
+    ...(result.reported && (result.reported.costUsd !== undefined || result.reported.usage) ? { reported: result.reported } : {}),
   };
 }
 
@@ -244,6 +249,8 @@ function whereNext(status: SessionStatus): string {
   if (status.next.kind === 'done') return 'done';
   return status.phase;
 }
+
+const round = (share: number) => Math.round(share * 10_000) / 10_000;
 
 function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;

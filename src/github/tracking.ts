@@ -29,7 +29,8 @@ export class TrackingComment implements Reporter {
     this.lastBody = shown;
   }
 
-  async iterationFinished(_record: IterationRecord, status: SessionStatus): Promise<void> {
+  async iterationFinished(record: IterationRecord, status: SessionStatus): Promise<void> {
+    if (record.metered) this.details.lastMetered = record;
     this.pending = status;
     const phaseChanged = status.phase !== this.lastPhase;
     if (phaseChanged || this.now() - this.lastEdit >= this.minIntervalMs) await this.flush();

@@ -61,7 +61,7 @@ export function claudeAgents(request: AgentRequest): string {
   return JSON.stringify({ [agentName(request.phase)]: { description: `The ${request.phase} phase of a samocode session.`, prompt } });
 }
 
-export function claudeArgs(request: AgentRequest, settings: Pick<ProviderSettings, 'model' | 'maxTurns'> & { env?: NodeJS.ProcessEnv }): string[] {
+export function claudeArgs(request: AgentRequest, settings: Pick<ProviderSettings, 'model' | 'maxTurns' | 'extraArgs'> & { env?: NodeJS.ProcessEnv }): string[] {
   const tools = claudeTools(request.phase, skillsInstalled(settings.env)).join(',');
   return [
     // The prompt goes in on stdin (claudePrompt): an argument is capped at 128 KiB, and a long issue could pass that.
@@ -84,6 +84,7 @@ export function claudeArgs(request: AgentRequest, settings: Pick<ProviderSetting
     tools,
     // acceptEdits covers the working directories only; a session folder kept elsewhere must be one.
     ...(isInside(request.workdir, request.sessionPath) ? [] : ['--add-dir', request.sessionPath]),
+    ...(settings.extraArgs ?? []),
   ];
 }
 

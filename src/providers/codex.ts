@@ -10,7 +10,7 @@ import type { ProviderSettings } from './settings.js';
 /** The whole prompt in one message: the instructions lead, the session context follows. */
 export const codexPrompt = promptWithInstructions;
 
-export function codexArgs(request: AgentRequest, settings: Pick<ProviderSettings, 'model'>): string[] {
+export function codexArgs(request: AgentRequest, settings: Pick<ProviderSettings, 'model' | 'extraArgs'>): string[] {
   return [
     'exec',
     '--json',
@@ -20,6 +20,7 @@ export function codexArgs(request: AgentRequest, settings: Pick<ProviderSettings
     // The runner is the sandbox: Codex's own would block the network and the writes outside the workdir an iteration needs.
     '--dangerously-bypass-approvals-and-sandbox',
     ...(settings.model ? ['-m', settings.model] : []),
+    ...(settings.extraArgs ?? []),
     codexPrompt(request),
   ];
 }
