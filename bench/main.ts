@@ -650,7 +650,7 @@ export async function main(opts: { root: string; esbuild: typeof Esbuild; args: 
   ctx.log('GitHub-mode runs set SAMOCODE_API_PACING=off: the throttling plugin would otherwise space API writes out (about one a second) and that wait would be all there is to measure.');
   try {
     const sections: [Section, string, () => Promise<void>][] = [
-      ['tokens', '0. tokens to the model: the real Claude Code CLI against a loopback stand-in, two implementation iterations', () => tokensSection(ctx, res)],
+      ['tokens', '0. tokens to the model: the real Claude Code CLI against a loopback stand-in, skills installed on both sides, two iterations of every phase', () => tokensSection(ctx, res)],
       ['nocost', '0a. a run that starts no agent: a chat line on a waiting issue', () => noCostSection(ctx, res)],
       ['checkpoint', '0b. checkpoint on a 50,000-file tree vs a bare add/commit/push', () => checkpointSection(ctx, res)],
       ['peer', '0c. terminal loop vs the original worker (52 iterations, same folder)', () => peerSection(ctx, res)],
