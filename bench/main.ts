@@ -621,7 +621,7 @@ function startupGoal(res: Results): void {
   if (!ratio && !lean) return;
   const parts = [ratio ? `index.js ${round(ratio.value as number)}x node -e ''` : 'cold start not run', lean ? `zod locales + undici in the action's files: ${lean.value} bytes` : 'bundle not run'];
   res.goals.push({
-    goal: '5. start-up',
+    goal: 'earlier: start-up',
     figure: parts.join('; '),
     against: "node -e '' (<= 1.3x); 0 bytes",
     holds: ratio && lean ? ratio.holds === true && lean.holds === true : null,
@@ -687,7 +687,7 @@ export async function main(opts: { root: string; esbuild: typeof Esbuild; args: 
   ctx.log(`\n${table(res.figures)}`);
   startupGoal(res);
   res.goals.sort((a, b) => a.goal.localeCompare(b.goal));
-  if (res.goals.length) ctx.log(`\nissue 14's goals:\n${goalsTable(res.goals)}`);
+  if (res.goals.length) ctx.log(`\ngoals:\n${goalsTable(res.goals)}`);
   const failing = res.figures.filter((f) => f.holds === false).map((f) => f.figure);
   ctx.log(`\nbench: ${durationS} s in all; ${failing.length ? `goals that do not hold: ${failing.length}` : 'every goal holds'}${crashed.length ? `; crashed: ${crashed.join(', ')}` : ''}`);
   const out = join(opts.root, 'bench', 'results.json');
