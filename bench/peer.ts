@@ -126,10 +126,24 @@ export async function peerSection(ctx: Ctx, res: Results): Promise<void> {
     );
     detail[v.key] = { ours: ours.map((r) => ({ wallMs: round(r.wallMs), rssMb: r.rssMb && round(r.rssMb, 1) })), original: orig.map((r) => ({ wallMs: round(r.wallMs), rssMb: r.rssMb && round(r.rssMb, 1) })), ratio: round(ratio) };
   }
+  // What node itself holds before any of ours runs: the floor under the memory goal.
+  const floors: string[] = [];
+  for (const [label, args] of [
+    ["node -e ''", ['-e', '']],
+    ['node dist/cli.js help', [join(ctx.root, 'dist', 'cli.js'), 'help']],
+  ] as const) {
+    const file = join(ctx.tmp, `rss-floor-${floors.length}`);
+    await runProc(process.execPath, ['--import', ctx.rssHook, ...args], { cwd: ctx.tmp, env: baseEnv(ctx, { BENCH_RSS_FILE: file }) });
+    const rss = readUsage(file).rssMb;
+    floors.push(`${label} ${round(rss ?? NaN, 1)} MiB`);
+    res.figures.push({ id: `peer.floor.${floors.length}`, figure: `terminal: peak RSS of ${label} (floor, reference)`, value: rss, unit: 'MiB', holds: null });
+  }
+  ctx.log(`  peak memory floors: ${floors.join(', ')}`);
+  detail.floors = floors;
   res.goals.push({
     goal: '3. terminal',
-    figure: `${lines.join(', ')}; peak ${round(peak, 1)} MiB`,
-    against: 'the original, same folder, same run, interleaved, medians of ${REPS} (<= 1.5x without the CA file; <= 50 MiB)',
+    figure: `${lines.join(', ')}; peak ${round(peak, 1)} MiB (${floors.join(', ')})`,
+    against: `the original, same folder, same run, interleaved, medians of ${REPS} (<= 1.5x without the CA file; <= 50 MiB)`,
     holds: plainHolds === null ? null : plainHolds && peak <= 50,
   });
   res.details.peer = detail;
