@@ -66,9 +66,13 @@ async function runOriginal(ctx: Ctx, dir: string, python: string, p: TerminalPro
   // The original counts iterations from 1 (it raises on 0); ours' fresh overview says 0 done.
   const overview = join(p.sessionPath, '_overview.md');
   writeFileSync(overview, readFileSync(overview, 'utf8').replace(/^Iteration: 0$/m, 'Iteration: 1'));
-  // Its own peak RSS at exit, as the node hook writes ours.
+  // Its own peak RSS at exit (VmHWM, not getrusage: see the node hook), as the node hook writes ours.
   const wrapper = `import atexit, json, resource, runpy, sys
-atexit.register(lambda: open(${JSON.stringify(rssFile)}, 'w').write(json.dumps({'maxRssKb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, 'cpuMs': 0})))
+def hwm():
+    for line in open('/proc/self/status'):
+        if line.startswith('VmHWM:'): return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+atexit.register(lambda: open(${JSON.stringify(rssFile)}, 'w').write(json.dumps({'maxRssKb': hwm(), 'cpuMs': 0})))
 sys.argv = [${JSON.stringify(main)}] + sys.argv[1:]
 sys.path.insert(0, ${JSON.stringify(dir)})
 runpy.run_path(${JSON.stringify(main)}, run_name='__main__')`;
