@@ -16,6 +16,7 @@ import { constants } from 'node:fs';
 import { chmod, copyFile, lstat, mkdir, mkdtemp, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { TreeHandOver } from './tree-owner.js';
 
 export const DEFAULT_AGENT_USER = 'samocode-agent';
 
@@ -268,9 +269,19 @@ function notOwnedBy(top: string, uid: number): string[] {
   return [top, '-mindepth', '1', '-path', join(top, '.git'), '-prune', '-o', '!', '-user', String(uid), '(', '-type', 'd', '-o', '-links', '1', ')'];
 }
 
+const handOvers = new WeakMap<AgentIdentity, TreeHandOver>();
+
 /** Before each agent call: what the orchestrator's git wrote since is given to the agent user. */
 export async function handOverWorkTree(identity: AgentIdentity): Promise<void> {
   const top = identity.workspace;
+  if (identity.via === 'root') {
+    // Root changes owners itself, and looks only into folders that changed since the last call.
+    let handOver = handOvers.get(identity);
+    if (!handOver) handOvers.set(identity, (handOver = new TreeHandOver(top, identity)));
+    handOver.handOver();
+    return;
+  }
+  // Through sudo the tree was taken back after the last call: all of it goes over again.
   await mustPrivileged(identity.via, 'find', [...notOwnedBy(top, identity.uid), '-exec', 'chown', '-h', `${identity.uid}:${identity.gid}`, '{}', '+']);
 }
 

@@ -27,6 +27,8 @@ const scenario = {
     requirements: [{ signal: { status: 'continue', phase: 'planning' } }],
     planning: [{ files: { 'plan.md': '# Plan\n' }, signal: { status: 'continue', phase: 'implementation' } }],
     implementation: Array.from({ length: IMPLEMENTATION_STEPS }, (_, i) => ({
+      // A step takes a little time, so that kills timed 0.3 to 1.8 s into a run land however fast the loop around it is.
+      delayMs: 25,
       repoFiles: { [`steps/${String(i + 1).padStart(3, '0')}.txt`]: `step ${i + 1}\n` },
       signal: { status: 'continue', phase: i + 1 === IMPLEMENTATION_STEPS ? 'testing' : 'implementation' },
     })),
