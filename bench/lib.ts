@@ -26,9 +26,12 @@ export function makeCtx(root: string, log: (line: string) => void): Ctx {
   const rssHook = join(tmp, 'rss-hook.mjs');
   writeFileSync(
     rssHook,
-    `import { writeFileSync } from 'node:fs';
+    // The peak is VmHWM, this process's own: getrusage's maxRSS keeps the high-water mark of
+    // the memory it replaced at exec, which for a child forked by the bench is the bench's own.
+    `import { readFileSync, writeFileSync } from 'node:fs';
 const out = process.env.BENCH_RSS_FILE;
-if (out) process.on('exit', () => { try { const u = process.resourceUsage(); writeFileSync(out, JSON.stringify({ maxRssKb: u.maxRSS, cpuMs: (u.userCPUTime + u.systemCPUTime) / 1000 })); } catch {} });
+const hwm = () => { try { return Number(/^VmHWM:\\s+(\\d+)/m.exec(readFileSync('/proc/self/status', 'utf8'))[1]); } catch { return process.resourceUsage().maxRSS; } };
+if (out) process.on('exit', () => { try { const u = process.resourceUsage(); writeFileSync(out, JSON.stringify({ maxRssKb: hwm(), cpuMs: (u.userCPUTime + u.systemCPUTime) / 1000 })); } catch {} });
 `,
   );
   return { root, tmp, home, rssHook, log };

@@ -622,7 +622,7 @@ function startupGoal(res: Results): void {
   if (!ratio && !lean) return;
   const parts = [ratio ? `index.js ${round(ratio.value as number)}x node -e ''` : 'cold start not run', lean ? `zod locales + undici in the action's files: ${lean.value} bytes` : 'bundle not run'];
   res.goals.push({
-    goal: '5. start-up',
+    goal: 'earlier: start-up',
     figure: parts.join('; '),
     against: "node -e '' (<= 1.3x); 0 bytes",
     holds: ratio && lean ? ratio.holds === true && lean.holds === true : null,
@@ -651,7 +651,7 @@ export async function main(opts: { root: string; esbuild: typeof Esbuild; args: 
   ctx.log('GitHub-mode runs set SAMOCODE_API_PACING_MS=0: the throttling plugin would otherwise space API writes out (about one a second) and that wait would be all there is to measure.');
   try {
     const sections: [Section, string, () => Promise<void>][] = [
-      ['tokens', '0. tokens to the model: the real Claude Code CLI against a loopback stand-in, two implementation iterations', () => tokensSection(ctx, res)],
+      ['tokens', '0. tokens to the model: the real Claude Code CLI against a loopback stand-in, skills installed on both sides, two iterations of every phase', () => tokensSection(ctx, res)],
       ['nocost', '0a. a run that starts no agent: a chat line on a waiting issue', () => noCostSection(ctx, res)],
       ['checkpoint', '0b. checkpoint on a 50,000-file tree vs a bare add/commit/push', () => checkpointSection(ctx, res)],
       ['peer', '0c. terminal loop vs the original worker (52 iterations, same folder)', () => peerSection(ctx, res)],
@@ -689,7 +689,7 @@ export async function main(opts: { root: string; esbuild: typeof Esbuild; args: 
   ctx.log(`\n${table(res.figures)}`);
   startupGoal(res);
   res.goals.sort((a, b) => a.goal.localeCompare(b.goal));
-  if (res.goals.length) ctx.log(`\nissue 14's goals:\n${goalsTable(res.goals)}`);
+  if (res.goals.length) ctx.log(`\ngoals:\n${goalsTable(res.goals)}`);
   const failing = res.figures.filter((f) => f.holds === false).map((f) => f.figure);
   ctx.log(`\nbench: ${durationS} s in all; ${failing.length ? `goals that do not hold: ${failing.length}` : 'every goal holds'}${crashed.length ? `; crashed: ${crashed.join(', ')}` : ''}`);
   const out = join(opts.root, 'bench', 'results.json');

@@ -48,7 +48,7 @@ export async function noCostSection(ctx: Ctx, res: Results): Promise<void> {
       { id: 'nocost.commits', figure: 'no agent: commits pushed', value: commits, unit: '', goal: '0', holds: commits === 0 },
     );
     res.goals.push({
-      goal: '2. no agent, no cost',
+      goal: 'earlier: no agent, no cost',
       figure: `${writes.length} writes, ${labels.length} label changes, ${commits} commits`,
       against: '<= 1 write, 0 label changes, 0 commits',
       holds,

@@ -12,7 +12,7 @@ import { baseEnv, median, readUsage, round, runProc, type Ctx, type Results } fr
 import { makeTerminalProject, SESSION_NAME, type TerminalProject } from './terminal.js';
 
 const ITERATIONS = 52;
-const REPS = 3;
+const REPS = 5;
 
 /**
  * The agent both drive: builtins only, its decision from its call count
@@ -66,9 +66,13 @@ async function runOriginal(ctx: Ctx, dir: string, python: string, p: TerminalPro
   // The original counts iterations from 1 (it raises on 0); ours' fresh overview says 0 done.
   const overview = join(p.sessionPath, '_overview.md');
   writeFileSync(overview, readFileSync(overview, 'utf8').replace(/^Iteration: 0$/m, 'Iteration: 1'));
-  // Its own peak RSS at exit, as the node hook writes ours.
+  // Its own peak RSS at exit (VmHWM, not getrusage: see the node hook), as the node hook writes ours.
   const wrapper = `import atexit, json, resource, runpy, sys
-atexit.register(lambda: open(${JSON.stringify(rssFile)}, 'w').write(json.dumps({'maxRssKb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, 'cpuMs': 0})))
+def hwm():
+    for line in open('/proc/self/status'):
+        if line.startswith('VmHWM:'): return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+atexit.register(lambda: open(${JSON.stringify(rssFile)}, 'w').write(json.dumps({'maxRssKb': hwm(), 'cpuMs': 0})))
 sys.argv = [${JSON.stringify(main)}] + sys.argv[1:]
 sys.path.insert(0, ${JSON.stringify(dir)})
 runpy.run_path(${JSON.stringify(main)}, run_name='__main__')`;
@@ -89,7 +93,7 @@ export async function peerSection(ctx: Ctx, res: Results): Promise<void> {
   ];
   if (!found.original) {
     ctx.log(`  the original: unavailable: ${found.reason}`);
-    res.goals.push({ goal: '4. terminal', figure: 'n/a', against: `the original: unavailable (${found.reason})`, holds: null });
+    res.goals.push({ goal: '3. terminal', figure: 'n/a', against: `the original: unavailable (${found.reason})`, holds: null });
     return;
   }
   const { dir, python } = found.original;
@@ -114,23 +118,37 @@ export async function peerSection(ctx: Ctx, res: Results): Promise<void> {
     const oursRss = Math.max(...ours.map((r) => r.rssMb ?? 0));
     const origRss = Math.max(...orig.map((r) => r.rssMb ?? 0));
     peak = Math.max(peak, oursRss);
-    if (v.key === 'plain') plainHolds = ratio <= 1;
+    if (v.key === 'plain') plainHolds = ratio <= 1.5;
     ctx.log(
       `  ${v.label}: ours ${round(median(ours.map((r) => r.wallMs)), 0)} ms, the original ${round(median(orig.map((r) => r.wallMs)), 0)} ms: ${round(ratio)}x; peak ours ${round(oursRss, 1)} MiB, the original ${round(origRss, 1)} MiB`,
     );
     lines.push(`${v.key === 'plain' ? 'without' : 'with'} CA ${round(ratio)}x`);
     res.figures.push(
-      { id: `peer.${v.key}.ratio`, figure: `terminal vs the original: ${ITERATIONS} iterations, wall ratio (${v.label})`, value: ratio, unit: 'x', goal: '<= 1.0x', holds: ratio <= 1 },
-      { id: `peer.${v.key}.peak`, figure: `terminal vs the original: ours peak RSS (${v.label})`, value: oursRss, unit: 'MiB', goal: '<= 45 MiB', holds: oursRss <= 45 },
+      { id: `peer.${v.key}.ratio`, figure: `terminal vs the original: ${ITERATIONS} iterations, wall ratio (${v.label})`, value: ratio, unit: 'x', goal: '<= 1.5x', holds: ratio <= 1.5 },
+      { id: `peer.${v.key}.peak`, figure: `terminal vs the original: ours peak RSS (${v.label})`, value: oursRss, unit: 'MiB', goal: '<= 50 MiB', holds: oursRss <= 50 },
       { id: `peer.${v.key}.peak.original`, figure: `terminal vs the original: the original's peak RSS (${v.label})`, value: origRss, unit: 'MiB', holds: null },
     );
     detail[v.key] = { ours: ours.map((r) => ({ wallMs: round(r.wallMs), rssMb: r.rssMb && round(r.rssMb, 1) })), original: orig.map((r) => ({ wallMs: round(r.wallMs), rssMb: r.rssMb && round(r.rssMb, 1) })), ratio: round(ratio) };
   }
+  // What node itself holds before any of ours runs: the floor under the memory goal.
+  const floors: string[] = [];
+  for (const [label, args] of [
+    ["node -e ''", ['-e', '']],
+    ['node dist/cli.js help', [join(ctx.root, 'dist', 'cli.js'), 'help']],
+  ] as const) {
+    const file = join(ctx.tmp, `rss-floor-${floors.length}`);
+    await runProc(process.execPath, ['--import', ctx.rssHook, ...args], { cwd: ctx.tmp, env: baseEnv(ctx, { BENCH_RSS_FILE: file }) });
+    const rss = readUsage(file).rssMb;
+    floors.push(`${label} ${round(rss ?? NaN, 1)} MiB`);
+    res.figures.push({ id: `peer.floor.${floors.length}`, figure: `terminal: peak RSS of ${label} (floor, reference)`, value: rss, unit: 'MiB', holds: null });
+  }
+  ctx.log(`  peak memory floors: ${floors.join(', ')}`);
+  detail.floors = floors;
   res.goals.push({
-    goal: '4. terminal',
-    figure: `${lines.join(', ')}; peak ${round(peak, 1)} MiB`,
-    against: 'the original, same folder, same run (<= 1.0x without the CA file; <= 45 MiB)',
-    holds: plainHolds === null ? null : plainHolds && peak <= 45,
+    goal: '3. terminal',
+    figure: `${lines.join(', ')}; peak ${round(peak, 1)} MiB (${floors.join(', ')})`,
+    against: `the original, same folder, same run, interleaved, medians of ${REPS} (<= 1.5x without the CA file; <= 50 MiB)`,
+    holds: plainHolds === null ? null : plainHolds && peak <= 50,
   });
   res.details.peer = detail;
 }

@@ -32,7 +32,7 @@ export function resumeStatus(totalIterations: number, phase: SessionStatus['phas
 }
 
 /** A project as the README sets one up: `.samocode` with MAIN_REPO, WORKTREES, SESSIONS; MAIN_REPO a git repository or not. */
-export function makeTerminalProject(ctx: Ctx, options: { git: boolean; totalIterations?: number; flowLog?: string[] }): TerminalProject {
+export function makeTerminalProject(ctx: Ctx, options: { git: boolean; totalIterations?: number; flowLog?: string[]; phase?: SessionStatus['phase'] }): TerminalProject {
   const dir = tempDir(ctx, 'terminal');
   const p: TerminalProject = {
     dir,
@@ -54,7 +54,7 @@ export function makeTerminalProject(ctx: Ctx, options: { git: boolean; totalIter
   }
   let overview = newOverview(
     { sessionName: p.folder, startedAt: new Date(Date.now() - 86_400_000).toISOString(), task: 'Benchmark the loop.', workingDir: p.repo },
-    resumeStatus(options.totalIterations ?? 0),
+    resumeStatus(options.totalIterations ?? 0, options.phase),
   );
   if (options.flowLog?.length) overview = overview.replace(/## Flow Log\n(.*)\n/, (_m, first: string) => `## Flow Log\n${first}\n${options.flowLog!.join('\n')}\n`);
   writeFileSync(join(p.sessionPath, '_overview.md'), overview);

@@ -12,6 +12,7 @@ import { codexConfig, OpenAIStandIn, say as codexSay } from '../test/helpers/ope
 import { findOriginal, installOriginal, originalOverview, originalProject } from './original.js';
 import { baseEnv, runProc, tempDir, type Ctx, type ProcResult, type Results } from './lib.js';
 import { makeTerminalProject, SESSION_NAME } from './terminal.js';
+import { PHASE_SKILLS, PHASE_TABLE, PHASES, type Phase } from '../src/core/phases.js';
 
 const API_KEY = 'sk-ant-stand-in-0000';
 export const CLAUDE_VERSION = '2.1.332';
@@ -33,6 +34,8 @@ export interface TokenRun {
   cacheBytes: number;
   prefixShare: number;
   requests: number;
+  /** The skills the CLI listed in the first request. */
+  skills: string[];
   proc: ProcResult;
 }
 
@@ -65,27 +68,41 @@ export const isFirst = (body: MessagesBody) => !(body.messages ?? []).some((m) =
 
 /**
  * The stand-in's script: an iteration's first request (one message) gets a
- * Bash call that writes the signal (continue the first time, blocked the
- * second: both workers stop there); the answer to the tool result ends it.
+ * Bash call that writes the signal (continue in the same phase the first
+ * time where the phase allows it, blocked otherwise: both workers stop
+ * there); the answer to the tool result ends it.
  */
-function twoIterations(sessionPath: string, phase: string) {
+function twoIterations(sessionPath: string, phase: Phase) {
   let firsts = 0;
   return (call: MessagesCall) => {
     if (!isFirst(call.body)) return say('Done for this iteration.');
     firsts++;
-    const signal = firsts === 1 ? { status: 'continue', phase } : { status: 'blocked', phase, reason: 'the bench stops here', needs: 'human_decision' };
+    const again = firsts === 1 && PHASE_TABLE[phase].signals.includes('continue');
+    const signal = again ? { status: 'continue', phase } : { status: 'blocked', phase, reason: 'the bench stops here', needs: 'human_decision' };
     return callTools({ name: 'Bash', input: { command: `printf '%s' '${JSON.stringify(signal)}' > '${sessionPath}/_signal.json'`, description: 'Write the signal' } });
   };
 }
 
-function summarize(standIn: AnthropicStandIn, proc: ProcResult, label: string): TokenRun {
+const SKILL_LIST = 'The following skills are available for use with the Skill tool:';
+
+/** The skill names in the list the CLI adds to a request (none when it adds none). */
+export function listedSkills(body: MessagesBody): string[] {
+  const texts = (body.messages ?? []).flatMap((m) => (typeof m.content === 'string' ? [m.content] : (m.content as { text?: string }[]).map((c) => c.text ?? '')));
+  const text = texts.find((t) => t.includes(SKILL_LIST));
+  if (!text) return [];
+  const lines = text.slice(text.indexOf(SKILL_LIST) + SKILL_LIST.length).replace(/^\n+/, '').split('\n');
+  const list = lines.slice(0, lines.findIndex((l) => !l.startsWith('- ')) >>> 0);
+  return list.map((l) => l.slice(2).split(':')[0]!).sort();
+}
+
+function summarize(standIn: AnthropicStandIn, proc: ProcResult, label: string, needed = 2): TokenRun {
   const bodies = standIn.messageRequests().map((r) => r.body);
   if (process.env.BENCH_DUMP) writeFileSync(`${process.env.BENCH_DUMP}-${label}.json`, JSON.stringify(bodies));
   const firstBodies = bodies.filter(isFirst);
-  if (firstBodies.length < 2) throw new Error(`expected two iterations, the stand-in saw ${bodies.length} requests (${firstBodies.length} first ones): ${proc.stdout.slice(-1500)}${proc.stderr.slice(-1500)}`);
-  const [a, b] = [cacheOrder(firstBodies[0]!), cacheOrder(firstBodies[1]!)];
+  if (firstBodies.length < needed) throw new Error(`${label}: expected ${needed} iteration(s), the stand-in saw ${bodies.length} requests (${firstBodies.length} first ones): ${proc.stdout.slice(-1500)}${proc.stderr.slice(-1500)}`);
+  const [a, b] = [cacheOrder(firstBodies[0]!), cacheOrder(firstBodies[1] ?? firstBodies[0]!)];
   const prefixBytes = commonPrefix(a, b);
-  return { firsts: firstBodies.map(shape), prefixBytes, cacheBytes: Buffer.byteLength(b), prefixShare: prefixBytes / Buffer.byteLength(b), requests: bodies.length, proc };
+  return { firsts: firstBodies.map(shape), prefixBytes, cacheBytes: Buffer.byteLength(b), prefixShare: prefixBytes / Buffer.byteLength(b), requests: bodies.length, skills: listedSkills(firstBodies[0]!), proc };
 }
 
 function claudeEnv(ctx: Ctx, home: string, url: string): Record<string, string> {
@@ -110,30 +127,37 @@ export function claudeBin(ctx: Ctx): string | null {
   return existsSync(bin) ? bin : null;
 }
 
-/** Ours: `dist/cli.js run` resuming in implementation, the real CLI as the claude provider. */
-export async function oursTokens(ctx: Ctx, bin: string): Promise<TokenRun> {
-  const p = makeTerminalProject(ctx, { git: true });
-  const standIn = await AnthropicStandIn.start([], { otherwise: twoIterations(p.sessionPath, 'implementation') });
+/** Ours: `dist/cli.js run` resuming in `phase`, the real CLI as the claude provider, the skills installed by `samocode install`. */
+export async function oursTokens(ctx: Ctx, bin: string, phase: Phase): Promise<TokenRun> {
+  const p = makeTerminalProject(ctx, { git: true, phase });
+  const standIn = await AnthropicStandIn.start([], { otherwise: twoIterations(p.sessionPath, phase) });
   try {
     const home = tempDir(ctx, 'tok-home');
-    const proc = await runProc(process.execPath, [join(ctx.root, 'dist', 'cli.js'), 'run', '--config', p.config, '--session', SESSION_NAME, '--max-iterations', '2'], {
-      cwd: p.dir,
-      env: { ...claudeEnv(ctx, home, standIn.url), SAMOCODE_PROVIDER: 'claude', CLAUDE_PATH: bin },
-      timeoutMs: 180_000,
-    });
-    return summarize(standIn, proc, 'ours');
+    // The skills where the README's set-up puts them: `samocode install` into the CLI's config folder.
+    const installed = await runProc(process.execPath, [join(ctx.root, 'dist', 'cli.js'), 'install'], { cwd: p.dir, env: claudeEnv(ctx, home, 'http://127.0.0.1:9') });
+    if (installed.code !== 0) throw new Error(`samocode install failed: ${installed.stderr}`);
+    const runOnce = () =>
+      runProc(process.execPath, [join(ctx.root, 'dist', 'cli.js'), 'run', '--config', p.config, '--session', SESSION_NAME, '--max-iterations', '2'], {
+        cwd: p.dir,
+        env: { ...claudeEnv(ctx, home, standIn.url), SAMOCODE_PROVIDER: 'claude', CLAUDE_PATH: bin },
+        timeoutMs: 180_000,
+      });
+    let proc = await runOnce();
+    // A phase that may not continue in itself (done) stops blocked after one iteration: the second is the next run's.
+    if (standIn.messageRequests().filter((r) => isFirst(r.body)).length < 2) proc = await runOnce();
+    return summarize(standIn, proc, `ours-${phase}`);
   } finally {
     await standIn.close();
   }
 }
 
-/** The original: its main.py, its agents installed in the CLI's config folder, the same task and phase. */
-export async function originalTokens(ctx: Ctx, bin: string): Promise<TokenRun | string> {
+/** The original: its main.py, its agents, skills and commands installed in the CLI's config folder, the same task and phase. */
+export async function originalTokens(ctx: Ctx, bin: string, phase: Phase): Promise<TokenRun | string> {
   const found = findOriginal(ctx);
   if (!found.original) return found.reason;
   const o = found.original;
-  const project = originalProject(ctx, SESSION_NAME, originalOverview('implementation', 1, 'Benchmark the loop.'));
-  const standIn = await AnthropicStandIn.start([], { otherwise: twoIterations(project.sessionPath, 'implementation') });
+  const project = originalProject(ctx, SESSION_NAME, originalOverview(phase, 1, 'Benchmark the loop.'));
+  const standIn = await AnthropicStandIn.start([], { otherwise: twoIterations(project.sessionPath, phase) });
   try {
     const home = tempDir(ctx, 'tok-orig-home');
     installOriginal(o, join(home, '.claude'));
@@ -143,7 +167,8 @@ export async function originalTokens(ctx: Ctx, bin: string): Promise<TokenRun | 
       env: { ...claudeEnv(ctx, home, standIn.url), CLAUDE_PATH: bin, ...(process.getuid?.() === 0 ? { IS_SANDBOX: '1' } : {}) },
       timeoutMs: 180_000,
     });
-    return summarize(standIn, proc, 'original');
+    // Only its first request is compared: one iteration is enough.
+    return summarize(standIn, proc, `original-${phase}`, 1);
   } finally {
     await standIn.close();
   }
@@ -189,45 +214,69 @@ function shapeLine(s: RequestShape): string {
   return `${kb(s.bytes)} (tools ${kb(s.toolsBytes)} in ${s.tools.length}: ${s.tools.join(', ')}; system ${kb(s.systemBytes)}; messages ${kb(s.messagesBytes)})`;
 }
 
-/** Goal 1: the first request of an iteration at most the original's bytes; ≥ 95% of it a byte-identical prefix between two iterations. */
+/** Goal 1: in every phase, the first request of an iteration at most the original's bytes; >= 95% of it a byte-identical prefix between two iterations; only the phase's skills listed. */
 export async function tokensSection(ctx: Ctx, res: Results): Promise<void> {
   const bin = claudeBin(ctx);
   if (!bin) {
     res.goals.push({ goal: '1. tokens', figure: 'n/a', against: 'the Claude Code CLI is not installed (npm ci)', holds: null });
     return;
   }
-  const ours = await oursTokens(ctx, bin);
-  ctx.log(`  ours, first request of an iteration: ${shapeLine(ours.firsts[0]!)}`);
-  ctx.log(`  ours, prefix shared by the first requests of iterations 1 and 2: ${kb(ours.prefixBytes)} of ${kb(ours.cacheBytes)} (tools, system, messages) (${pct(ours.prefixShare)})`);
-  const orig = await originalTokens(ctx, bin);
-  if (typeof orig === 'string') ctx.log(`  the original: unavailable: ${orig}`);
-  else {
-    ctx.log(`  the original, first request of an iteration: ${shapeLine(orig.firsts[0]!)}`);
-    ctx.log(`  the original, prefix shared by iterations 1 and 2: ${kb(orig.prefixBytes)} of ${kb(orig.cacheBytes)} (${pct(orig.prefixShare)})`);
+  ctx.log('  both sides with their skills installed their own way: ours by `samocode install`, the original as its install.sh does (its agents, skills and commands in the config folder)');
+  const rows: { phase: Phase; ours: TokenRun; orig: TokenRun | string; ratio: number | null; skillsOk: boolean }[] = [];
+  for (const phase of PHASES) {
+    const ours = await oursTokens(ctx, bin, phase);
+    const orig = await originalTokens(ctx, bin, phase);
+    const ratio = typeof orig === 'string' ? null : ours.firsts[0]!.bytes / orig.firsts[0]!.bytes;
+    const wanted = [...PHASE_SKILLS[phase]].sort();
+    const skillsOk = ours.skills.join(',') === wanted.join(',');
+    rows.push({ phase, ours, orig, ratio, skillsOk });
+    ctx.log(`  ${phase}: ours ${shapeLine(ours.firsts[0]!)}`);
+    ctx.log(`    prefix shared by iterations 1 and 2: ${kb(ours.prefixBytes)} of ${kb(ours.cacheBytes)} (${pct(ours.prefixShare)}); skills listed: ${ours.skills.join(', ') || 'none'}${skillsOk ? '' : ` (the phase uses ${wanted.join(', ')})`}`);
+    if (typeof orig === 'string') ctx.log(`    the original: unavailable: ${orig}`);
+    else ctx.log(`    the original ${shapeLine(orig.firsts[0]!)}; skills listed: ${orig.skills.join(', ') || 'none'}: ${Math.round(ratio! * 100) / 100}x`);
   }
   const codex = await codexRequestBytes(ctx).catch((e: Error) => `crashed: ${e.message.split('\n')[0]}`);
   if (typeof codex === 'string') ctx.log(`  codex: unavailable: ${codex}`);
-  else ctx.log(`  codex, first request of an iteration: ${kb(codex.bytes)} (instructions ${kb(codex.instructionsBytes)}, input ${kb(codex.inputBytes)}, tools ${kb(codex.toolsBytes)} in ${codex.tools})`);
+  else ctx.log(`  codex, first request of an implementation iteration: ${kb(codex.bytes)} (instructions ${kb(codex.instructionsBytes)}, input ${kb(codex.inputBytes)}, tools ${kb(codex.toolsBytes)} in ${codex.tools})`);
 
-  const first = ours.firsts[0]!.bytes;
-  const ratio = typeof orig === 'string' ? null : first / orig.firsts[0]!.bytes;
+  const ratios = rows.map((r) => r.ratio).filter((r): r is number => r !== null);
+  const worst = ratios.length === rows.length ? rows.reduce((a, b) => ((b.ratio ?? 0) > (a.ratio ?? 0) ? b : a)) : null;
+  const minPrefix = rows.reduce((a, b) => (b.ours.prefixShare < a.ours.prefixShare ? b : a));
+  const skillsHold = rows.every((r) => r.skillsOk);
+  const impl = rows.find((r) => r.phase === 'implementation')!;
+  for (const r of rows) {
+    res.figures.push(
+      { id: `tokens.${r.phase}.first`, figure: `tokens: ${r.phase}, first request, ours`, value: r.ours.firsts[0]!.bytes, unit: 'bytes', holds: null },
+      { id: `tokens.${r.phase}.ratio`, figure: `tokens: ${r.phase}, ours / the original`, value: r.ratio, unit: 'x', goal: '<= 1.0x', holds: r.ratio === null ? null : r.ratio <= 1 },
+      { id: `tokens.${r.phase}.prefix`, figure: `tokens: ${r.phase}, identical prefix of two iterations`, value: r.ours.prefixShare * 100, unit: '%', goal: '>= 95%', holds: r.ours.prefixShare >= 0.95 },
+    );
+  }
   res.figures.push(
-    { id: 'tokens.first', figure: 'tokens: first request of an iteration, ours', value: first, unit: 'bytes', holds: null },
-    { id: 'tokens.first.original', figure: 'tokens: first request of an iteration, the original', value: typeof orig === 'string' ? null : orig.firsts[0]!.bytes, unit: 'bytes', holds: null },
-    { id: 'tokens.ratio', figure: 'tokens: ours / the original', value: ratio, unit: 'x', goal: '<= 1.0x', holds: ratio === null ? null : ratio <= 1 },
-    { id: 'tokens.prefix', figure: 'tokens: identical prefix between two iterations (share)', value: ours.prefixShare * 100, unit: '%', goal: '>= 95%', holds: ours.prefixShare >= 0.95 },
+    { id: 'tokens.skills', figure: "tokens: skills listed are the phase's own, every phase", value: skillsHold ? 'yes' : rows.filter((r) => !r.skillsOk).map((r) => r.phase).join(', '), goal: 'yes', holds: skillsHold },
     { id: 'tokens.codex', figure: 'tokens: codex, first request (no peer)', value: typeof codex === 'string' ? null : codex.bytes, unit: 'bytes', holds: null, ...(typeof codex === 'string' ? { note: codex } : {}) },
   );
+  const r2 = (x: number) => Math.round(x * 100) / 100;
   res.goals.push({
     goal: '1. tokens',
-    figure: `first request ${kb(first)}${ratio === null ? '' : ` = ${Math.round(ratio * 100) / 100}x`}; prefix ${pct(ours.prefixShare)}`,
-    against: typeof orig === 'string' ? `the original: unavailable (${orig})` : `the original ${kb(orig.firsts[0]!.bytes)} (<= 1.0x); prefix >= 95%`,
-    holds: ratio === null ? null : ratio <= 1 && ours.prefixShare >= 0.95,
+    figure: worst
+      ? `worst phase ${worst.phase} ${kb(worst.ours.firsts[0]!.bytes)} = ${r2(worst.ratio!)}x (implementation ${kb(impl.ours.firsts[0]!.bytes)} = ${r2(impl.ratio!)}x); lowest prefix ${pct(minPrefix.ours.prefixShare)} (${minPrefix.phase}); skills: ${skillsHold ? "each phase's own" : 'NOT the phase\'s own'}`
+      : `the original unavailable; lowest prefix ${pct(minPrefix.ours.prefixShare)}`,
+    against: typeof impl.orig === 'string' ? `the original: unavailable (${impl.orig})` : 'the original, skills installed both sides (<= 1.0x in every phase); prefix >= 95%; only the phase\'s skills',
+    holds: worst ? worst.ratio! <= 1 && minPrefix.ours.prefixShare >= 0.95 && skillsHold : null,
   });
   res.details.tokens = {
     claudeCode: CLAUDE_VERSION,
-    ours: { firsts: ours.firsts, prefixBytes: ours.prefixBytes, prefixShare: ours.prefixShare, requests: ours.requests },
-    original: typeof orig === 'string' ? { unavailable: orig } : { firsts: orig.firsts, prefixBytes: orig.prefixBytes, prefixShare: orig.prefixShare, requests: orig.requests },
+    setUp: 'ours: samocode install into the CLI config folder; the original: its agents, skills and commands copied into the config folder (what its install.sh links)',
+    phases: Object.fromEntries(
+      rows.map((r) => [
+        r.phase,
+        {
+          ours: { first: r.ours.firsts[0], prefixBytes: r.ours.prefixBytes, prefixShare: r.ours.prefixShare, skills: r.ours.skills },
+          original: typeof r.orig === 'string' ? { unavailable: r.orig } : { first: r.orig.firsts[0], skills: r.orig.skills },
+          ratio: r.ratio,
+        },
+      ]),
+    ),
     codex,
   };
 }

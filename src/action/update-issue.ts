@@ -19,9 +19,10 @@ export async function updateIssue(kit: Toolkit, issue: IssueInfo, session: GitHu
   const label: StateLabel = `samocode:${sessionState(status)}`;
   issue.labels = await kit.api.setStateLabel(issue.number, label, issue.labels);
   const note = await trackingNote(kit, session, shown.note);
-  // A run that started no agent and moved nothing leaves the tracking comment as it is.
-  const moved = result.iterations.length > 0 || stateMoved(taken.statusBefore, status) || taken.statusBefore.totalIterations !== status.totalIterations || shown.pullRequest;
+  // A run that started no agent and moved nothing leaves the tracking comment as it is (unless the issue has none yet), and tells nobody.
+  const moved = result.iterations.length > 0 || stateMoved(taken.statusBefore, status) || taken.statusBefore.totalIterations !== status.totalIterations || (shown.pullRequest && !shown.unchanged);
   if (moved || taken.tracking.missing) await taken.tracking.flush(status, note).catch((error: unknown) => kit.log.warning(`could not update the tracking comment: ${(error as Error).message}`));
+  if (!moved) return;
   const { outcome } = result;
   if (outcome.kind === 'paused') return;
   const text = outcome.kind === 'done' ? outcome.summary : outcome.kind === 'blocked' ? outcome.reason : `waiting for ${gateInWords(outcome.gate)}`;

@@ -60,6 +60,23 @@ export const PHASE_TABLE: Readonly<Record<Phase, PhaseRule>> = {
 
 export const FIRST_PHASE: Phase = 'init';
 
+/**
+ * The skills each phase's prompt names (prompts/<phase>.md): the only ones an
+ * iteration of that phase is offered. The rest of the installed skills are
+ * for a person's own conversation (starting a run, archiving a session).
+ */
+export const PHASE_SKILLS: Readonly<Record<Phase, readonly string[]>> = {
+  // The orchestrator has written the notebook: init checks it and needs no skill.
+  init: [],
+  investigation: ['dive'],
+  requirements: ['task-definition'],
+  planning: ['planning'],
+  implementation: ['dop', 'do', 'dop2'],
+  testing: ['testing'],
+  quality: ['multi-review', 'cleanup', 'do'],
+  done: ['summary'],
+};
+
 export function isPhase(value: unknown): value is Phase {
   return typeof value === 'string' && (PHASES as readonly string[]).includes(value);
 }

@@ -2,12 +2,14 @@
 // every iteration, and never throws work away. A rejected push is fetched,
 // rebased and retried; a conflict, or another run's claim, goes to a backup
 // branch. Everything runs through the workspace's one guarded Git.
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redactor } from '../core/redact.js';
 import { checkBranchName } from './branch-name.js';
-import { excludeRepos, findEmbeddedRepos } from './embedded-repos.js';
+import { excludeRepos, findEmbeddedRepos, GitlinkCache } from './embedded-repos.js';
 import { AnotherRunError, BranchConflictError } from './errors.js';
 import { committedSince, protectedAmong, restoreFromBase, type Protection } from './protected-paths.js';
+import { holdRecords, type HeldRecords } from './held-records.js';
 import { scrubForCommit } from './scrub.js';
 import type { Workspace } from './workspace.js';
 
@@ -33,6 +35,7 @@ export class SessionBranch {
   private unpushed = false;
   private runId: string | null = null;
   private claimed = false;
+  private readonly gitlinks: GitlinkCache;
 
   constructor(
     private readonly workspace: Workspace,
@@ -40,6 +43,7 @@ export class SessionBranch {
     private readonly options: SessionBranchOptions,
   ) {
     checkBranchName(name);
+    this.gitlinks = new GitlinkCache(join(workspace.guard.gitdir, 'index'));
   }
 
   private get git() {
@@ -59,6 +63,7 @@ export class SessionBranch {
   /** A new branch from what is checked out (the base branch). */
   async create(): Promise<void> {
     await this.git.raw(['checkout', '-q', '--no-track', '-B', this.name]);
+    this.gitlinks.forget();
     this.unpushed = true;
   }
 
@@ -75,15 +80,21 @@ export class SessionBranch {
     this.protection = { base, paths, onRestore };
   }
 
+  /** The orchestrator's records under `paths` held as last committed, for `putBack` after an agent call. */
+  holdRecords(paths: string[], own: string[]): Promise<HeldRecords> {
+    return holdRecords(this.git, this.workspace.path, paths, own);
+  }
+
   /** Stages everything and returns what is staged (a rename as its two sides). */
   private async stage(): Promise<{ path: string; deleted: boolean }[]> {
     const forced = this.options.forceAdd ?? [];
-    const repos = await findEmbeddedRepos(this.git, forced);
+    const repos = await findEmbeddedRepos(this.git, forced, this.gitlinks);
     const skip = excludeRepos(repos);
     if (repos.untracked.length) this.options.onLeftOut?.(repos.untracked.map((path) => ({ path, why: 'a git repository inside the work tree: not committed, and not looked into' })));
     await this.git.raw(['add', '-A', '--', '.', ...skip]);
     // The session folder is committed even where a .gitignore hides it; when nothing of it is hidden, add -A took it all.
     if (repos.ignoredForced) await this.git.raw(['add', '-A', '-f', '--ignore-errors', '--', ...forced, ...skip]).catch(() => '');
+    this.gitlinks.settle();
     const out = await this.git.raw(['diff', '--cached', '--no-renames', '--name-status', '-z', 'HEAD']);
     const parts = out.split('\0').filter(Boolean);
     const staged: { path: string; deleted: boolean }[] = [];
@@ -98,6 +109,7 @@ export class SessionBranch {
     const touched = protectedAmong([...staged, ...committed], this.protection.paths);
     if (!touched.length) return false;
     await restoreFromBase(this.git, this.workspace.path, this.protection.base, touched);
+    this.gitlinks.forget();
     this.protection.onRestore(touched);
     return true;
   }
@@ -111,6 +123,7 @@ export class SessionBranch {
     if (scrubbed.length) await this.git.raw(['add', '-f', '--', ...scrubbed]);
     if (leftOut.length) {
       await this.git.raw(['reset', '-q', 'HEAD', '--', ...leftOut.map((f) => f.path)]);
+      this.gitlinks.forget();
       this.options.onLeftOut?.(leftOut);
       const out = new Set(leftOut.map((f) => f.path));
       staged = staged.filter((s) => !out.has(s.path));
@@ -122,6 +135,7 @@ export class SessionBranch {
     ];
     const full = notes.length ? `${message}\n\n${this.options.redactor.redact(notes.join('\n'))}` : message;
     await this.git.raw(['commit', '--no-verify', '-q', ...(options.allowEmpty ? ['--allow-empty'] : []), '-m', full]);
+    this.gitlinks.settle();
     this.unpushed = true;
     return true;
   }
@@ -153,6 +167,7 @@ export class SessionBranch {
       const backup = this.claimed ? await this.backup() : null;
       throw new AnotherRunError(`run ${other} is working on this session${backup ? `; this run's work is on ${backup}` : ''}`, backup);
     }
+    this.gitlinks.forget();
     try {
       await this.git.raw(['rebase', '-q', this.tracking]);
     } catch {

@@ -35,7 +35,8 @@ export class TrackingComment implements Reporter {
   }
 
   /** Held for the end of the run. */
-  iterationFinished(_record: IterationRecord, status: SessionStatus): void {
+  iterationFinished(record: IterationRecord, status: SessionStatus): void {
+    if (record.metered) this.details.lastMetered = record;
     this.pending = status;
   }
 

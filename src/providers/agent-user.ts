@@ -16,6 +16,7 @@ import { constants } from 'node:fs';
 import { chmod, copyFile, lstat, mkdir, mkdtemp, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { TreeHandOver } from './tree-owner.js';
 
 export const DEFAULT_AGENT_USER = 'samocode-agent';
 
@@ -56,7 +57,12 @@ export interface AgentUserOptions {
   log: (line: string) => void;
   /** The user `auto` creates; parallel runs on one machine (tests, several self-hosted runners) need one each. */
   autoName?: string;
+  /** Leave the CLIs' logins out of the agent's HOME: the model gateway holds the credential (only config.toml is copied). */
+  withoutLogins?: boolean;
 }
+
+/** What is copied when the model gateway holds the credential: config only (a `.claude.json` may hold an API key). */
+const CONFIG_FILES = ['.codex/config.toml'];
 
 /** CLI logins copied into the agent's HOME when the runner's HOME has them. */
 export const CREDENTIAL_FILES = ['.claude/.credentials.json', '.claude.json', '.codex/auth.json', '.codex/config.toml'];
@@ -148,7 +154,7 @@ export async function prepareAgentUser(mode: 'auto' | 'none' | string, options: 
   const workspace = resolve(options.workspace);
   const tempRoot = resolve(options.tempRoot);
   const identity: AgentIdentity = { isolated: true, user: name, ...ids, home: '', tmpdir: '', workspace, via };
-  await makeAgentFolders(identity, tempRoot, options.runnerHome ?? process.env.HOME ?? homedir());
+  await makeAgentFolders(identity, tempRoot, options.runnerHome ?? process.env.HOME ?? homedir(), options.withoutLogins === true);
   await layOutWorkspace(identity, options.log);
   await makeTraversable(identity, [workspace, identity.home, identity.tmpdir], options.log);
   await checkIdentity(identity);
@@ -157,7 +163,7 @@ export async function prepareAgentUser(mode: 'auto' | 'none' | string, options: 
 }
 
 /** Fresh HOME and TMPDIR in tempRoot, written while still the orchestrator's, then given to the agent user. */
-async function makeAgentFolders(identity: AgentIdentity, tempRoot: string, runnerHome: string): Promise<void> {
+async function makeAgentFolders(identity: AgentIdentity, tempRoot: string, runnerHome: string, withoutLogins: boolean): Promise<void> {
   await mkdir(tempRoot, { recursive: true });
   // The agent may pass through to its own folders, but not list what else is here.
   await chmod(tempRoot, 0o711);
@@ -166,6 +172,7 @@ async function makeAgentFolders(identity: AgentIdentity, tempRoot: string, runne
   // Its own git reads a work tree owned by another uid (the top folder stays the orchestrator's).
   await writeFile(join(identity.home, '.gitconfig'), `[safe]\n\tdirectory = ${identity.workspace}\n`, { mode: 0o600 });
   for (const source of credentialSources(runnerHome, process.env)) {
+    if (withoutLogins && !CONFIG_FILES.includes(source.to)) continue;
     const from = source.from;
     const info = await stat(from).catch(() => undefined);
     if (!info?.isFile()) continue;
@@ -262,9 +269,19 @@ function notOwnedBy(top: string, uid: number): string[] {
   return [top, '-mindepth', '1', '-path', join(top, '.git'), '-prune', '-o', '!', '-user', String(uid), '(', '-type', 'd', '-o', '-links', '1', ')'];
 }
 
+const handOvers = new WeakMap<AgentIdentity, TreeHandOver>();
+
 /** Before each agent call: what the orchestrator's git wrote since is given to the agent user. */
 export async function handOverWorkTree(identity: AgentIdentity): Promise<void> {
   const top = identity.workspace;
+  if (identity.via === 'root') {
+    // Root changes owners itself, and looks only into folders that changed since the last call.
+    let handOver = handOvers.get(identity);
+    if (!handOver) handOvers.set(identity, (handOver = new TreeHandOver(top, identity)));
+    handOver.handOver();
+    return;
+  }
+  // Through sudo the tree was taken back after the last call: all of it goes over again.
   await mustPrivileged(identity.via, 'find', [...notOwnedBy(top, identity.uid), '-exec', 'chown', '-h', `${identity.uid}:${identity.gid}`, '{}', '+']);
 }
 

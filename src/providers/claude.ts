@@ -2,12 +2,12 @@
 // The workflow and the phase prompt go in as the phase agent (in place of the
 // CLI's own system prompt), the session context as the prompt on stdin; cost, turns and usage come from the
 // final `result` event.
-import { existsSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { stableContext } from '../core/context.js';
-import type { Phase } from '../core/phases.js';
+import { PHASE_SKILLS, type Phase } from '../core/phases.js';
 import type { AgentRequest } from '../core/ports.js';
-import { errorLine, type AgentCli, type EventReader, type RunReport } from './cli-agent.js';
+import { errorLine, isInside, type AgentCli, type EventReader, type RunReport } from './cli-agent.js';
 import { claudeConfigDir, MANIFEST } from './claude-install.js';
 import type { ProviderSettings } from './settings.js';
 
@@ -23,12 +23,13 @@ export const DEFAULT_MAX_TURNS = 120;
 // sub-agents, to-do lists or notebooks.
 // Searching is Bash's (grep, find): the Glob and Grep definitions cost 4 KB a
 // call for nothing Bash lacks. Skill only where `samocode install` has put
-// the skills: otherwise it offers only the CLI's own, which no phase uses.
+// the skills and the phase uses one: otherwise it offers only the CLI's own,
+// which no phase uses.
 const BASE_TOOLS = ['Bash', 'Read', 'Write', 'Edit'];
 const WEB_TOOLS = ['WebFetch', 'WebSearch'];
 
 export function claudeTools(phase: Phase, skillsInstalled = false): string[] {
-  return [...BASE_TOOLS, ...(skillsInstalled ? ['Skill'] : []), ...(phase === 'investigation' || phase === 'planning' ? WEB_TOOLS : [])];
+  return [...BASE_TOOLS, ...(skillsInstalled && PHASE_SKILLS[phase].length > 0 ? ['Skill'] : []), ...(phase === 'investigation' || phase === 'planning' ? WEB_TOOLS : [])];
 }
 
 /** Every tool some phase gets. */
@@ -39,9 +40,34 @@ export function skillsInstalled(env: NodeJS.ProcessEnv | undefined): boolean {
   return env !== undefined && existsSync(join(claudeConfigDir(env), MANIFEST));
 }
 
-function isInside(parent: string, child: string): boolean {
-  const rel = relative(resolve(parent), resolve(child));
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+// Skills that ship inside the CLI as plugins, which disableBundledSkills leaves listed.
+const CLI_PLUGIN_SKILLS = ['plugin-authoring'];
+
+function names(dir: string, suffix = ''): string[] {
+  try {
+    return readdirSync(dir)
+      .filter((name) => name.endsWith(suffix) && !name.startsWith('.'))
+      .map((name) => name.slice(0, name.length - suffix.length));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Settings for one call that leave only the phase's own skills in the list
+ * the CLI adds to every request: every other skill or command found in the
+ * CLI's config folder and the project's `.claude` is turned off by name, and
+ * the CLI's bundled ones altogether. Sorted, so the same phase gets the same bytes.
+ */
+export function skillSettings(phase: Phase, workdir: string, env: NodeJS.ProcessEnv | undefined): string {
+  const wanted = new Set(PHASE_SKILLS[phase]);
+  const found = new Set(CLI_PLUGIN_SKILLS);
+  for (const dir of [claudeConfigDir(env), join(workdir, '.claude')]) {
+    for (const name of names(join(dir, 'skills'))) found.add(name);
+    for (const name of names(join(dir, 'commands'), '.md')) found.add(name);
+  }
+  const off = [...found].filter((name) => !wanted.has(name)).sort();
+  return JSON.stringify({ disableBundledSkills: true, skillOverrides: Object.fromEntries(off.map((name) => [name, 'off'])) });
 }
 
 /**
@@ -66,8 +92,10 @@ export function claudeAgents(request: AgentRequest): string {
   return JSON.stringify({ [agentName(request.phase)]: { description: `The ${request.phase} phase of a samocode session.`, prompt } });
 }
 
-export function claudeArgs(request: AgentRequest, settings: Pick<ProviderSettings, 'model' | 'maxTurns'> & { env?: NodeJS.ProcessEnv }): string[] {
-  const tools = claudeTools(request.phase, skillsInstalled(settings.env)).join(',');
+export function claudeArgs(request: AgentRequest, settings: Pick<ProviderSettings, 'model' | 'maxTurns' | 'extraArgs'> & { env?: NodeJS.ProcessEnv }): string[] {
+  const list = claudeTools(request.phase, skillsInstalled(settings.env));
+  const withSkills = list.includes('Skill');
+  const tools = list.join(',');
   return [
     // The prompt goes in on stdin (claudePrompt): an argument is capped at 128 KiB, and a long issue could pass that.
     '-p',
@@ -87,8 +115,10 @@ export function claudeArgs(request: AgentRequest, settings: Pick<ProviderSetting
     tools,
     '--allowedTools',
     tools,
+    ...(withSkills ? ['--settings', skillSettings(request.phase, request.workdir, settings.env)] : []),
     // acceptEdits covers the working directories only; a session folder kept elsewhere must be one.
     ...(isInside(request.workdir, request.sessionPath) ? [] : ['--add-dir', request.sessionPath]),
+    ...(settings.extraArgs ?? []),
   ];
 }
 

@@ -10,7 +10,7 @@ import { delimiter, isAbsolute, join } from 'node:path';
 import { spawn } from 'node:child_process';
 import type { LineSink } from '../core/ports.js';
 import { agentSpawn, handOverWorkTree, takeBackWorkTree, type AgentIdentity } from './agent-user.js';
-import { MARKER_VAR, newMarker, reapCall, registerCall, unregisterCall, type AgentCall } from './reaper.js';
+import { MARKER_VAR, newMarker, reapCall, registerCall, startTicksOf, unregisterCall, type AgentCall } from './reaper.js';
 
 export class MissingCliError extends Error {
   override name = 'MissingCliError';
@@ -137,9 +137,16 @@ export async function runProcess(request: ProcessRequest): Promise<ProcessOutcom
     windowsHide: true,
   });
   const call: AgentCall | undefined =
-    child.pid === undefined ? undefined : { pid: child.pid, marker, uid: identity?.uid, sudoUser: identity?.via === 'sudo' ? identity.user : undefined };
+    child.pid === undefined
+      ? undefined
+      : { pid: child.pid, marker, uid: identity?.uid, sudoUser: identity?.via === 'sudo' ? identity.user : undefined, startTicks: startTicksOf(child.pid) };
   if (call) registerCall(call);
-  const reap = () => call && reapCall(call);
+  // Once the CLI's exit found nothing of the call left, nothing can start anything again: no second scan.
+  let clean = false;
+  const reap = () => {
+    if (!call || clean) return;
+    clean = reapCall(call).left.length === 0 && child.exitCode !== null;
+  };
   const exited = new Promise<{ code: number | null; error?: NodeJS.ErrnoException }>((resolve) => {
     child.once('error', (error: NodeJS.ErrnoException) => resolve({ code: null, error }));
     // When the CLI itself exits, what it left running goes too, so a background

@@ -5,7 +5,7 @@
 // in an entry can end them all before it checkpoints.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
 
 /**
  * Set in every agent call's environment to a fresh value; found again in `/proc/<pid>/environ`.
@@ -26,6 +26,13 @@ export interface AgentCall {
   uid?: number;
   /** With an agent user reached through sudo: the orchestrator cannot signal its processes, so they are killed as that user. */
   sudoUser?: string;
+  /**
+   * When the CLI's process was made (clock ticks since boot, /proc/<pid>/stat).
+   * Whatever the call started is younger: an older process is looked at no
+   * further than its group, session and (with an agent user) uid, and its
+   * environment is not read. Unset, every process's environment is read.
+   */
+  startTicks?: number;
 }
 
 interface ProcEntry {
@@ -33,22 +40,49 @@ interface ProcEntry {
   ppid: number;
   pgid: number;
   sid: number;
-  uid: number;
+  startTicks: number;
+}
+
+// One buffer for every /proc/<pid>/stat read: readFileSync gives a file of
+// unknown size (as /proc's are) a fresh 64 KiB, and a scan reads one a process.
+const statBuffer = Buffer.allocUnsafe(4096);
+
+function readStat(pid: number): string {
+  const fd = openSync(`/proc/${pid}/stat`, 'r');
+  try {
+    return statBuffer.toString('latin1', 0, readSync(fd, statBuffer, 0, statBuffer.length, 0));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function readEntry(pid: number): ProcEntry | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readStat(pid);
     // The command name may hold spaces and parentheses: the fields start after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const state = fields[0];
     if (state === 'Z' || state === 'X') return undefined; // already dead, waiting for its parent
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const uid = Number(/^Uid:\s+(\d+)/m.exec(status)?.[1] ?? -1);
-    return { pid, ppid: Number(fields[1]), pgid: Number(fields[2]), sid: Number(fields[3]), uid };
+    // fields[0] is stat's third field (state); starttime is its 22nd.
+    return { pid, ppid: Number(fields[1]), pgid: Number(fields[2]), sid: Number(fields[3]), startTicks: Number(fields[19]) };
   } catch {
     return undefined; // gone, or no /proc (not Linux)
   }
+}
+
+/** The real uid of a process; -1 when it is gone. */
+function uidOf(pid: number): number {
+  try {
+    return Number(/^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'latin1'))?.[1] ?? -1);
+  } catch {
+    return -1;
+  }
+}
+
+/** When `pid` was made, for AgentCall.startTicks; undefined where there is no /proc. */
+export function startTicksOf(pid: number): number | undefined {
+  const ticks = readEntry(pid)?.startTicks;
+  return ticks !== undefined && Number.isFinite(ticks) ? ticks : undefined;
 }
 
 function listProcesses(): ProcEntry[] {
@@ -84,11 +118,13 @@ export function findCallProcesses(call: AgentCall): number[] {
   const found = new Set<number>();
   for (const entry of all.values()) {
     if (spared.has(entry.pid)) continue;
+    // Only a process made since the call began can carry its marker (or be its descendant).
+    const young = call.startTicks === undefined || !(entry.startTicks < call.startTicks);
     const ours =
       entry.pgid === call.pid ||
       entry.sid === call.pid ||
-      (call.uid !== undefined && entry.uid === call.uid) ||
-      carriesMarker(entry.pid, call.marker);
+      (call.uid !== undefined && uidOf(entry.pid) === call.uid) ||
+      (young && carriesMarker(entry.pid, call.marker));
     if (ours) found.add(entry.pid);
   }
   // A child whose parent is still alive is found through it even with a cleaned environment.

@@ -3,7 +3,7 @@
 // in the end no committed iteration is lost and none is counted twice.
 import { describe, expect, it } from 'vitest';
 import { useFakeGitHub } from '../helpers/fake-github.js';
-import { checkout, makeRemote, payload, remoteFile, runBuiltAction, labeledEvent, dispatchEvent } from '../helpers/runner.js';
+import { checkout, makeRemote, payload, remoteBranches, remoteFile, runBuiltAction, labeledEvent, dispatchEvent } from '../helpers/runner.js';
 
 const IMPLEMENTATION_STEPS = 95;
 const SEED = 20261125;
@@ -27,6 +27,8 @@ const scenario = {
     requirements: [{ signal: { status: 'continue', phase: 'planning' } }],
     planning: [{ files: { 'plan.md': '# Plan\n' }, signal: { status: 'continue', phase: 'implementation' } }],
     implementation: Array.from({ length: IMPLEMENTATION_STEPS }, (_, i) => ({
+      // A step takes a little time, so that kills timed 0.3 to 1.8 s into a run land however fast the loop around it is.
+      delayMs: 25,
       repoFiles: { [`steps/${String(i + 1).padStart(3, '0')}.txt`]: `step ${i + 1}\n` },
       signal: { status: 'continue', phase: i + 1 === IMPLEMENTATION_STEPS ? 'testing' : 'implementation' },
     })),
@@ -51,11 +53,13 @@ describe('crashes', () => {
     let session = '';
     for (let run = 0; run < 40 && status !== 'done'; run++) {
       const killAt = kills < 8 ? Date.now() + 300 + Math.floor(next() * 1500) : Infinity;
+      // A run killed before it made the session's branch is started again, as a person would label the issue again.
+      const started = remoteBranches(remote).some((b) => b.startsWith('samocode/81-'));
       const result = await runBuiltAction({
         apiUrl: github.url,
         workspace: checkout(remote),
-        event: run === 0 ? 'issues' : 'workflow_dispatch',
-        payload: run === 0 ? start : dispatch,
+        event: started ? 'workflow_dispatch' : 'issues',
+        payload: started ? dispatch : start,
         inputs,
         killWhen: () => Date.now() >= killAt,
       });

@@ -2,7 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLAUDE_CLI, CLAUDE_TOOLS, claudeTools } from '../../../src/providers/claude.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { PHASE_SKILLS } from '../../../src/core/phases.js';
+import { CLAUDE_CLI, CLAUDE_TOOLS, claudeArgs, claudeTools, skillSettings } from '../../../src/providers/claude.js';
 import { CliAgent } from '../../../src/providers/cli-agent.js';
 import { createAgent, type ProviderSettings } from '../../../src/providers/index.js';
 import { MissingCliError } from '../../../src/providers/process.js';
@@ -80,11 +82,55 @@ describe('the claude provider', () => {
     // Only what a phase uses is defined (and sent on every call); Skill only once `samocode install` put the skills there.
     expect(claudeTools('implementation')).toEqual(['Bash', 'Read', 'Write', 'Edit']);
     expect(claudeTools('quality', true)).toEqual(['Bash', 'Read', 'Write', 'Edit', 'Skill']);
+    // Init uses no skill: no Skill tool, so no skill list either.
+    expect(claudeTools('init', true)).toEqual(['Bash', 'Read', 'Write', 'Edit']);
     expect(CLAUDE_TOOLS).toEqual(expect.arrayContaining(['Bash', 'Read', 'Write', 'Edit', 'Skill', 'WebFetch', 'WebSearch']));
     expect(call!.argv).not.toContain('--dangerously-skip-permissions');
     expect(call!.argv).not.toContain('--model');
     expect(call!.cwd).toBe(request.workdir);
     expect(agent.name).toBe('claude');
+  });
+
+  it('offers an iteration only its phase\'s skills: every other skill or command the CLI would list is turned off for the call', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'samocode-skills-home-'));
+    const workdir = await mkdtemp(join(tmpdir(), 'samocode-skills-work-'));
+    const config = join(home, '.claude');
+    for (const name of ['dive', 'dop', 'do', 'dop2', 'session-start', 'samocode-run', 'my-own']) {
+      mkdirSync(join(config, 'skills', name), { recursive: true });
+      writeFileSync(join(config, 'skills', name, 'SKILL.md'), `---\nname: ${name}\n---\n`);
+    }
+    mkdirSync(join(config, 'commands'), { recursive: true });
+    writeFileSync(join(config, 'commands', 'deploy.md'), 'x');
+    mkdirSync(join(workdir, '.claude', 'skills', 'project-skill'), { recursive: true });
+    writeFileSync(join(config, 'samocode-install.json'), '{"files":[]}');
+    const env = { HOME: home };
+
+    const settings = JSON.parse(skillSettings('implementation', workdir, env)) as { disableBundledSkills: boolean; skillOverrides: Record<string, string> };
+    expect(settings.disableBundledSkills).toBe(true);
+    expect(Object.keys(settings.skillOverrides)).toEqual(['deploy', 'dive', 'my-own', 'plugin-authoring', 'project-skill', 'samocode-run', 'session-start']);
+    expect(new Set(Object.values(settings.skillOverrides))).toEqual(new Set(['off']));
+    for (const name of PHASE_SKILLS.implementation) expect(settings.skillOverrides).not.toHaveProperty(name);
+    // The same bytes every time, for the prompt cache.
+    expect(skillSettings('implementation', workdir, env)).toBe(skillSettings('implementation', workdir, env));
+
+    const request = await makeRequest({ phase: 'implementation', workdir });
+    const argv = claudeArgs(request, { env });
+    expect(argv[argv.indexOf('--tools') + 1]).toBe('Bash,Read,Write,Edit,Skill');
+    expect(argv[argv.indexOf('--settings') + 1]).toBe(skillSettings('implementation', workdir, env));
+    // Without the skills installed, or in a phase that uses none, no Skill tool and no settings.
+    expect(claudeArgs(await makeRequest({ phase: 'init', workdir }), { env })).not.toContain('--settings');
+    expect(claudeArgs(request, { env: { HOME: workdir } })).not.toContain('--settings');
+  });
+
+  it('names as each phase\'s skills exactly the shipped skills its prompt names', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const root = join(import.meta.dirname, '..', '..', '..');
+    const shipped = readdirSync(join(root, 'skills'));
+    for (const [phase, skills] of Object.entries(PHASE_SKILLS)) {
+      const prompt = readFileSync(join(root, 'prompts', `${phase}.md`), 'utf8');
+      const named = shipped.filter((name) => prompt.includes(`\`${name}\``)).sort();
+      expect(named, phase).toEqual([...skills].sort());
+    }
   });
 
   it('takes a context far over the 128 KiB a single argument may hold, on stdin', async () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { prepareAgentUser, type AgentIdentity } from '../../../src/providers/agent-user.js';
 import { runProcess } from '../../../src/providers/process.js';
-import { findCallProcesses, liveCalls, reapAll } from '../../../src/providers/reaper.js';
+import { findCallProcesses, liveCalls, reapAll, startTicksOf } from '../../../src/providers/reaper.js';
 
 const asRoot = process.platform === 'linux' && process.getuid?.() === 0;
 const log = { write: () => {}, close: async () => {} };
@@ -62,6 +62,8 @@ describe.skipIf(process.platform !== 'linux')('process lifetime', () => {
     identity = prepared as AgentIdentity;
   });
 
+  const run0 = (executable: string, out: string) => runProcess({ executable, args: [], cwd: workspace, env: { PATH: process.env.PATH!, OUT: out }, timeoutMs: 20_000, log });
+
   for (const { name, isolated } of cases) {
     describe.skipIf(isolated && !asRoot)(name, () => {
       const run = (executable: string, out: string, timeoutMs = 20_000) =>
@@ -102,6 +104,22 @@ describe.skipIf(process.platform !== 'linux')('process lifetime', () => {
       });
     });
   }
+
+  it('the call records when its CLI was made, and the escaped grandchild (younger, with the marker) is found with that bound', async () => {
+    const out = outDir(root, 'young');
+    const running = run0(escapingAgent(bin, 'young', 'sleep 30'), out);
+    while (!existsSync(join(out, 'started'))) await sleep(20);
+    const [call] = liveCalls();
+    expect(call!.startTicks).toBeGreaterThanOrEqual(startTicksOf(process.pid)!);
+    const found = findCallProcesses(call!);
+    // The CLI, its sleep, and the grandchild that left group and session: only its marker finds the last.
+    expect(found.length).toBeGreaterThanOrEqual(3);
+    expect(findCallProcesses({ ...call!, marker: 'none' }).length).toBeLessThan(found.length);
+    // A bound after every process of the call: the marker is not looked for, the group and session still are.
+    expect(findCallProcesses({ ...call!, startTicks: Number.MAX_SAFE_INTEGER }).length).toBeLessThan(found.length);
+    reapAll();
+    await running;
+  });
 
   it.skipIf(!asRoot)('with an agent user, a process with a cleaned environment that left the session is found by its uid', async () => {
     const out = outDir(root, 'clean-env');
