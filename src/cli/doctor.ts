@@ -56,7 +56,6 @@ function apiUrl(host: string): string {
   return host === 'github.com' ? 'https://api.github.com' : `https://${host}/api/v3`;
 }
 
-
 export async function doctor(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { repo: { type: 'string' }, provider: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) {
