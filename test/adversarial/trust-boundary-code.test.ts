@@ -24,7 +24,7 @@ const VENDORED = '.github/actions/samocode';
 const ROOT_ACTION = "name: hello-world\ndescription: this repository as an action\nruns:\n  using: node24\n  main: index.js\n";
 
 const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
 
 /** The repository as the README sets it up: the action vendored on main, and a root action.yml. */
 function vendoredRemote(): Remote {
