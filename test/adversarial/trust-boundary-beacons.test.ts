@@ -50,11 +50,14 @@ else signal({ status: 'done', phase: 'done', summary: 'greeting.txt says hello.\
 ok();
 `;
 
-/** Every text the action sent GitHub to show: comment, pull request and reply bodies. */
+/** Every text the action sent GitHub to show: comment, pull request and reply bodies (REST, or a GraphQL mutation's `body` variable). */
 const postedBodies = () =>
-  github.requests
-    .filter((r) => r.method !== 'GET' && r.body && typeof (r.body as { body?: unknown }).body === 'string')
-    .map((r) => ({ where: `${r.method} ${r.path}`, body: (r.body as { body: string }).body }));
+  github.requests.flatMap((r) => {
+    if (r.method === 'GET' || !r.body) return [];
+    const data = r.body as { body?: unknown; variables?: { body?: unknown } };
+    const body = typeof data.body === 'string' ? data.body : typeof data.variables?.body === 'string' ? data.variables.body : undefined;
+    return body === undefined ? [] : [{ where: `${r.method} ${r.path}`, body }];
+  });
 
 const beaconLink = /<a href="https:\/\/beacon\.example\/p\.png\?d=[^"]+">/;
 
