@@ -45,11 +45,17 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
     await step('Claim the session', () => claimSession(kit, intent, issue, session, opened, taken, review));
     await step('Answer comments', () => answerComments(kit, issue, session, taken));
     const setup = await step('Prepare the agent user', () => prepareAgent(kit, issue));
-    const result = await step('Run the loop', () => runLoop(kit, issue, session, opened, taken, review, setup));
-    await step('Answer the review', () => answerReview(kit, session, opened, result));
-    const shown = await step('Show the outcome', () => showOutcome(kit, issue, session, opened, result, taken));
-    await step('Update the issue', () => updateIssue(kit, issue, session, opened, taken, result, shown));
-    await step('Write the outputs', () => writeOutputs(kit, session, opened, result, shown, setup, { issue, taken }));
+    try {
+      const result = await step('Run the loop', () => runLoop(kit, issue, session, opened, taken, review, setup));
+      // Nothing of the agent is running any more: what the run made for it goes before the outcome is shown.
+      await step('Remove the agent sandbox', () => setup.close());
+      await step('Answer the review', () => answerReview(kit, session, opened, result));
+      const shown = await step('Show the outcome', () => showOutcome(kit, issue, session, opened, result, taken));
+      await step('Update the issue', () => updateIssue(kit, issue, session, opened, taken, result, shown));
+      await step('Write the outputs', () => writeOutputs(kit, session, opened, result, shown, setup, { issue, taken }));
+    } finally {
+      await setup.close();
+    }
   } catch (error) {
     const stop = asStop(error);
     await writeStopSummary(kit, intent, stop);

@@ -47,6 +47,7 @@ function makeAgent(kit: Toolkit, setup: AgentSetup) {
     extraEnv: inputs.agentEnv,
     agentGithubToken: inputs.agentGithubToken,
     identity: setup.identity,
+    sandbox: setup.sandbox,
   });
 }
 

@@ -37,6 +37,7 @@ export async function writeOutputs(
       branch: session.links.branch,
       pullRequest: shown.pullRequest,
       agentUser: setup.isolation,
+      agentNetwork: setup.network,
       review: reviewRoundsLine((await session.store.readGates()).review, kit.config.inputs.maxReviewRounds),
       issue: seen.issue ? { name: `${kit.config.runner.repository}#${seen.issue.number}`, url: seen.issue.url } : undefined,
       idle: result.iterations.length ? [] : whyIdle(result, seen.taken),

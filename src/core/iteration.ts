@@ -221,11 +221,12 @@ function iterationRecord(turn: Turn, report: AgentReport, judged: Judgement, now
   };
 }
 
-/** Cost and tokens, each only when the agent reported it. */
-function spending(result: AgentResult): Pick<IterationRecord, 'costUsd' | 'usage'> {
+/** Cost and tokens, each only when the agent reported it; what its network refused. */
+function spending(result: AgentResult): Pick<IterationRecord, 'costUsd' | 'usage' | 'refused'> {
   return {
     ...(result.costUsd !== undefined ? { costUsd: result.costUsd } : {}),
     ...(result.usage ? { usage: result.usage } : {}),
+    ...(result.refused?.length ? { refused: result.refused } : {}),
   };
 }
 

@@ -40,6 +40,16 @@ export interface AgentRequest {
   log: LineSink;
 }
 
+/** Connections the agent's network refused in one call, by host and port. */
+export interface NetworkRefusal {
+  host: string;
+  port: number;
+  count: number;
+  reason: string;
+  /** The input line that would allow it, or what would instead. */
+  allow: string;
+}
+
 export interface AgentResult {
   /** Null when the process ended by a signal. */
   exitCode: number | null;
@@ -49,6 +59,8 @@ export interface AgentResult {
   turns?: number;
   /** A short description of what went wrong, when something did. */
   error?: string;
+  /** What the agent's network refused during the call. */
+  refused?: NetworkRefusal[];
 }
 
 export interface Agent {
@@ -75,6 +87,8 @@ export interface HistoryEntry {
   usage?: TokenUsage;
   /** The orchestrator's records the agent changed, put back: `_gates.json`, `Status: <key>`. */
   restored?: string[];
+  /** What the agent's network refused in this iteration. */
+  refused?: NetworkRefusal[];
 }
 
 export interface SessionStore {
@@ -114,6 +128,7 @@ export interface IterationRecord {
   usage?: TokenUsage;
   /** The orchestrator's records the agent changed in this iteration, put back. */
   restored?: string[];
+  refused?: NetworkRefusal[];
   logFile: string;
 }
 

@@ -2,7 +2,7 @@
 // fast session does not spend an API write per iteration.
 import type { SessionStatus } from '../core/overview.js';
 import type { IterationRecord, Reporter } from '../core/ports.js';
-import { marker, trackingComment, type Links, type TrackingDetails } from '../core/render.js';
+import { marker, mergeRefusals, trackingComment, type Links, type TrackingDetails } from '../core/render.js';
 import type { RepoApi } from './repo-api.js';
 
 export const TRACKING_MARKER = marker('tracking');
@@ -29,8 +29,9 @@ export class TrackingComment implements Reporter {
     this.lastBody = shown;
   }
 
-  async iterationFinished(_record: IterationRecord, status: SessionStatus): Promise<void> {
+  async iterationFinished(record: IterationRecord, status: SessionStatus): Promise<void> {
     this.pending = status;
+    if (record.refused?.length) this.details.refused = mergeRefusals([this.details.refused, record.refused]);
     const phaseChanged = status.phase !== this.lastPhase;
     if (phaseChanged || this.now() - this.lastEdit >= this.minIntervalMs) await this.flush();
   }

@@ -2,12 +2,14 @@
 // this run's iterations, or why none ran.
 import type { SessionStatus } from '../core/overview.js';
 import type { IterationRecord } from '../core/ports.js';
-import { describeState, summaryTable } from '../core/render.js';
+import { describeState, mergeRefusals, refusalLines, summaryTable } from '../core/render.js';
 
 export interface SummaryLinks {
   branch?: string;
   pullRequest?: string;
   agentUser?: string;
+  /** The agent's network and filesystem view, or what of them is not enforced. */
+  agentNetwork?: string;
   review?: string | null;
   /** The issue the session works on, `owner/repo#n` and its address. */
   issue?: { name: string; url: string };
@@ -41,11 +43,18 @@ export function jobSummary(sessionName: string, status: SessionStatus, records: 
     ...(links.branch ? [fact('Branch', links.branch)] : []),
     ...(links.pullRequest ? [fact('Pull request', links.pullRequest)] : []),
     ...(links.agentUser ? [fact('Agent user', links.agentUser)] : []),
+    ...(links.agentNetwork ? [fact('Agent network', links.agentNetwork)] : []),
     ...(review ? [fact(review[1]!, review[2]!)] : links.review ? [`- ${links.review}`] : []),
     '',
     records.length ? summaryTable(records) : noIteration(links.idle ?? []),
+    ...refusedSection(records),
     '',
   ].join('\n');
+}
+
+function refusedSection(records: IterationRecord[]): string[] {
+  const lines = refusalLines(mergeRefusals(records.map((r) => r.refused)), 50);
+  return lines.length ? ['', ...lines] : [];
 }
 
 function noIteration(why: string[]): string {

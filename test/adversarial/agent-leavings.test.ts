@@ -289,7 +289,7 @@ fs.writeFileSync('work.txt', 'real work\\n');
 signal({ status: 'blocked', phase, reason: 'moved a workflow' });`,
     });
     const remote = makeRemote({ 'README.md': '# x\n', '.github/workflows/ci.yml': 'on: push\n' });
-    const s = await start(311, cli, { remote, inputs: { 'agent-user': 'none' } });
+    const s = await start(311, cli, { remote, inputs: { 'agent-user': 'none', 'agent-network': 'open' } });
     expect(s.run.outputs.status).toBe('blocked');
     expect(s.run.stdout).toContain('moved a workflow');
     expect(remoteFile(remote, s.branch, '.github/workflows/ci.yml')).toBe('on: push\n');
