@@ -129,8 +129,9 @@ async function privilege(): Promise<AgentIdentity['via'] | NotIsolated> {
   return { isolated: false, reason: sudo.missing ? 'not root, and sudo is not installed' : 'not root, and sudo asks for a password' };
 }
 
-async function createUser(via: AgentIdentity['via'], name: string): Promise<NotIsolated | undefined> {
-  const args = ['--system', '--user-group', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/bin/sh', name];
+/** `home` is the run's folder for the agent: in the user database, it says which run made the user. */
+async function createUser(via: AgentIdentity['via'], name: string, home: string): Promise<NotIsolated | undefined> {
+  const args = ['--system', '--user-group', '--no-create-home', '--home-dir', home, '--shell', '/bin/sh', name];
   const made = await privileged(via, 'useradd', args);
   if (made.code === 0 || (await lookupUser(name))) return undefined; // made, or made meanwhile by a parallel run
   if (made.missing || /command not found|No such file/i.test(made.stderr)) return { isolated: false, reason: 'useradd is not available to create the agent user' };
@@ -150,7 +151,7 @@ export async function prepareAgentUser(mode: 'auto' | 'none' | string, options: 
   if (!ids && mode !== 'auto') throw new Error(`agent-user ${name}: no such user`);
   if (!ids) {
     created = true;
-    const failed = await createUser(via, name);
+    const failed = await createUser(via, name, resolve(options.tempRoot));
     if (failed) return failed;
     ids = await lookupUser(name);
     if (!ids) return { isolated: false, reason: `the agent user ${name} was created but cannot be found` };

@@ -89,7 +89,7 @@ describe.each([
   ['auto', 0],
   ['none', 20],
 ])('links the agent plants are not followed (agent-user %s)', (agentUser, offset) => {
-  const inputs = { 'agent-user': agentUser };
+  const inputs = { 'agent-user': agentUser, ...(agentUser === 'none' ? { 'agent-network': 'open' } : {}) };
 
   it('an answer is not written through a _qa.md that links outside the session', async () => {
     const outside = join(mkdtempSync(join(tmpdir(), 'samocode-outside-')), 'victim.md');

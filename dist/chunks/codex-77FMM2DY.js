@@ -1,6 +1,6 @@
 import { createRequire as __samocodeCreateRequire } from 'node:module';
 const require = __samocodeCreateRequire(import.meta.url);
-import{d as i}from"./chunk-WUXJLUC5.js";import"./chunk-PDMIKCHQ.js";import"./chunk-UU5TJRDE.js";function p(n){let{workflow:e,agent:t,context:r}=n.prompt;return[e,`# Your instructions for the ${n.phase} phase
+import{d as i}from"./chunk-XM6RQCHY.js";import"./chunk-PHU55PIP.js";import"./chunk-UU5TJRDE.js";function p(n){let{workflow:e,agent:t,context:r}=n.prompt;return[e,`# Your instructions for the ${n.phase} phase
 
 ${t}`,r,`Do one iteration of the ${n.phase} phase as your instructions describe, then write ${n.sessionPath}/_signal.json.`].join(`
 
