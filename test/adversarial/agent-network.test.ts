@@ -137,7 +137,7 @@ const mode = fs.readFileSync('mode.txt', 'utf8').trim();
 const next = { init: 'investigation', investigation: 'requirements', requirements: 'planning', planning: 'implementation', implementation: 'testing', testing: 'done' }[phase];
 (async () => {
   if (call === 1) {
-    fs.writeFileSync(path.join(dir, 'agent.json'), JSON.stringify({ uid: process.getuid(), env: Object.fromEntries(['HTTPS_PROXY', 'HTTP_PROXY', 'https_proxy', 'http_proxy', 'NO_PROXY', 'NODE_USE_ENV_PROXY', 'SAMOCODE_HOST_ADDRESS'].map((k) => [k, process.env[k] ?? null])) }));
+    fs.writeFileSync(path.join(dir, 'agent.json'), JSON.stringify({ uid: process.getuid(), user: process.env.USER, pid: process.pid, env: Object.fromEntries(['HTTPS_PROXY', 'HTTP_PROXY', 'https_proxy', 'http_proxy', 'NO_PROXY', 'NODE_USE_ENV_PROXY', 'SAMOCODE_HOST_ADDRESS'].map((k) => [k, process.env[k] ?? null])) }));
     fs.writeFileSync(path.join(dir, 'late.cjs'), ${JSON.stringify(LATE)});
     require('node:child_process').execFileSync('/bin/sh', ['-c', 'setsid ' + process.execPath + ' "$@" >/dev/null 2>&1 &', 'sh', path.join(dir, 'late.cjs'), cfg.v4, process.env.HTTPS_PROXY || 'http://127.0.0.1:9', path.join(dir, 'late.txt'), cfg.secret, String(process.pid)]);
     for (const k of ['HTTPS_PROXY', 'HTTP_PROXY', 'https_proxy', 'http_proxy']) delete process.env[k];
@@ -180,8 +180,14 @@ afterAll(() => {
   hostService?.close();
 });
 
-/** What the run made: the user, the namespace and the rule chains, found again after it. */
-function leftovers(run: ActionRun, uid: number): string[] {
+/**
+ * What the run made: the user, the namespace, the link, the rule chains and
+ * the agent's processes, found again after it. Other test runs on this machine
+ * make agent users too, and a freed uid is soon another run's: once the uid
+ * is someone else's, only the processes this run's agent told us of are looked for.
+ */
+function leftovers(run: ActionRun, agent: { uid: number; user: string; pid: number }, pids: number[] = []): string[] {
+  const uid = agent.uid;
   const left: string[] = [];
   const ns = /namespace (samocode-([0-9a-f]{6}))/.exec(run.stdout);
   if (!ns) return ['no namespace named in the log'];
@@ -191,9 +197,13 @@ function leftovers(run: ActionRun, uid: number): string[] {
     if (rules.includes(`SC-${ns[2]}-`)) left.push(`${table} chain SC-${ns[2]}`);
   }
   if (execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).includes(`sc${ns[2]}h`)) left.push(`link sc${ns[2]}h`);
-  if (readFileSync('/etc/passwd', 'utf8').split('\n').some((line) => line.split(':')[2] === String(uid))) left.push(`user with uid ${uid}`);
-  const processes = execFileSync('ps', ['-e', '-o', 'uid='], { encoding: 'utf8' }).split('\n').map((s) => s.trim());
-  if (processes.includes(String(uid))) left.push(`processes of uid ${uid}`);
+  const owner = readFileSync('/etc/passwd', 'utf8').split('\n').map((line) => line.split(':')).find((f) => f[2] === String(uid));
+  if (readFileSync('/etc/passwd', 'utf8').split('\n').some((line) => line.split(':')[0] === agent.user)) left.push(`user ${agent.user}`);
+  if (!owner) {
+    const processes = execFileSync('ps', ['-e', '-o', 'uid='], { encoding: 'utf8' }).split('\n').map((s) => s.trim());
+    if (processes.includes(String(uid))) left.push(`processes of uid ${uid}`);
+  }
+  for (const pid of [agent.pid, ...pids]) if (existsSync(`/proc/${pid}`) && !/\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))) left.push(`process ${pid}`);
   return left;
 }
 
@@ -219,8 +229,9 @@ async function start(issue: number, mode: 'done' | 'block' | 'sleep', options: {
     timeoutMs: 120_000,
     ...(options.signal ? { signalWhen: { when: () => existsSync(`${cli.dir}/sleeping`), signal: 'SIGTERM' as const } } : {}),
   });
-  const agent = existsSync(`${cli.dir}/agent.json`) ? (JSON.parse(readFileSync(`${cli.dir}/agent.json`, 'utf8')) as { uid: number; env: Record<string, string | null> }) : undefined;
-  return { run, cli, remote, workspace, agent };
+  const agent = existsSync(`${cli.dir}/agent.json`) ? (JSON.parse(readFileSync(`${cli.dir}/agent.json`, 'utf8')) as { uid: number; user: string; pid: number; env: Record<string, string | null> }) : undefined;
+  const late = existsSync(`${cli.dir}/late.txt.pid`) ? [Number(readFileSync(`${cli.dir}/late.txt.pid`, 'utf8'))] : [];
+  return { run, cli, remote, workspace, agent, late };
 }
 
 function configure(dir: string): void {
@@ -229,7 +240,7 @@ function configure(dir: string): void {
 
 describe("the agent's network: nothing gets out but through the allow-list", () => {
   it('a whole session: every way out is closed, the registry and loopback work, refusals are shown, nothing is left', async () => {
-    const { run, cli, remote, agent: seenAgent } = await start(401, 'done');
+    const { run, cli, remote, agent: seenAgent, late } = await start(401, 'done');
     expect(run.outputs.status, run.stdout.slice(-3000)).toBe('done');
     const agent = seenAgent!;
     expect(agent.uid).not.toBe(0);
@@ -287,6 +298,22 @@ describe("the agent's network: nothing gets out but through the allow-list", () 
     const first = JSON.parse(history.split('\n')[0]!) as { refused?: { host: string; port: number; allow: string; count: number }[] };
     expect(first.refused).toEqual(expect.arrayContaining([expect.objectContaining({ host: 'evil.example.test', port: 443, allow: 'allowed-domains: evil.example.test', count: 1 })]));
 
-    expect(leftovers(run, agent.uid)).toEqual([]);
+    expect(leftovers(run, agent, late)).toEqual([]);
+  }, 150_000);
+
+  it.each([
+    [402, 'block', 'a blocked run'],
+    [403, 'sleep', 'a run stopped by SIGTERM while the agent works'],
+  ] as const)('#%i: %s leaves nothing behind either', async (issue, mode, _what) => {
+    const { run, agent, cli, late } = await start(issue, mode, { signal: mode === 'sleep' });
+    const results = JSON.parse(readFileSync(`${cli.dir}/results.json`, 'utf8')) as Record<string, string>;
+    expect(results.notListed).toMatch(/^status:403 /);
+    expect(results.direct4).toMatch(/^(error:|timeout)/);
+    expect(run.outputs.status, run.stdout.slice(-3000)).toBe('blocked');
+    if (mode === 'sleep') expect(run.signalledAt).toBeDefined();
+    expect(agent?.uid).toBeGreaterThan(0);
+    expect(leftovers(run, agent!, late)).toEqual([]);
+    expect(run.summary).toContain('`allowed-domains: evil.example.test`');
   }, 150_000);
 });
+
