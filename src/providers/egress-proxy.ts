@@ -190,6 +190,8 @@ export class EgressProxy {
     } catch (error) {
       return void client.end(`HTTP/1.1 502 Bad Gateway\r\n\r\nsamocode: ${(error as Error).message}\n`);
     }
+    // The agent may have given up while the name was resolved and the connection made.
+    if (client.destroyed) return void upstream.destroy();
     this.sockets.add(upstream);
     upstream.once('close', () => this.sockets.delete(upstream));
     upstream.on('error', () => client.destroy());

@@ -146,7 +146,7 @@ samocode: ${i.refused}
 `);let a;try{a=await this.connect(i.addresses,s)}catch(c){return void r.end(`HTTP/1.1 502 Bad Gateway\r
 \r
 samocode: ${c.message}
-`)}this.sockets.add(a),a.once("close",()=>this.sockets.delete(a)),a.on("error",()=>r.destroy()),r.write(`HTTP/1.1 200 Connection Established\r
+`)}if(r.destroyed)return void a.destroy();this.sockets.add(a),a.once("close",()=>this.sockets.delete(a)),a.on("error",()=>r.destroy()),r.write(`HTTP/1.1 200 Connection Established\r
 \r
 `),n.length&&a.write(n),r.pipe(a),a.pipe(r),r.once("close",()=>a.destroy()),a.once("close",()=>r.destroy())}async forward(t,r){let n;try{n=new URL(t.url??"")}catch{r.writeHead(400,{"content-type":"text/plain"}).end(`samocode: this is a proxy; send absolute-form requests or CONNECT
 `);return}if(n.protocol!=="http:"){this.refuse(n.hostname,Number(n.port)||0,"malformed",`scheme ${n.protocol} in an absolute-form request`),r.writeHead(400,{"content-type":"text/plain"}).end(`samocode: only http:// in absolute form; use CONNECT for https
