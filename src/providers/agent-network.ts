@@ -8,7 +8,7 @@
 // drops whatever it sends from outside the namespace (a backstop), and the
 // host side of the link takes nothing but the proxy's port. Everything made
 // here carries the run's id and is removed by `close`/`closeSync`.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { EgressPolicy } from '../core/egress.js';
@@ -32,6 +32,36 @@ export class NetworkSetupError extends Error {
 interface Step {
   command: string;
   args: string[];
+  /** Given on stdin (a restore batch). */
+  input?: string;
+}
+
+interface Ran {
+  code: number;
+  stderr: string;
+  missing: boolean;
+}
+
+/** A privileged command with `input` on stdin: directly as root, else through `sudo -n`. */
+function privilegedInput(via: AgentIdentity['via'], argv: string[], input: string): Promise<Ran> {
+  const [command, ...args] = via === 'root' ? argv : ['sudo', '-n', '--', ...argv];
+  return new Promise((done) => {
+    const child = spawn(command!, args, { stdio: ['pipe', 'ignore', 'pipe'], timeout: 60_000 });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', (error: NodeJS.ErrnoException) => done({ code: 1, stderr: error.message, missing: error.code === 'ENOENT' }));
+    child.once('close', (code) => done({ code: code ?? 1, stderr: stderr.trim(), missing: false }));
+    child.stdin.on('error', () => {});
+    child.stdin.end(input);
+  });
+}
+
+/** The chains of a removal batch, undone one command at a time (for when the batch failed: a jump already gone). */
+function oneByOne(table: string, batch: string): Step[] {
+  return batch
+    .split('\n')
+    .filter((line) => line.startsWith('-'))
+    .map((line) => ({ command: table.replace(/-restore$/, ''), args: ['-w', ...line.split(' ')] }));
 }
 
 /** iptables and ip6tables, each with the lock wait (other runs change rules too). */
@@ -98,66 +128,80 @@ export class AgentNetwork {
     return this.run('nsenter', [`--net=/run/netns/${this.name}`, '--', command, ...args]);
   }
 
+  /** A batch on stdin (`ip -batch -`, `iptables-restore`): one privileged process for many changes. */
+  private async batch(argv: string[], input: string): Promise<void> {
+    const result = await privilegedInput(this.options.identity.via, argv, input);
+    if (result.code !== 0) {
+      const missing = result.missing || /not found|No such file or directory$/im.test(result.stderr);
+      throw new NetworkSetupError(missing ? `${argv[0]} is not installed` : `${argv.join(' ')} failed: ${result.stderr || `exit ${result.code}`}`);
+    }
+  }
+
+  private nsenter(argv: string[]): string[] {
+    return ['nsenter', `--net=/run/netns/${this.name}`, '--', ...argv];
+  }
+
+  // Few processes, many changes: each privileged call costs a process (and a sudo) on a busy runner.
   private async build(): Promise<void> {
     const { identity, mode, log } = this.options;
+    const restricted = mode === 'restricted';
     await this.run('ip', ['netns', 'add', this.name]);
     this.undo.push({ command: 'ip', args: ['netns', 'delete', this.name] });
-    await this.inside('ip', ['link', 'set', 'lo', 'up']);
-    // Its own loopback keeps IPv6 (a dev server on ::1); nothing else in it speaks IPv6.
-    if (hasIPv6()) await this.inside('sysctl', ['-q', '-w', 'net.ipv6.conf.default.disable_ipv6=1']);
-    if (mode === 'restricted') {
-      await this.run('ip', ['link', 'add', this.hostIf, 'type', 'veth', 'peer', 'name', this.agentIf, 'netns', this.name]);
+    if (restricted) {
       this.undo.push({ command: 'ip', args: ['link', 'delete', this.hostIf] });
-      if (hasIPv6()) {
-        await this.run('sysctl', ['-q', '-w', `net.ipv6.conf.${this.hostIf}.disable_ipv6=1`]);
-        await this.inside('sysctl', ['-q', '-w', `net.ipv6.conf.${this.agentIf}.disable_ipv6=1`]);
-      }
-      await this.run('ip', ['addr', 'add', `${this.hostAddress}/30`, 'dev', this.hostIf]);
-      await this.run('ip', ['link', 'set', this.hostIf, 'up']);
-      await this.inside('ip', ['addr', 'add', `${this.agentAddress}/30`, 'dev', this.agentIf]);
-      await this.inside('ip', ['link', 'set', this.agentIf, 'up']);
-      // No default route: the namespace knows only its link to the host side.
+      await this.batch(['ip', '-batch', '-'], [`link add ${this.hostIf} type veth peer name ${this.agentIf} netns ${this.name}`, `addr add ${this.hostAddress}/30 dev ${this.hostIf}`, `link set ${this.hostIf} up`, ''].join('\n'));
+    }
+    const inside = ['link set lo up', ...(restricted ? [`addr add ${this.agentAddress}/30 dev ${this.agentIf}`, `link set ${this.agentIf} up`] : []), ''];
+    // No default route: the namespace knows only its link to the host side.
+    await this.batch(['ip', '-n', this.name, '-batch', '-'], inside.join('\n'));
+    if (hasIPv6()) {
+      // Its own loopback keeps IPv6 (a dev server on ::1); nothing else in it, nor the host side of the link, speaks IPv6.
+      await this.inside('sysctl', ['-q', '-w', 'net.ipv6.conf.default.disable_ipv6=1', ...(restricted ? [`net.ipv6.conf.${this.agentIf}.disable_ipv6=1`] : [])]);
+      if (restricted) await this.run('sysctl', ['-q', '-w', `net.ipv6.conf.${this.hostIf}.disable_ipv6=1`]);
+    }
+    if (restricted) {
       this.proxy = new EgressProxy({ policy: this.options.policy, host: this.hostAddress, resolve: this.options.resolve, log });
       await this.proxy.start();
     }
-    await this.insideRules();
-    await this.hostRules(identity.uid);
-    const how = mode === 'restricted' ? `its only way out is the allow-list proxy at ${this.hostAddress}:${this.proxy!.port}` : 'it has only its own loopback';
+    for (const table of tables()) {
+      await this.batch(this.nsenter([`${table}-restore`, '-w', '--noflush']), this.insideRules(table));
+      const { add, remove } = this.hostRules(table, identity.uid);
+      this.undo.push({ command: `${table}-restore`, args: ['-w', '--noflush'], input: remove });
+      await this.batch([`${table}-restore`, '-w', '--noflush'], add);
+    }
+    const how = restricted ? `its only way out is the allow-list proxy at ${this.hostAddress}:${this.proxy!.port}` : 'it has only its own loopback';
     log(`agent network: ${mode}: namespace ${this.name}; ${how}; the uid ${identity.uid} is dropped outside it`);
   }
 
-  private async insideRules(): Promise<void> {
-    for (const table of tables()) {
-      await this.inside(table, ['-w', '-A', 'OUTPUT', '-o', 'lo', '-j', 'ACCEPT']);
-      if (table === 'iptables' && this.proxy) {
-        await this.inside(table, ['-w', '-A', 'OUTPUT', '-d', this.hostAddress, '-p', 'tcp', '--dport', String(this.proxy.port), '-j', 'ACCEPT']);
-      }
-      // Refused at once (not dropped), so that a tool that ignores the proxy fails fast.
-      await this.inside(table, ['-w', '-A', 'OUTPUT', '-p', 'tcp', '-j', 'REJECT', '--reject-with', 'tcp-reset']);
-      await this.inside(table, ['-w', '-A', 'OUTPUT', '-j', 'REJECT']);
-    }
+  private insideRules(table: (typeof TABLES)[number]): string {
+    const rules = ['-A OUTPUT -o lo -j ACCEPT'];
+    if (table === 'iptables' && this.proxy) rules.push(`-A OUTPUT -d ${this.hostAddress} -p tcp --dport ${this.proxy.port} -j ACCEPT`);
+    // Refused at once (not dropped), so that a tool that ignores the proxy fails fast.
+    rules.push('-A OUTPUT -p tcp -j REJECT --reject-with tcp-reset', '-A OUTPUT -j REJECT');
+    return ['*filter', ...rules, 'COMMIT', ''].join('\n');
   }
 
-  private async chainWith(table: (typeof TABLES)[number], chain: string, hooks: string[][], rules: string[][]): Promise<void> {
-    await this.run(table, ['-w', '-N', chain]);
-    this.undo.push({ command: table, args: ['-w', '-X', chain] }, { command: table, args: ['-w', '-F', chain] });
-    for (const rule of rules) await this.run(table, ['-w', '-A', chain, ...rule]);
-    for (const hook of hooks) {
-      await this.run(table, ['-w', '-I', hook[0]!, '1', ...hook.slice(1), '-j', chain]);
-      this.undo.push({ command: table, args: ['-w', '-D', hook[0]!, ...hook.slice(1), '-j', chain] });
-    }
-  }
-
-  private async hostRules(uid: number): Promise<void> {
-    for (const table of tables()) {
+  /** The run's chains on the host and the jumps to them, as an iptables-restore batch; and the batch that removes them. */
+  private hostRules(table: (typeof TABLES)[number], uid: number): { add: string; remove: string } {
+    const chains: { chain: string; hooks: string[]; rules: string[] }[] = [
       // The backstop: the agent's uid sends nothing from the host's own network.
-      await this.chainWith(table, this.chain('UID'), [['OUTPUT', '-m', 'owner', '--uid-owner', String(uid)]], [['-j', 'DROP']]);
-      if (!this.proxy) continue;
+      { chain: this.chain('UID'), hooks: [`OUTPUT -m owner --uid-owner ${uid}`], rules: ['-j DROP'] },
+    ];
+    if (this.proxy) {
       // The host side of the link takes the proxy's port (and ports opened for orchestrator services), nothing else.
-      const accept = table === 'iptables' ? [['-p', 'tcp', '--dport', String(this.proxy.port), '-j', 'ACCEPT']] : [];
-      await this.chainWith(table, this.chain('IN'), [['INPUT', '-i', this.hostIf]], [...accept, ['-j', 'DROP']]);
-      await this.chainWith(table, this.chain('FWD'), [['FORWARD', '-i', this.hostIf], ['FORWARD', '-o', this.hostIf]], [['-j', 'DROP']]);
+      const accept = table === 'iptables' ? [`-p tcp --dport ${this.proxy.port} -j ACCEPT`] : [];
+      chains.push(
+        { chain: this.chain('IN'), hooks: [`INPUT -i ${this.hostIf}`], rules: [...accept, '-j DROP'] },
+        { chain: this.chain('FWD'), hooks: [`FORWARD -i ${this.hostIf}`, `FORWARD -o ${this.hostIf}`], rules: ['-j DROP'] },
+      );
     }
+    const add = chains.flatMap(({ chain, hooks, rules }) => [
+      `:${chain} - [0:0]`,
+      ...rules.map((rule) => `-A ${chain} ${rule}`),
+      ...hooks.map((hook) => { const [builtin, ...match] = hook.split(' '); return `-I ${builtin} 1 ${match.join(' ')} -j ${chain}`.replace(/  +/g, ' '); }),
+    ]);
+    const remove = chains.flatMap(({ chain, hooks }) => [...hooks.map((hook) => `-D ${hook} -j ${chain}`), `-F ${chain}`, `-X ${chain}`]);
+    return { add: ['*filter', ...add, 'COMMIT', ''].join('\n'), remove: ['*filter', ...remove, 'COMMIT', ''].join('\n') };
   }
 
   /**
@@ -190,7 +234,14 @@ export class AgentNetwork {
     if (this.closed) return;
     this.closed = true;
     await this.proxy?.close().catch(() => {});
-    for (const step of this.undo.splice(0).reverse()) await privileged(this.options.identity.via, step.command, step.args);
+    for (const step of this.undo.splice(0).reverse()) {
+      if (step.input === undefined) {
+        await privileged(this.options.identity.via, step.command, step.args);
+        continue;
+      }
+      const batch = await privilegedInput(this.options.identity.via, [step.command, ...step.args], step.input);
+      if (batch.code !== 0) for (const one of oneByOne(step.command, step.input)) await privileged(this.options.identity.via, one.command, one.args);
+    }
   }
 
   /** The same, synchronously: for an exit handler. */
@@ -198,8 +249,14 @@ export class AgentNetwork {
     if (this.closed) return;
     this.closed = true;
     const sudo = this.options.identity.via === 'sudo';
+    const run = (step: Step) =>
+      spawnSync(sudo ? 'sudo' : step.command, sudo ? ['-n', '--', step.command, ...step.args] : step.args, {
+        input: step.input,
+        stdio: [step.input === undefined ? 'ignore' : 'pipe', 'ignore', 'ignore'],
+        timeout: 10_000,
+      }).status;
     for (const step of this.undo.splice(0).reverse()) {
-      spawnSync(sudo ? 'sudo' : step.command, sudo ? ['-n', '--', step.command, ...step.args] : step.args, { stdio: 'ignore', timeout: 10_000 });
+      if (run(step) !== 0 && step.input !== undefined) for (const one of oneByOne(step.command, step.input)) run(one);
     }
   }
 }

@@ -8,7 +8,7 @@
 // the tracking comment, in the job summary and in _signals.jsonl with the line
 // that would allow them, and nothing the run made is left after it.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processGone, writeFakeCli } from '../helpers/fake-cli.js';
@@ -185,11 +185,10 @@ afterAll(() => {
 /**
  * What the run made: the user, the namespace, the link, the rule chains and
  * the agent's processes, found again after it. Other test runs on this machine
- * make agent users too, and a freed uid is soon another run's: once the uid
- * is someone else's, only the processes this run's agent told us of are looked for.
+ * make agent users too, and a freed uid is another run's at once: the agent's
+ * processes are found by where they were started from, not by uid.
  */
-function leftovers(run: ActionRun, agent: { uid: number; user: string; pid: number }, pids: number[] = []): string[] {
-  const uid = agent.uid;
+function leftovers(run: ActionRun, agent: { uid: number; user: string; pid: number }, cliDir: string): string[] {
   const left: string[] = [];
   const ns = /namespace (samocode-([0-9a-f]{6}))/.exec(run.stdout);
   if (!ns) return ['no namespace named in the log'];
@@ -199,13 +198,17 @@ function leftovers(run: ActionRun, agent: { uid: number; user: string; pid: numb
     if (rules.includes(`SC-${ns[2]}-`)) left.push(`${table} chain SC-${ns[2]}`);
   }
   if (execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).includes(`sc${ns[2]}h`)) left.push(`link sc${ns[2]}h`);
-  const owner = readFileSync('/etc/passwd', 'utf8').split('\n').map((line) => line.split(':')).find((f) => f[2] === String(uid));
   if (readFileSync('/etc/passwd', 'utf8').split('\n').some((line) => line.split(':')[0] === agent.user)) left.push(`user ${agent.user}`);
-  if (!owner) {
-    const processes = execFileSync('ps', ['-e', '-o', 'uid='], { encoding: 'utf8' }).split('\n').map((s) => s.trim());
-    if (processes.includes(String(uid))) left.push(`processes of uid ${uid}`);
+  // Every process of this run's agent was started from the fake's folder (the CLI, the program it left behind).
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      if (/^State:\s+Z/m.test(status)) continue;
+      if (readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes(cliDir)) left.push(`process ${pid} (uid ${/^Uid:\s+(\d+)/m.exec(status)?.[1]})`);
+    } catch {
+      // gone meanwhile
+    }
   }
-  for (const pid of [agent.pid, ...pids]) if (existsSync(`/proc/${pid}`) && !/\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))) left.push(`process ${pid}`);
   return left;
 }
 
@@ -301,7 +304,7 @@ describe("the agent's network: nothing gets out but through the allow-list", () 
     const first = JSON.parse(history.split('\n')[0]!) as { refused?: { host: string; port: number; allow: string; count: number }[] };
     expect(first.refused).toEqual(expect.arrayContaining([expect.objectContaining({ host: 'evil.example.test', port: 443, allow: 'allowed-domains: evil.example.test', count: 1 })]));
 
-    expect(leftovers(run, agent, late)).toEqual([]);
+    expect(leftovers(run, agent, cli.dir)).toEqual([]);
   }, 150_000);
 
   it.each([
@@ -315,7 +318,7 @@ describe("the agent's network: nothing gets out but through the allow-list", () 
     expect(run.outputs.status, run.stdout.slice(-3000)).toBe('blocked');
     if (mode === 'sleep') expect(run.signalledAt).toBeDefined();
     expect(agent?.uid).toBeGreaterThan(0);
-    expect(leftovers(run, agent!, late)).toEqual([]);
+    expect(leftovers(run, agent!, cli.dir)).toEqual([]);
     expect(run.summary).toContain('`allowed-domains: evil.example.test`');
   }, 150_000);
 
@@ -339,7 +342,7 @@ describe("the agent's network: nothing gets out but through the allow-list", () 
     expect(results.loopback4).toBe('loop-ok');
     expect(internet.connections().slice(before)).toEqual([]);
     expect(run.summary).toContain('**Agent network:** none: its own loopback only');
-    expect(leftovers(run, agent!, late)).toEqual([]);
+    expect(leftovers(run, agent!, cli.dir)).toEqual([]);
   }, 120_000);
 
   it('#406: restricted where the agent cannot be isolated (agent-user none) fails closed and says what to set', async () => {
