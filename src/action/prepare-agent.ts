@@ -12,7 +12,7 @@ import { egressPolicy } from '../core/egress.js';
 import { AgentNetwork } from '../providers/agent-network.js';
 import { canMakeView, checkSandbox, makeSandbox, type AgentSandbox } from '../providers/agent-sandbox.js';
 import { openTheWay, prepareAgentUser, releaseAgentUser, type AgentIdentity } from '../providers/agent-user.js';
-import { planView, type ViewPlan } from '../providers/agent-view.js';
+import { planView } from '../providers/agent-view.js';
 import { resolveExecutable } from '../providers/process.js';
 import { proxyResolver } from '../providers/egress-proxy.js';
 import { failOnIssue } from './post-notice.js';
@@ -129,4 +129,3 @@ async function viewNeeds(kit: Toolkit, identity: AgentIdentity) {
   } satisfies Parameters<typeof planView>[0];
 }
 
-export type { ViewPlan };
