@@ -47,4 +47,10 @@ export const BUILDS = [
     banner: { js: BANNER },
   },
   { ...common, entryPoints: { cli: 'src/cli/entry.ts' }, banner: { js: `#!/usr/bin/env node\n${BANNER}` } },
+  // `samocode doctor`, the one command that talks to the API, is a bundle of
+  // its own that dist/cli.js imports when asked: the other commands start
+  // without parsing the API client (it would make dist/cli.js two thirds bigger).
+  { ...common, entryPoints: { doctor: 'src/cli/doctor.ts' }, banner: { js: BANNER } },
+  // The model gateway's relay, a process of its own that the orchestrator forks.
+  { ...common, entryPoints: { relay: 'src/gateway/relay-entry.ts' } },
 ];

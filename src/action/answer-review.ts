@@ -25,7 +25,7 @@ export async function answerReview(kit: Toolkit, session: GitHubSession, opened:
   for (const answer of threadReplies(review.open.threads, report, commit)) {
     const thread = threads.find((t) => t.id === answer.thread);
     if (!thread) continue;
-    await kit.pulls.reply(pull, thread, noticeComment('review-reply', `${round}-${shortId(thread.id)}`, answer.text));
+    await kit.pulls.reply(thread, noticeComment('review-reply', `${round}-${shortId(thread.id)}`, answer.text));
     if (answer.resolve && !thread.isResolved) {
       await kit.pulls.resolve(thread.id);
       resolved++;

@@ -18,12 +18,12 @@ import type { Toolkit } from './toolkit.js';
  * Claims now when taking in changed the session (a new session, a command,
  * answers, an approval, a review round); otherwise the claim waits for the
  * first agent call, so that a run that starts no agent (a chat line on a
- * waiting issue) makes no commit. Re-reading an untaken comment is harmless:
+ * waiting issue, the label delivered again to a done session) makes no commit. Re-reading an untaken comment is harmless:
  * the intake is the same, and every reply carries its marker.
  */
 export async function claimSession(kit: Toolkit, intent: ActiveIntent, issue: IssueInfo, session: GitHubSession, opened: OpenedBranch, taken: TakenIn, review: ReviewIntake): Promise<void> {
   const note = taken.intake.changed ? `took in comments up to ${taken.intake.status.lastComment}` : `${intent.kind} for #${issue.number}`;
-  if (!session.created && intent.kind !== 'start' && review.round === undefined && !decisive(taken, session)) {
+  if (!session.created && review.round === undefined && !decisive(taken, session)) {
     opened.branch.deferClaim(kit.runId, note);
     return;
   }

@@ -2,6 +2,7 @@
 // the environment as @actions/core does (INPUT_<NAME>), so that the cheap
 // entry can use it before anything heavy is loaded.
 import { AllowListError, parseAllowEntry } from '../core/egress.js';
+import { PRICE_TABLE, withOverride, type PriceTable } from '../core/prices.js';
 import { PROVIDERS, isProvider, type ProviderName } from '../providers/settings.js';
 
 export class ConfigError extends Error {
@@ -29,6 +30,10 @@ export interface Inputs {
   maxRuntimeMin: number;
   maxIterations: number;
   maxCostUsd?: number;
+  /** `auto` (the relay when a model key is in the job's environment), `on` (required), `off`. */
+  modelGateway: 'auto' | 'on' | 'off';
+  /** The gateway's price table with the model-prices input laid over it. */
+  prices: PriceTable;
   autoApprove: boolean;
   allowedBots: string[];
   script?: string;
@@ -58,6 +63,8 @@ export interface Runner {
   runId?: string;
   runAttempt?: string;
   workflowRef?: string;
+  /** GITHUB_REF: the ref the event is about (a review's is `refs/pull/N/merge`), named when the checkout is refused. */
+  ref?: string;
   tempDir?: string;
   telegramApiUrl?: string;
   retryBaseMs?: number;
@@ -109,6 +116,11 @@ function readInputs(env: NodeJS.ProcessEnv): Inputs {
   if (!isProvider(provider)) throw new ConfigError(`input provider must be one of ${PROVIDERS.join(', ')}, got "${provider}"`);
   const optional = (name: string) => input(env, name) || undefined;
   const workflowToken = input(env, 'workflow-token');
+  const agentGithubToken = optional('agent-github-token');
+  // Copilot signs in with any GitHub token it finds: it takes one of its own (COPILOT_GITHUB_TOKEN), never the job's.
+  if (provider === 'copilot' && agentGithubToken && (agentGithubToken === token || agentGithubToken === workflowToken)) {
+    throw new ConfigError('provider copilot takes a token of its own (the COPILOT_GITHUB_TOKEN secret) or its bring-your-own-key settings; agent-github-token must not be the workflow\'s token');
+  }
   return {
     token,
     tokenKind: !workflowToken ? 'unknown' : workflowToken === token ? 'workflow' : 'other',
@@ -124,11 +136,13 @@ function readInputs(env: NodeJS.ProcessEnv): Inputs {
     maxRuntimeMin: numberInput(env, 'max-runtime-minutes', 330)!,
     maxIterations: numberInput(env, 'max-iterations', 200)!,
     maxCostUsd: numberInput(env, 'max-cost-usd', undefined),
+    modelGateway: gatewayInput(input(env, 'model-gateway') || 'auto'),
+    prices: pricesInput(input(env, 'model-prices')),
     autoApprove: input(env, 'auto-approve').toLowerCase() === 'true',
     allowedBots: listInput(env, 'allowed-bots'),
     script: optional('script'),
     agentEnv: listInput(env, 'agent-env'),
-    agentGithubToken: optional('agent-github-token'),
+    agentGithubToken,
     agentUser: input(env, 'agent-user') || 'auto',
     agentNetwork: networkInput(env),
     allowedDomains: allowedDomainsInput(env),
@@ -137,6 +151,19 @@ function readInputs(env: NodeJS.ProcessEnv): Inputs {
     telegramToken: optional('telegram-bot-token') ?? env.TELEGRAM_BOT_TOKEN,
     telegramChatId: optional('telegram-chat-id') ?? env.TELEGRAM_CHAT_ID,
   };
+}
+
+function gatewayInput(value: string): Inputs['modelGateway'] {
+  if (value === 'auto' || value === 'on' || value === 'off') return value;
+  throw new ConfigError(`input model-gateway must be auto, on or off, got "${value}"`);
+}
+
+function pricesInput(json: string): PriceTable {
+  try {
+    return withOverride(PRICE_TABLE, json);
+  } catch (error) {
+    throw new ConfigError(`input ${(error as Error).message}`);
+  }
 }
 
 function readRunner(env: NodeJS.ProcessEnv): Runner {
@@ -156,6 +183,7 @@ function readRunner(env: NodeJS.ProcessEnv): Runner {
     runId,
     runAttempt: env.GITHUB_RUN_ATTEMPT,
     workflowRef: env.GITHUB_WORKFLOW_REF,
+    ref: env.GITHUB_REF,
     tempDir: env.RUNNER_TEMP,
     telegramApiUrl: env.TELEGRAM_API_URL,
     retryBaseMs: Number(env.SAMOCODE_RETRY_BASE_MS) || undefined,

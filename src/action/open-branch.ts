@@ -6,6 +6,7 @@ import { PROTECTED_PATHS } from '../git/protected-paths.js';
 import { slugify } from '../session/naming.js';
 import type { IssueInfo } from '../github/repo-api.js';
 import type { ActiveIntent } from './intent.js';
+import { checkCheckout } from './check-checkout.js';
 import { StopRun } from './stop.js';
 import type { Toolkit } from './toolkit.js';
 
@@ -36,6 +37,8 @@ export async function openSessionBranch(kit: Toolkit, intent: ActiveIntent, issu
     },
   });
   if (workspace.removedCredentials.length) kit.log.info(`removed persisted credentials from .git/config (${workspace.removedCredentials.join(', ')})`);
+  const defaultBranch = await kit.api.defaultBranch();
+  await checkCheckout(kit, workspace, issue, defaultBranch);
   const prefix = `${inputs.branchPrefix}${issue.number}-`;
   const existing = await findSessionBranch(workspace, prefix);
   if (!existing && intent.kind !== 'start') throw new StopRun(`#${issue.number} has no session branch (${prefix}…); nothing to do`, 'nothing');
@@ -47,7 +50,7 @@ export async function openSessionBranch(kit: Toolkit, intent: ActiveIntent, issu
       for (const file of files) if (!leftOut.some((f) => f.path === file.path)) leftOut.push(file);
     },
   });
-  const baseBranch = inputs.baseBranch ?? (await kit.api.defaultBranch());
+  const baseBranch = inputs.baseBranch ?? defaultBranch;
   // What actions/checkout left is the base: the agent's configuration is taken from there.
   branch.protectFromBase(await branch.head(), PROTECTED_PATHS, (restored) =>
     kit.log.warning(`the agent changed ${restored.join(', ')}; put back as on the base branch (agent configuration and workflows are not taken from the session)`),

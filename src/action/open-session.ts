@@ -50,6 +50,8 @@ export async function openSession(
     // Nothing above the work tree is trusted to be a real folder, and no link in the session is followed.
     guardFrom: runner.workspace,
     onRefused: (file, why) => kit.log.warning(`not read: ${file} (${why})`),
+    // The orchestrator's records of earlier iterations come back from the session branch's last commit.
+    holdCommitted: (paths, own) => opened.branch.holdRecords(paths, own),
   });
   // The label event's own snapshot of the issue: an edit made after the label was added is not the task.
   const snapshot = intent.kind === 'start' ? (payload.issue as { title?: string; body?: string | null } | undefined) : undefined;

@@ -17,6 +17,7 @@ import { resolveExecutable } from '../providers/process.js';
 import { proxyResolver } from '../providers/egress-proxy.js';
 import { failOnIssue } from './post-notice.js';
 import type { IssueInfo } from '../github/repo-api.js';
+import type { GatewaySetup } from './start-gateway.js';
 import type { Toolkit } from './toolkit.js';
 
 export interface AgentSetup {
@@ -26,22 +27,30 @@ export interface AgentSetup {
   isolation: string;
   /** One line on the agent's network and filesystem view, for the job summary. */
   network?: string;
+  /** How the agent reaches its model. */
+  gateway: GatewaySetup;
   /** Removes what the run made for the agent; safe to call twice. */
   close(): Promise<void>;
 }
 
 const nothingToClose = async () => {};
 
-export async function prepareAgent(kit: Toolkit, issue: IssueInfo): Promise<AgentSetup> {
+export async function prepareAgent(kit: Toolkit, issue: IssueInfo, gateway: GatewaySetup): Promise<AgentSetup> {
   const { inputs, runner } = kit.config;
   // The script provider is our own code, run in this process: there is no agent process to isolate.
-  if (inputs.provider === 'script') return { isolation: 'the script provider runs in the action itself (no agent process)', close: nothingToClose };
+  if (inputs.provider === 'script') return { isolation: 'the script provider runs in the action itself (no agent process)', gateway, close: nothingToClose };
   const mode = inputs.agentNetwork;
   const tempRoot = mkdtempSync(join(runner.tempDir ?? tmpdir(), 'samocode-agent-'));
   const noView = canMakeView();
   let user;
   try {
-    user = await prepareAgentUser(inputs.agentUser, { workspace: runner.workspace, tempRoot, log: (line) => kit.log.info(line), inView: !noView });
+    user = await prepareAgentUser(inputs.agentUser, {
+      workspace: runner.workspace,
+      tempRoot,
+      log: (line) => kit.log.info(line),
+      inView: !noView,
+      withoutLogins: gateway.gateway !== undefined,
+    });
   } catch (error) {
     rmSync(tempRoot, { recursive: true, force: true });
     return failOnIssue(kit, issue.number, `cannot set up the agent user (input agent-user: ${inputs.agentUser}): ${(error as Error).message}`);
@@ -59,12 +68,12 @@ export async function prepareAgent(kit: Toolkit, issue: IssueInfo): Promise<Agen
     if (inputs.agentUser !== 'none') kit.log.warning(`the agent is ${isolation}; it can read this job's environment and .git`);
     const network = "not enforced: agent-network is open, and the agent sees the runner user's files";
     kit.log.warning(`the agent's network is ${network}`);
-    return { isolation, network, close: nothingToClose };
+    return { isolation, network, gateway, close: nothingToClose };
   }
-  return sandboxFor(kit, issue, user, tempRoot, noView);
+  return sandboxFor(kit, issue, user, tempRoot, noView, gateway);
 }
 
-async function sandboxFor(kit: Toolkit, issue: IssueInfo, identity: AgentIdentity, tempRoot: string, noView: string | undefined): Promise<AgentSetup> {
+async function sandboxFor(kit: Toolkit, issue: IssueInfo, identity: AgentIdentity, tempRoot: string, noView: string | undefined, gateway: GatewaySetup): Promise<AgentSetup> {
   const { inputs } = kit.config;
   const mode = inputs.agentNetwork;
   let network: AgentNetwork | undefined;
@@ -111,7 +120,7 @@ async function sandboxFor(kit: Toolkit, issue: IssueInfo, identity: AgentIdentit
   if (view) kit.log.info(`agent view: covered ${view.hide.join(', ') || 'nothing'}; kept ${view.keep.join(', ') || 'nothing more'}`);
   const where = network ? (mode === 'restricted' ? `restricted: only through the allow-list proxy (${egressPolicy(inputs.provider, inputs.allowedDomains).rules.length} names and patterns)` : 'none: its own loopback only') : 'open: the runner\'s network, not filtered';
   const seen = sandbox?.view ? "the runner user's HOME and RUNNER_TEMP are not in its view" : "it sees the runner's folders as others may (no filesystem view)";
-  return { identity, sandbox, isolation, network: `${where}; ${seen}`, close };
+  return { identity, sandbox, isolation, network: `${where}; ${seen}`, gateway, close };
 }
 
 /** What the view hides (the runner's HOME and RUNNER_TEMP) and keeps (the agent's folders, the CLI, the toolchains). */

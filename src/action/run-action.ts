@@ -12,6 +12,7 @@ import { openSessionBranch } from './open-branch.js';
 import { openSession } from './open-session.js';
 import { prepareAgent } from './prepare-agent.js';
 import { runLoop } from './run-loop.js';
+import { startGateway } from './start-gateway.js';
 import { showOutcome } from './show-outcome.js';
 import { StopRun } from './stop.js';
 import { takeInComments } from './take-in-comments.js';
@@ -44,9 +45,13 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
         : await step('Take in the review', () => takeInReview(kit, intent, issue, session, opened));
     await step('Claim the session', () => claimSession(kit, intent, issue, session, opened, taken, review));
     await step('Answer comments', () => answerComments(kit, issue, session, taken));
-    const setup = await step('Prepare the agent user', () => prepareAgent(kit, issue));
+    const gateway = await step('Start the model gateway', () => startGateway(kit, issue, session));
+    const setup = await step('Prepare the agent user', () => prepareAgent(kit, issue, gateway)).catch(async (error) => {
+      await gateway.gateway?.stop();
+      throw error;
+    });
     try {
-      const result = await step('Run the loop', () => runLoop(kit, issue, session, opened, taken, review, setup));
+      const result = await step('Run the loop', () => runLoop(kit, issue, session, opened, taken, review, setup)).finally(() => gateway.gateway?.stop());
       // Nothing of the agent is running any more: what the run made for it goes before the outcome is shown.
       await step('Remove the agent sandbox', () => setup.close());
       await step('Answer the review', () => answerReview(kit, session, opened, result));

@@ -14,6 +14,7 @@ import type { IssueInfo } from '../github/repo-api.js';
 import type { OpenedBranch } from './open-branch.js';
 import type { GitHubSession } from './open-session.js';
 import type { AgentSetup } from './prepare-agent.js';
+import { agentSourceEnv } from './start-gateway.js';
 import { ensurePullRequest } from './pull-request.js';
 import type { ReviewIntake } from './take-in-review.js';
 import { DraftPullRequest } from '../github/draft-pull-request.js';
@@ -35,20 +36,23 @@ export async function runLoop(kit: Toolkit, issue: IssueInfo, session: GitHubSes
   }
 }
 
-function makeAgent(kit: Toolkit, setup: AgentSetup) {
+async function makeAgent(kit: Toolkit, setup: AgentSetup) {
   const { inputs, runner } = kit.config;
-  return createAgent({
+  const { gateway } = setup.gateway;
+  const agent = await createAgent({
     provider: inputs.provider,
     scriptPath: inputs.script ? join(runner.workspace, inputs.script) : undefined,
     cliPath: inputs.cliPath,
     model: inputs.model,
     cliSetting: 'the cli-path input',
-    env: process.env,
+    env: agentSourceEnv(setup.gateway, process.env),
     extraEnv: inputs.agentEnv,
     agentGithubToken: inputs.agentGithubToken,
     identity: setup.identity,
     sandbox: setup.sandbox,
+    ...(gateway ? { extraArgs: gateway.agentArgs(), stopRetrying: () => gateway.blockReason() } : {}),
   });
+  return gateway ? gateway.meter(agent) : agent;
 }
 
 /** The job log, the tracking comment, and the draft pull request once implementation starts. */

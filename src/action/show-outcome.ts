@@ -17,6 +17,8 @@ import type { Toolkit } from './toolkit.js';
 
 export interface Shown {
   pullRequest?: string;
+  /** Nothing new to show: the session was done before this run, and the run started no agent. */
+  unchanged?: boolean;
   /** A line for the tracking comment: what a person can do next. */
   note?: string;
 }
@@ -32,7 +34,7 @@ export async function showOutcome(kit: Toolkit, issue: IssueInfo, session: GitHu
     case 'blocked':
       return postBlocked(kit, issue, session, outcome, taken);
     case 'done':
-      return openPullRequest(kit, issue, session, opened, outcome.summary);
+      return (await doneAlready(kit, session, result, taken)) ?? openPullRequest(kit, issue, session, opened, outcome.summary);
     case 'paused':
       return continueInNewRun(kit, issue, session, opened);
   }
@@ -92,6 +94,21 @@ async function postBlocked(kit: Toolkit, issue: IssueInfo, session: GitHubSessio
   const noticeId = await postNotice(kit, issue.number, 'blocked', id, text);
   if (taken) taken.tracking.details.blockedNotice = `${issue.url}#issuecomment-${noticeId}`;
   return {};
+}
+
+/**
+ * A run that found the session done and ran no agent (a reader's review, a
+ * re-delivered event) shows nothing again: the pull request it opened is read,
+ * not rewritten, and no notice or commit follows. Only a session whose pull
+ * request was never opened goes on to open it.
+ */
+async function doneAlready(kit: Toolkit, session: GitHubSession, result: LoopResult, taken?: TakenIn): Promise<Shown | null> {
+  if (result.iterations.length > 0 || taken?.statusBefore.next.kind !== 'done') return null;
+  const recorded = (await session.store.readGates()).review.pull;
+  if (recorded === null) return null;
+  const open = await kit.pulls.get(recorded).catch(() => null);
+  if (open?.state === 'open') session.links.pullRequest = open.url;
+  return { pullRequest: open?.url, unchanged: true };
 }
 
 async function openPullRequest(kit: Toolkit, issue: IssueInfo, session: GitHubSession, opened: OpenedBranch, summary: string): Promise<Shown> {

@@ -9,7 +9,7 @@ import { ownMarker } from '../core/marker.js';
 import { blockedStatus, resumeStatus, writeStatus, type SessionStatus } from '../core/overview.js';
 import { PHASE_TABLE } from '../core/phases.js';
 import { marker, noticeComment, trackingComment } from '../core/render.js';
-import { markSeen, newReviewWork, reviewData, startRoundStatus, type Review, type ReviewState, type ReviewThread } from '../core/review.js';
+import { markSeen, newReviewWork, reviewData, startRoundStatus, threadAuthors, threadsForRound, type Review, type ReviewState, type ReviewThread } from '../core/review.js';
 import { isBot } from '../core/steering.js';
 import type { IssueInfo } from '../github/repo-api.js';
 import { whoMaySteer } from './may-steer.js';
@@ -44,8 +44,14 @@ export async function takeInReview(kit: Toolkit, intent: ActiveIntent, issue: Is
   const [conversation, threads, reviews] = await Promise.all([kit.api.comments(pull), kit.pulls.threads(pull), kit.pulls.reviews(pull)]);
   let state: ReviewState = { ...gates.review, pull };
   const fresh = conversation.filter((c) => c.id > (state.lastComment ?? 0) && !ownMarker(c.body) && Date.parse(c.createdAt) <= kit.startedAt);
-  const mayGovern = await permissions(kit, newAuthors(fresh, threads, reviews, state));
+  const authors = newAuthors(fresh, threads, reviews, state);
+  let mayGovern = await permissions(kit, authors);
   if (!mayGovern) return NONE;
+  // A round picks the threads people who may steer wrote in: when one may start, the authors of every open thread are asked too (before anything is written).
+  if (mayStartRound(session, state, newReviewWork(threads, reviews, state, runStart, mayGovern), fresh, mayGovern, kit.config.inputs.maxReviewRounds)) {
+    mayGovern = await permissions(kit, [...authors, ...threadAuthors(threads)]);
+    if (!mayGovern) return NONE;
+  }
 
   const said = await takeInConversation(kit, pull, session, fresh, mayGovern);
   if (fresh.length) state = { ...state, lastComment: Math.max(...fresh.map((c) => c.id)) };
@@ -63,10 +69,11 @@ export async function takeInReview(kit: Toolkit, intent: ActiveIntent, issue: Is
     } else {
       const by = work.by ?? talk[0]?.author ?? intent.actor;
       const round = state.rounds + 1;
-      const open = threads.filter((t) => !t.isResolved).map((t) => t.id);
+      const given = threadsForRound(threads, mayGovern);
+      const open = given.map((t) => t.id);
       state = { ...markSeen(state, work, threads), rounds: round, open: { round, by, threads: open }, pendingTalk: [] };
       session.status = startRoundStatus(session.status, round, by);
-      const data = reviewData(threads, work.reviews, talk);
+      const data = reviewData(given, work.reviews, talk);
       await session.store.appendReviewRound(roundRecord(round, by, data));
       await session.store.resetReviewReport();
       kit.log.info(`review round ${round} of at most ${kit.config.inputs.maxReviewRounds} starts (from @${by}, ${open.length} open thread(s))`);
@@ -90,6 +97,13 @@ function newAuthors(fresh: IssueComment[], threads: ReviewThread[], reviews: Rev
     ...reviews.filter((r) => !seen.has(r.id)).map((r) => ({ author: r.author, type: r.authorType })),
     ...threads.flatMap((t) => t.comments.filter((c) => c.id > (state.seenThreads[t.id] ?? 0)).map((c) => ({ author: c.author, type: c.authorType }))),
   ];
+}
+
+/** Whether this run could start a round: the session done, the limit not reached, and something new from a person who may steer. */
+function mayStartRound(session: GitHubSession, state: ReviewState, work: { threads: unknown[]; reviews: unknown[] }, fresh: IssueComment[], mayGovern: (login: string) => boolean, max: number): boolean {
+  if (session.status.next.kind !== 'done' || session.status.blocked || state.rounds >= max) return false;
+  const talk = fresh.some((c) => mayGovern(c.author) && readComment(c.body).kind === 'text');
+  return work.threads.length > 0 || work.reviews.length > 0 || talk || state.pendingTalk.length > 0;
 }
 
 /** Who may steer; null when GitHub could not say for someone (the review waits for a later run). */

@@ -20,8 +20,10 @@ export async function updateIssue(kit: Toolkit, issue: IssueInfo, session: GitHu
   issue.labels = await kit.api.setStateLabel(issue.number, label, issue.labels);
   const review = reviewRoundsLine((await session.store.readGates()).review, kit.config.inputs.maxReviewRounds);
   const note = [shown.note, review].filter(Boolean).join('\n\n') || undefined;
-  // A run that started no agent and moved nothing leaves the tracking comment as it is.
-  if (result.iterations.length > 0 || stateMoved(taken.statusBefore, status) || taken.statusBefore.totalIterations !== status.totalIterations || shown.pullRequest) await taken.tracking.flush(status, note).catch((error: unknown) => kit.log.warning(`could not update the tracking comment: ${(error as Error).message}`));
+  // A run that started no agent and moved nothing leaves the tracking comment as it is, and tells nobody.
+  const moved = result.iterations.length > 0 || stateMoved(taken.statusBefore, status) || taken.statusBefore.totalIterations !== status.totalIterations || (shown.pullRequest && !shown.unchanged);
+  if (!moved) return;
+  await taken.tracking.flush(status, note).catch((error: unknown) => kit.log.warning(`could not update the tracking comment: ${(error as Error).message}`));
   const { outcome } = result;
   if (outcome.kind === 'paused') return;
   const text = outcome.kind === 'done' ? outcome.summary : outcome.kind === 'blocked' ? outcome.reason : `waiting for ${gateInWords(outcome.gate)}`;

@@ -1,6 +1,7 @@
 // Step: the action's outputs, the job summary, and the job's verdict.
 import * as core from '@actions/core';
 import type { LoopResult } from '../core/loop.js';
+import { noBeacons } from '../core/neutralize.js';
 import { describeState } from '../core/render.js';
 import { jobSummary, stopSummary } from '../notify/job-summary.js';
 import { reviewRoundsLine } from '../core/review.js';
@@ -38,13 +39,15 @@ export async function writeOutputs(
       pullRequest: shown.pullRequest,
       agentUser: setup.isolation,
       agentNetwork: setup.network,
+      gateway: setup.gateway.line,
       review: reviewRoundsLine((await session.store.readGates()).review, kit.config.inputs.maxReviewRounds),
       issue: seen.issue ? { name: `${kit.config.runner.repository}#${seen.issue.number}`, url: seen.issue.url } : undefined,
       idle: result.iterations.length ? [] : whyIdle(result, seen.taken),
       blocked: outcome.kind === 'blocked' ? { failed: failsTheJob(outcome.reason), notice: seen.taken?.tracking.details.blockedNotice } : undefined,
     };
     const text = jobSummary(session.folder, status, result.iterations, links, await session.store.sessionTokens());
-    await core.summary.addRaw(kit.redactor.redact(text)).write();
+    // The state line may hold the agent's reason: no image from another host renders on the job's page either.
+    await core.summary.addRaw(kit.redactor.redact(noBeacons(text))).write();
   }
   kit.log.info(`${describeState(status)} (${session.folder} on ${opened.branch.name})`);
   // A person's /stop is not a failure; anything else that blocks the session is.
@@ -75,5 +78,5 @@ export async function writeStopSummary(kit: Toolkit, intent: ActiveIntent, stop:
   if (intent.kind === 'checks') return; // a check's run is about a pull request it found on its own; nothing stopped a person
   const number = intent.kind === 'review' ? intent.pull : intent.issue;
   const issue = { name: `${repository}#${number}`, url: `${serverUrl}/${repository}/issues/${number}` };
-  await core.summary.addRaw(kit.redactor.redact(stopSummary(stop.message, issue))).write().catch(() => {});
+  await core.summary.addRaw(kit.redactor.redact(noBeacons(stopSummary(stop.message, issue)))).write().catch(() => {});
 }

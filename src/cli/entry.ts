@@ -1,24 +1,30 @@
-// The terminal entry: `samocode run|status|approve|install`. Each command is
+// The terminal entry: `samocode run|status|approve|install|init|doctor`. Each command is
 // a file; this one picks it and turns errors into exit codes, by their type.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { SessionStateError } from '../core/loop.js';
 import { MissingCliError } from '../providers/process.js';
-import { packageRoot } from '../providers/prompts.js';
 import { ScenarioError } from '../providers/script.js';
 import { approve } from './approve.js';
 import { EXIT } from './exit-codes.js';
+import { init } from './init.js';
 import { installCommand } from './install.js';
 import { SessionSetupError } from './open-session.js';
+import { SetupError } from './setup-error.js';
 import { run } from './run.js';
 import { status } from './status.js';
 import { ExitError, USAGE, UsageError, err, out } from './usage.js';
+import { version } from './version.js';
 
 /** Errors a person can act on from the message alone: no stack trace. */
-const EXPLAINED = [SessionStateError, SessionSetupError, ScenarioError, MissingCliError];
+const EXPLAINED = [SessionStateError, SessionSetupError, ScenarioError, MissingCliError, SetupError];
 
-export function version(): string {
-  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+/**
+ * doctor is bundled apart (dist/doctor.js beside dist/cli.js), so that no
+ * other command parses the API client; the specifier is a variable so that
+ * the bundler leaves the import to run time.
+ */
+async function loadDoctor(): Promise<typeof import('./doctor.js')> {
+  const specifier = './doctor.js';
+  return (await import(specifier)) as typeof import('./doctor.js');
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -31,6 +37,10 @@ export async function main(argv: string[]): Promise<number> {
         return await status(rest);
       case 'approve':
         return await approve(rest);
+      case 'init':
+        return await init(rest);
+      case 'doctor':
+        return await (await loadDoctor()).doctor(rest);
       case 'install':
       case 'uninstall':
         return await installCommand(command);
@@ -57,12 +67,14 @@ export async function main(argv: string[]): Promise<number> {
 
 function exitCodeOf(error: unknown): number {
   if (error instanceof ExitError) return error.code;
-  if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+  // dist/doctor.js is a bundle of its own, with its own copies of these classes: its errors are known by name.
+  const name = (error as Error).name;
+  if (error instanceof UsageError || name === 'UsageError' || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     err(`samocode: ${(error as Error).message}\n${USAGE}`);
     return EXIT.usage;
   }
   err(`samocode: error: ${(error as Error).message}`);
-  if (!EXPLAINED.some((type) => error instanceof type) && process.env.SAMOCODE_DEBUG) err((error as Error).stack ?? '');
+  if (!EXPLAINED.some((type) => error instanceof type) && name !== 'SetupError' && process.env.SAMOCODE_DEBUG) err((error as Error).stack ?? '');
   return EXIT.error;
 }
 

@@ -1,5 +1,6 @@
 // `samocode run`'s flags and the `.env` settings, read once into one config.
 import { parseArgs } from 'node:util';
+import { ENGINES, isEngine } from '../providers/engines.js';
 import { PROVIDERS, isProvider, type ProviderName } from '../providers/settings.js';
 import { packageRoot } from '../providers/prompts.js';
 import { expandHome, loadEnvSettings, type EnvSettings, type ProjectPaths } from '../session/terminal-config.js';
@@ -78,7 +79,8 @@ export function readRunConfig(args: string[]): RunConfig {
   const env = loadEnvSettings(paths.configFile, process.env, packageRoot());
   const settings = env.values;
   const provider = pickProvider(values.provider, env);
-  const cliTimeout = provider === 'codex' ? 'CODEX_TIMEOUT' : provider === 'claude' ? 'CLAUDE_TIMEOUT' : undefined;
+  const engine = isEngine(provider) ? ENGINES[provider] : undefined;
+  const cliTimeout = engine?.timeoutKey;
   const retries = wholeNumber(settings.SAMOCODE_MAX_RETRIES, settingName('SAMOCODE_MAX_RETRIES', env));
   const delayS = wholeNumber(settings.SAMOCODE_RETRY_DELAY, settingName('SAMOCODE_RETRY_DELAY', env));
   return {
@@ -89,7 +91,7 @@ export function readRunConfig(args: string[]): RunConfig {
     dive: values.dive,
     script: values.script !== undefined ? expandHome(values.script) : settings.SAMOCODE_SCRIPT,
     provider,
-    model: provider === 'codex' ? settings.CODEX_MODEL : provider === 'claude' ? (settings.CLAUDE_MODEL ?? DEFAULT_CLAUDE_MODEL) : undefined,
+    model: provider === 'claude' ? (settings.CLAUDE_MODEL ?? DEFAULT_CLAUDE_MODEL) : engine ? settings[engine.modelKey] : undefined,
     timeoutS:
       positiveNumber(values.timeout, '--timeout') ??
       (cliTimeout ? positiveNumber(settings[cliTimeout], settingName(cliTimeout, env)) : undefined) ??

@@ -4,11 +4,14 @@ import { join } from 'node:path';
 import { runSession, type LoopResult } from '../core/loop.js';
 import { ConsoleReporter } from '../notify/console.js';
 import { TelegramNotifier } from '../notify/telegram.js';
+import { ENGINES, isEngine } from '../providers/engines.js';
 import { createAgent } from '../providers/index.js';
 import { watchForInterruption, type Interruption } from '../providers/interruption.js';
 import { loadPrompts } from '../providers/prompts.js';
 import { acquireRunLock } from '../session/run-lock.js';
+import { agentSourceEnv } from '../gateway/gateway.js';
 import { EXIT } from './exit-codes.js';
+import { startTerminalGateway, type TerminalGateway } from './gateway.js';
 import { findSession, openTerminalSession, type OpenedSession } from './open-session.js';
 import { readRunConfig, type RunConfig } from './run-config.js';
 import { ExitError, RUN_USAGE, err, out, shellWord } from './usage.js';
@@ -39,7 +42,13 @@ export async function run(args: string[]): Promise<number> {
       branchPrefix: config.branchPrefix,
     });
     for (const notice of session.notices) out(`samocode: ${notice}`);
-    const result = await runLoop(config, session, agent, interruption);
+    const gateway = await startTerminalGateway(config.provider, session.store, config.maxCostUsd, process.env).catch((error: Error) => {
+      err(`samocode: ${error.message}`);
+      throw new ExitError(EXIT.error);
+    });
+    if (gateway) out(`samocode: ${gateway.line}`);
+    const metered = gateway ? gateway.gateway.meter(await makeAgent(config, gateway)) : agent;
+    const result = await runLoop(config, session, metered, interruption).finally(() => gateway?.gateway.stop());
     await commitWorktree(session, result);
     const { code, line } = finalLine(result, session, config);
     out(line);
@@ -65,21 +74,23 @@ function lockSession(config: RunConfig, folder: string): () => void {
   throw new ExitError(EXIT.busy);
 }
 
-function makeAgent(config: RunConfig) {
+function makeAgent(config: RunConfig, gateway?: TerminalGateway) {
   const { settings, provider } = config;
-  const codex = provider === 'codex';
+  // The script provider has no CLI; the claude keys stand in for it.
+  const engine = ENGINES[isEngine(provider) ? provider : 'claude'];
   return createAgent({
     provider,
     scriptPath: config.script,
-    cliPath: codex ? settings.CODEX_PATH : settings.CLAUDE_PATH,
+    cliPath: settings[engine.pathKey],
     model: config.model,
-    cliSetting: codex ? 'CODEX_PATH' : 'CLAUDE_PATH',
-    env: process.env,
-    // The person's own environment, as when they run the CLI themselves.
+    cliSetting: engine.pathKey,
+    // The person's own environment, as when they run the CLI themselves; with the gateway, without the key it holds.
+    env: agentSourceEnv(gateway?.gateway, gateway?.hidden ?? [], process.env),
     envPolicy: 'inherit',
     maxTurns: config.maxTurns,
     retries: config.retries,
     retryDelayMs: config.retryDelayMs,
+    ...(gateway ? { extraArgs: gateway.gateway.agentArgs(), stopRetrying: () => gateway.gateway.blockReason() } : {}),
   });
 }
 

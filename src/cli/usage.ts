@@ -7,8 +7,9 @@ export const RUN_USAGE = `usage: samocode [run] --config <project>/.samocode --s
 options:
   --task TEXT            what to do; a new session starts with it, an existing one keeps it too
   --dive TEXT            what to investigate first
-  --provider NAME        claude, codex or script (default: SAMOCODE_PROVIDER, else claude)
-  --timeout SECONDS      one iteration's limit (default: CLAUDE_TIMEOUT / CODEX_TIMEOUT, else 1800)
+  --provider NAME        claude, codex, gemini, copilot, opencode or script (default: SAMOCODE_PROVIDER, else claude)
+  --timeout SECONDS      one iteration's limit (default: the provider's CLAUDE_TIMEOUT, CODEX_TIMEOUT, GEMINI_TIMEOUT,
+                         COPILOT_TIMEOUT or OPENCODE_TIMEOUT, else 1800)
   --script FILE          the scenario of the script provider
   --max-iterations N     iterations in all before the session blocks (default 200)
   --max-cost-usd N       reported cost before the session blocks
@@ -20,11 +21,13 @@ exit codes: 0 done, 1 error, 2 usage, 3 waiting for a person, 4 blocked,
 
 export const USAGE = `usage:
   samocode [run] --config <project>/.samocode --session NAME [--task TEXT] [--dive TEXT]
-               [--provider claude|codex|script] [--timeout SECONDS] [--script SCENARIO.json]
+               [--provider claude|codex|gemini|copilot|opencode|script] [--timeout SECONDS] [--script SCENARIO.json]
                [--max-iterations N] [--max-cost-usd N] [--auto-approve]
   samocode status  [--config FILE] [--session NAME]
   samocode approve [--config FILE] --session NAME
   samocode install | uninstall     (skills and phase agents for the Claude CLI, in $CLAUDE_CONFIG_DIR or ~/.claude)
+  samocode init [--provider NAME] [--upgrade] [--force]   (in a repository's checkout: the workflow and the vendored action)
+  samocode doctor [--repo owner/name] [--provider NAME]   (checks a repository's set-up through the API; GH_TOKEN)
   samocode --version | --help | run --help`;
 
 /** The command line is wrong: the usage follows the message. */

@@ -1,6 +1,7 @@
 // One iteration: one agent call, then read what it left (the signal, the
 // notebook), judge it, record it and checkpoint. The orchestrator's own
-// record of the gates is put back whatever the agent did to it.
+// records (the gates, and what it wrote in earlier iterations) are put back
+// whatever the agent did to them.
 import { buildContext } from './context.js';
 import type { GateRecord } from './gates.js';
 import { parseStatus, type StatusReading } from './overview.js';
@@ -9,6 +10,7 @@ import type { AgentResult, HistoryEntry, IterationRecord, SessionStore, SignalFi
 import { saveStatus, type Outcome, type RunContext } from './run-context.js';
 import { MAX_SIGNAL_BYTES, validateSignal, type SignalVerdict } from './signal.js';
 import type { SessionStatus } from './status.js';
+import { cacheShare } from './spend.js';
 import { utcLogStamp } from './time.js';
 import { applySignal, blockedTransition, type Transition } from './transition.js';
 
@@ -52,8 +54,9 @@ export async function runIteration(ctx: RunContext): Promise<IterationResult> {
   // The orchestrator's record and notebook as they stood; the agent cannot change the former.
   const gatesBefore = await store.readGates();
   const overviewBefore = ctx.overview;
+  const records = await store.holdRecords?.(turn.logFile);
   const result = await callAgent(ctx, turn);
-  const restored = await restoreGates(store, gatesBefore);
+  const restored = [...recordNames((await records?.putBack()) ?? []), ...(await restoreGates(store, gatesBefore))];
   const report = await readReport(store, turn, result);
   restored.push(...changedStatusKeys(report.notebook, ctx.status));
   ctx.overview = keptNotebook(report.notebookText, overviewBefore);
@@ -121,6 +124,13 @@ async function restoreGates(store: SessionStore, before: GateRecord): Promise<st
   return ['_gates.json'];
 }
 
+/** The records put back, named; many logs as one line, so that a deleted `_logs/` reads as such. */
+function recordNames(paths: string[]): string[] {
+  const isLog = (p: string) => p === '_logs' || p.startsWith('_logs/');
+  const logs = paths.filter(isLog);
+  return [...(logs.length > 3 ? [`_logs/ (${logs.length} entries)`] : logs), ...paths.filter((p) => !isLog(p))];
+}
+
 /** The orchestrator's Status keys the agent rewrote in `_overview.md`; saving puts ours back over them. */
 function changedStatusKeys(notebook: StatusReading, ours: SessionStatus): string[] {
   if (!notebook.ok) return [];
@@ -159,7 +169,8 @@ function countedStatus(status: SessionStatus, turn: Turn, result: AgentResult): 
 async function judge(ctx: RunContext, report: AgentReport, gatesBefore: GateRecord, after: SessionStatus): Promise<Judgement> {
   const { verdict, notebook } = report;
   const interrupted = verdict.ok ? null : ctx.options.interrupted?.();
-  const failure = interrupted ?? agentFailure(report.result, verdict.ok, ctx.options.iterationTimeoutMs);
+  // The gateway's refusal stands over any signal: the work was cut short by it.
+  const failure = report.result.blockedBy ?? interrupted ?? agentFailure(report.result, verdict.ok, ctx.options.iterationTimeoutMs);
   if (failure) return { ...blockedTransition(after, failure), verdict: 'failed', reason: failure };
   if (!verdict.ok) return rejected(after, `invalid signal: ${verdict.reason}`);
   if (!notebook.ok) return rejected(after, `the notebook is unusable: ${notebook.reason}`);
@@ -197,6 +208,7 @@ function historyEntry(turn: Turn, report: AgentReport, judged: Judgement): Histo
     ...(judged.reason ? { reason: judged.reason } : {}),
     next: judged.status.phase,
     ...spending(report.result),
+    ...(report.result.metered && report.result.usage && cacheShare(report.result.usage) !== undefined ? { cacheShare: round(cacheShare(report.result.usage)!) } : {}),
     ...(judged.restored ? { restored: judged.restored } : {}),
   };
 }
@@ -221,11 +233,13 @@ function iterationRecord(turn: Turn, report: AgentReport, judged: Judgement, now
   };
 }
 
-/** Cost and tokens, each only when the agent reported it; what its network refused. */
-function spending(result: AgentResult): Pick<IterationRecord, 'costUsd' | 'usage' | 'refused'> {
+/** Cost and tokens, each only when known; the gateway's with the CLI's own report beside them; what the agent's network refused. */
+function spending(result: AgentResult): Pick<IterationRecord, 'costUsd' | 'usage' | 'metered' | 'reported' | 'refused'> {
   return {
     ...(result.costUsd !== undefined ? { costUsd: result.costUsd } : {}),
     ...(result.usage ? { usage: result.usage } : {}),
+    ...(result.metered ? { metered: true } : {}),
+    ...(result.reported && (result.reported.costUsd !== undefined || result.reported.usage) ? { reported: result.reported } : {}),
     ...(result.refused?.length ? { refused: result.refused } : {}),
   };
 }
@@ -236,6 +250,8 @@ function whereNext(status: SessionStatus): string {
   if (status.next.kind === 'done') return 'done';
   return status.phase;
 }
+
+const round = (share: number) => Math.round(share * 10_000) / 10_000;
 
 function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;

@@ -21,6 +21,7 @@ export interface LineSink {
 }
 
 export interface TokenUsage {
+  /** Input neither read from nor written to the prompt cache (as Anthropic counts it; the gateway counts every engine so). */
   inputTokens: number;
   outputTokens: number;
   cacheReadTokens?: number;
@@ -61,6 +62,18 @@ export interface AgentResult {
   error?: string;
   /** What the agent's network refused during the call. */
   refused?: NetworkRefusal[];
+  /** `costUsd` and `usage` are the model gateway's metering (the cost of record), not the CLI's own report. */
+  metered?: boolean;
+  /** What the CLI itself reported, kept beside the metered figures for comparison. */
+  reported?: Spending;
+  /** The session blocks with this reason whatever the agent signalled: the gateway refused (budget spent) or is gone. */
+  blockedBy?: string;
+}
+
+/** Cost and tokens of one call, as somebody counted them. */
+export interface Spending {
+  costUsd?: number;
+  usage?: TokenUsage;
 }
 
 export interface Agent {
@@ -85,7 +98,12 @@ export interface HistoryEntry {
   next: Phase;
   costUsd?: number;
   usage?: TokenUsage;
-  /** The orchestrator's records the agent changed, put back: `_gates.json`, `Status: <key>`. */
+  /** Set when cost and usage are the model gateway's metering; with the share of input from the prompt cache. */
+  metered?: boolean;
+  cacheShare?: number;
+  /** The CLI's own report, for comparison only. */
+  reported?: Spending;
+  /** The orchestrator's records the agent changed, put back: `_gates.json`, `Status: <key>`, `_logs/…`, `_signals.jsonl`, … */
   restored?: string[];
   /** What the agent's network refused in this iteration. */
   refused?: NetworkRefusal[];
@@ -109,6 +127,15 @@ export interface SessionStore {
   openLog(fileName: string): Promise<LineSink>;
   /** Persists the iteration: a no-op locally, commit and push in GitHub mode. */
   checkpoint(message: string): Promise<void>;
+  /**
+   * Holds the orchestrator's records of earlier iterations (`_logs/`,
+   * `_signals.jsonl`, `_review.md`, `_feedback.md`) as last committed, before
+   * an agent call; `putBack` after it restores what the agent changed, deleted
+   * or added among them and names it, relative to the session folder.
+   * `currentLog` is this call's log file, the orchestrator's to write. Where
+   * nothing is committed (terminal mode) there is nothing to hold.
+   */
+  holdRecords?(currentLog: string): Promise<{ putBack(): Promise<string[]> }>;
 }
 
 export interface IterationRecord {
@@ -126,6 +153,10 @@ export interface IterationRecord {
   reason?: string;
   costUsd?: number;
   usage?: TokenUsage;
+  /** Cost and usage are the model gateway's metering. */
+  metered?: boolean;
+  /** The CLI's own report, for comparison only. */
+  reported?: Spending;
   /** The orchestrator's records the agent changed in this iteration, put back. */
   restored?: string[];
   refused?: NetworkRefusal[];

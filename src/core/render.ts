@@ -8,6 +8,7 @@ import type { AnswerRecord } from './gates.js';
 import type { Gate } from './phases.js';
 import type { IterationRecord, NetworkRefusal } from './ports.js';
 import type { Question } from './qa.js';
+import { cacheShare, inputOf, usageLine, usd } from './spend.js';
 
 export { marker, ownMarker } from './marker.js';
 
@@ -31,6 +32,8 @@ export interface TrackingDetails {
   blockedNotice?: string;
   /** What the agent's network refused in this run, merged by host and port. */
   refused?: NetworkRefusal[];
+  /** The last iteration's cost and tokens as the model gateway metered them. */
+  lastMetered?: IterationRecord;
 }
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
@@ -91,7 +94,8 @@ export function trackingComment(sessionName: string, status: SessionStatus, link
     '',
     `**State:** ${state}  `,
     ...(links.pullRequest && status.next.kind === 'done' ? [`**Pull request:** ${links.pullRequest}  `] : []),
-    `**Iterations:** ${status.totalIterations} in all · **Cost:** $${status.costUsd.toFixed(2)}${lastAction.length ? '  ' : ''}`,
+    `**Iterations:** ${status.totalIterations} in all · **Cost:** $${status.costUsd.toFixed(2)}${lastAction.length || details.lastMetered ? '  ' : ''}`,
+    ...(details.lastMetered ? [`${meteredLine(details.lastMetered)}${lastAction.length ? '  ' : ''}`] : []),
     ...lastAction,
     '',
     ...phaseList(status),
@@ -181,10 +185,18 @@ export function pullRequestBody(issue: number, summary: string | null, links: { 
   );
 }
 
+/** `**Iteration 3:** $0.0123 metered by the model gateway · 12000 in (64% from the prompt cache), 800 out · the CLI's own report: $0.0119`. */
+export function meteredLine(record: IterationRecord): string {
+  const reported = record.reported?.costUsd !== undefined ? ` · the CLI's own report: ${usd(record.reported.costUsd)}` : '';
+  const tokens = record.usage ? ` · ${usageLine(record.usage)}` : '';
+  return `**Iteration ${record.totalIteration}:** ${usd(record.costUsd ?? 0)} metered by the model gateway${tokens}${reported}`;
+}
+
 /** `1.5s`: no space for a narrow table column to wrap at. */
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
-const tokens = (r: IterationRecord) => (r.usage ? r.usage.inputTokens + r.usage.outputTokens : 0);
+/** Metered input counts the cache's part as well; a CLI's own report is shown as it gave it. */
+const tokens = (r: IterationRecord) => (!r.usage ? 0 : (r.metered ? inputOf(r.usage) : r.usage.inputTokens) + r.usage.outputTokens);
 
 export function summaryTable(records: IterationRecord[]): string {
   const rows = records.map((r) =>
@@ -196,7 +208,7 @@ export function summaryTable(records: IterationRecord[]): string {
       r.nextPhase,
       seconds(r.durationMs),
       r.costUsd !== undefined ? `$${r.costUsd.toFixed(4)}` : '',
-      r.usage ? String(tokens(r)) : '',
+      r.usage ? `${tokens(r)}${r.metered && cacheShare(r.usage) !== undefined ? ` (${Math.round(cacheShare(r.usage)! * 100)}% cached)` : ''}` : '',
       neutralizeText(r.reason ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ').slice(0, 200),
     ].join(' | '),
   );

@@ -10,7 +10,7 @@ import { unmention } from './neutralize.js';
 import type { SessionStatus } from './status.js';
 
 export interface ReviewComment {
-  /** REST id (GraphQL databaseId): replies go to it. */
+  /** The comment's REST id (GraphQL `fullDatabaseId`): past 2^31 on github.com, so never a 32-bit field's. */
   id: number;
   author: string;
   authorType: string;
@@ -116,6 +116,24 @@ export function newReviewWork(
   return { threads: fresh, reviews: asked, by: first?.author ?? null };
 }
 
+/**
+ * The threads a round takes in: the unresolved ones that a person who may
+ * steer wrote in, each as it stood at that person's last comment. A thread
+ * only others wrote in is not the agent's to answer (nor the action's to
+ * reply in or resolve), and what others added after is not given.
+ */
+export function threadsForRound(threads: ReviewThread[], mayGovern: (login: string) => boolean): ReviewThread[] {
+  return threads.flatMap((t) => {
+    const last = t.comments.findLastIndex((c) => mayGovern(c.author) && !ownMarker(c.body));
+    return t.isResolved || last < 0 ? [] : [{ ...t, comments: t.comments.slice(0, last + 1) }];
+  });
+}
+
+/** Who wrote in the unresolved threads: asked about before a round picks its threads. */
+export function threadAuthors(threads: ReviewThread[]): { author: string; type: string }[] {
+  return threads.filter((t) => !t.isResolved).flatMap((t) => t.comments.filter((c) => !ownMarker(c.body)).map((c) => ({ author: c.author, type: c.authorType })));
+}
+
 /** Review items given to a round are seen: they do not start another. */
 export function markSeen(state: ReviewState, work: ReviewWork, allThreads: ReviewThread[]): ReviewState {
   const seenThreads = { ...state.seenThreads };
@@ -131,7 +149,7 @@ export function startRoundStatus(status: SessionStatus, round: number, by: strin
   return { ...status, phase: 'implementation', iteration: 0, blocked: null, next: { kind: 'continue' }, lastAction: `review round ${round} from @${by}` };
 }
 
-/** Every unresolved thread, and the new reviews, as data for the agent: cleaned, each its own block. */
+/** The round's threads (see threadsForRound) and the new reviews, as data for the agent: cleaned, each its own block. */
 export function reviewData(threads: ReviewThread[], reviews: Review[], comments: { author: string; body: string }[]): { title: string; text: string }[] {
   const blocks = threads
     .filter((t) => !t.isResolved)

@@ -1,12 +1,15 @@
 // Files that configure or instruct the agent CLI, which a session may not
-// change for its later calls, and workflows, which the workflow token cannot
-// push (the push would fail and take the iteration with it). What the agent
-// writes under them is put back as it is on the base branch before a commit.
+// change for its later calls; workflows, which the workflow token cannot push
+// (the push would fail and take the iteration with it); and code that a later
+// run executes with the job's token: actions vendored under .github/actions/,
+// and a root action.yml when the repository is itself an action used as `./`.
+// What the agent writes under them is put back as it is on the base branch
+// before a commit.
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Git } from './command.js';
 
-export const PROTECTED_PATHS = ['.claude', '.mcp.json', 'CLAUDE.md', 'CLAUDE.local.md', '.codex', 'AGENTS.md', '.github/workflows'];
+export const PROTECTED_PATHS = ['.claude', '.mcp.json', 'CLAUDE.md', 'CLAUDE.local.md', '.codex', 'AGENTS.md', '.github/workflows', '.github/actions', 'action.yml', 'action.yaml'];
 
 export interface Protection {
   /** The commit the protected paths are taken from (what actions/checkout left). */

@@ -8,6 +8,7 @@ import { checkBranchName } from './branch-name.js';
 import { excludeRepos, findEmbeddedRepos } from './embedded-repos.js';
 import { AnotherRunError, BranchConflictError } from './errors.js';
 import { committedSince, protectedAmong, restoreFromBase, type Protection } from './protected-paths.js';
+import { holdRecords, type HeldRecords } from './held-records.js';
 import { scrubForCommit } from './scrub.js';
 import type { Workspace } from './workspace.js';
 
@@ -73,6 +74,11 @@ export class SessionBranch {
    */
   protectFromBase(base: string, paths: string[], onRestore: (paths: string[]) => void = () => {}): void {
     this.protection = { base, paths, onRestore };
+  }
+
+  /** The orchestrator's records under `paths` held as last committed, for `putBack` after an agent call. */
+  holdRecords(paths: string[], own: string[]): Promise<HeldRecords> {
+    return holdRecords(this.git, this.workspace.path, paths, own);
   }
 
   /** Stages everything and returns what is staged (a rename as its two sides). */

@@ -1,8 +1,9 @@
-// The session's pull request and its review: REST for the pull request,
-// its reviews and thread replies; GraphQL where REST has no way (the review
-// threads with their resolved state, resolving one, ready for review).
+// The session's pull request and its review: REST for the pull request and
+// its reviews; GraphQL where REST has no way (the review threads with their
+// resolved state, resolving one, ready for review) or no way for an app's
+// token (a reply in a thread).
 import { ownMarker } from '../core/marker.js';
-import type { Review, ReviewThread } from '../core/review.js';
+import type { Review, ReviewComment, ReviewThread } from '../core/review.js';
 import { RepositoryCalls } from './repository-calls.js';
 
 export interface PullInfo {
@@ -15,41 +16,79 @@ export interface PullInfo {
   body: string;
 }
 
-const THREADS = `query($owner: String!, $repo: String!, $number: Int!) {
+// Ids through `fullDatabaseId` (a BigInt, sent as a string): github.com's
+// review comment ids no longer fit the deprecated 32-bit `databaseId`.
+// Every thread and every comment of a thread, a page of 100 at a time.
+const COMMENT = `fragment comment on PullRequestReviewComment { fullDatabaseId body createdAt diffHunk author { login __typename } }`;
+
+const THREADS = `query($owner: String!, $repo: String!, $number: Int!, $cursor: String) {
   repository(owner: $owner, name: $repo) {
     pullRequest(number: $number) {
-      reviewThreads(first: 100) {
+      reviewThreads(first: 100, after: $cursor) {
+        pageInfo { hasNextPage endCursor }
         nodes {
           id
           isResolved
           path
           line
-          comments(first: 100) {
-            nodes { databaseId body createdAt diffHunk author { login __typename } }
-          }
+          comments(first: 100) { pageInfo { hasNextPage endCursor } nodes { ...comment } }
         }
       }
     }
   }
-}`;
+}
+${COMMENT}`;
 
+const THREAD_COMMENTS = `query($thread: ID!, $cursor: String) {
+  node(id: $thread) {
+    ... on PullRequestReviewThread { comments(first: 100, after: $cursor) { pageInfo { hasNextPage endCursor } nodes { ...comment } } }
+  }
+}
+${COMMENT}`;
+
+/** GitHub's reply to a thread, by the thread's node id: enabled for app tokens, where REST's `…/replies` is not. */
+const REPLY = `mutation($thread: ID!, $body: String!) { addPullRequestReviewThreadReply(input: { pullRequestReviewThreadId: $thread, body: $body }) { comment { id } } }`;
 const RESOLVE = `mutation($thread: ID!) { resolveReviewThread(input: { threadId: $thread }) { thread { id isResolved } } }`;
 const READY = `mutation($pull: ID!) { markPullRequestReadyForReview(input: { pullRequestId: $pull }) { pullRequest { id isDraft } } }`;
 
-interface ThreadNodes {
-  repository: {
-    pullRequest: {
-      reviewThreads: {
-        nodes: {
-          id: string;
-          isResolved: boolean;
-          path: string;
-          line: number | null;
-          comments: { nodes: { databaseId: number; body: string; createdAt: string; diffHunk: string; author: { login: string; __typename: string } | null }[] };
-        }[];
-      };
-    } | null;
-  } | null;
+interface Page<T> {
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  nodes: T[];
+}
+
+interface CommentNode {
+  fullDatabaseId: string | null;
+  body: string;
+  createdAt: string;
+  diffHunk: string;
+  author: { login: string; __typename: string } | null;
+}
+
+interface ThreadNode {
+  id: string;
+  isResolved: boolean;
+  path: string;
+  line: number | null;
+  comments: Page<CommentNode>;
+}
+
+interface ThreadPage {
+  repository: { pullRequest: { reviewThreads: Page<ThreadNode> } | null } | null;
+}
+
+interface CommentPage {
+  node: { comments?: Page<CommentNode> } | null;
+}
+
+/** Every node of a connection, asking page after page from the cursor given (the first page when null). */
+async function allPages<T>(first: Page<T> | null, next: (cursor: string) => Promise<Page<T> | null>): Promise<T[]> {
+  const nodes: T[] = [...(first?.nodes ?? [])];
+  let page = first;
+  while (page?.pageInfo.hasNextPage && page.pageInfo.endCursor) {
+    page = await next(page.pageInfo.endCursor);
+    nodes.push(...(page?.nodes ?? []));
+  }
+  return nodes;
 }
 
 export class PullRequestApi extends RepositoryCalls {
@@ -106,38 +145,42 @@ export class PullRequestApi extends RepositoryCalls {
     }));
   }
 
+  /** Every review thread of the pull request, each with every comment. */
   async threads(number: number): Promise<ReviewThread[]> {
-    const data = await this.client.graphql<ThreadNodes>(THREADS, { owner: this.owner, repo: this.repo, number });
-    const nodes = data.repository?.pullRequest?.reviewThreads.nodes ?? [];
-    return nodes.map((t) => ({
-      id: t.id,
-      isResolved: t.isResolved,
-      path: t.path,
-      line: t.line,
-      comments: t.comments.nodes.map((c) => ({
-        id: c.databaseId,
-        author: c.author?.login ?? '',
-        authorType: c.author?.__typename === 'Bot' ? 'Bot' : 'User',
-        body: c.body,
-        createdAt: c.createdAt,
-        diffHunk: c.diffHunk,
-      })),
-    }));
+    const threadPage = async (cursor: string | null) =>
+      (await this.client.graphql<ThreadPage>(THREADS, { owner: this.owner, repo: this.repo, number, cursor })).repository?.pullRequest?.reviewThreads ?? null;
+    const commentPage = async (thread: string, cursor: string) => (await this.client.graphql<CommentPage>(THREAD_COMMENTS, { thread, cursor })).node?.comments ?? null;
+    const nodes = await allPages(await threadPage(null), threadPage);
+    const threads: ReviewThread[] = [];
+    for (const t of nodes) {
+      const comments = await allPages(t.comments, (cursor) => commentPage(t.id, cursor));
+      threads.push({ id: t.id, isResolved: t.isResolved, path: t.path, line: t.line, comments: comments.map(reviewComment) });
+    }
+    return threads;
   }
 
-  /** A reply in the thread of `commentId`, unless one with the same marker is there already. */
-  async reply(number: number, thread: ReviewThread, body: string): Promise<void> {
+  /** A reply in the thread, unless the action's own with the same marker is there already. */
+  async reply(thread: ReviewThread, body: string): Promise<void> {
     const marker = ownMarker(body);
     // Only the action's own comment counts: a marker copied into someone else's does not stop the reply.
     if (marker && thread.comments.some((c) => ownMarker(c.body) === marker && c.authorType === 'Bot')) return;
-    const first = thread.comments[0];
-    if (!first) return;
     this.writes++;
-    await this.client.rest.pulls.createReplyForReviewComment({ owner: this.owner, repo: this.repo, pull_number: number, comment_id: first.id, body: this.body(body) });
+    await this.client.graphql(REPLY, { thread: thread.id, body: this.body(body) });
   }
 
   async resolve(threadId: string): Promise<void> {
     this.writes++;
     await this.client.graphql(RESOLVE, { thread: threadId });
   }
+}
+
+function reviewComment(c: CommentNode): ReviewComment {
+  return {
+    id: Number(c.fullDatabaseId ?? 0),
+    author: c.author?.login ?? '',
+    authorType: c.author?.__typename === 'Bot' ? 'Bot' : 'User',
+    body: c.body,
+    createdAt: c.createdAt,
+    diffHunk: c.diffHunk,
+  };
 }

@@ -30,6 +30,7 @@ export class TrackingComment implements Reporter {
   }
 
   async iterationFinished(record: IterationRecord, status: SessionStatus): Promise<void> {
+    if (record.metered) this.details.lastMetered = record;
     this.pending = status;
     if (record.refused?.length) this.details.refused = mergeRefusals([this.details.refused, record.refused]);
     const phaseChanged = status.phase !== this.lastPhase;

@@ -1,7 +1,8 @@
 // The job summary: where the session stands, a fact a line, then a table of
 // this run's iterations, or why none ran.
 import type { SessionStatus } from '../core/overview.js';
-import type { IterationRecord } from '../core/ports.js';
+import type { IterationRecord, TokenUsage } from '../core/ports.js';
+import { addUsage, usageLine, usd } from '../core/spend.js';
 import { describeState, mergeRefusals, refusalLines, summaryTable } from '../core/render.js';
 
 export interface SummaryLinks {
@@ -10,6 +11,8 @@ export interface SummaryLinks {
   agentUser?: string;
   /** The agent's network and filesystem view, or what of them is not enforced. */
   agentNetwork?: string;
+  /** How the agent reached its model: the gateway, or why not. */
+  gateway?: string;
   review?: string | null;
   /** The issue the session works on, `owner/repo#n` and its address. */
   issue?: { name: string; url: string };
@@ -44,6 +47,8 @@ export function jobSummary(sessionName: string, status: SessionStatus, records: 
     ...(links.pullRequest ? [fact('Pull request', links.pullRequest)] : []),
     ...(links.agentUser ? [fact('Agent user', links.agentUser)] : []),
     ...(links.agentNetwork ? [fact('Agent network', links.agentNetwork)] : []),
+    ...(links.gateway ? [fact('Model gateway', links.gateway)] : []),
+    ...meteredFacts(records),
     ...(review ? [fact(review[1]!, review[2]!)] : links.review ? [`- ${links.review}`] : []),
     '',
     records.length ? summaryTable(records) : noIteration(links.idle ?? []),
@@ -55,6 +60,18 @@ export function jobSummary(sessionName: string, status: SessionStatus, records: 
 function refusedSection(records: IterationRecord[]): string[] {
   const lines = refusalLines(mergeRefusals(records.map((r) => r.refused)), 50);
   return lines.length ? ['', ...lines] : [];
+}
+
+/** The run's metered totals beside what the CLI said of itself. */
+function meteredFacts(records: IterationRecord[]): string[] {
+  const metered = records.filter((r) => r.metered);
+  if (!metered.length) return [];
+  let usage: TokenUsage | undefined;
+  for (const r of metered) usage = addUsage(usage, r.usage);
+  const cost = metered.reduce((sum, r) => sum + (r.costUsd ?? 0), 0);
+  const reported = metered.filter((r) => r.reported?.costUsd !== undefined);
+  const own = reported.length ? `; the CLI's own report, for comparison: ${usd(reported.reduce((sum, r) => sum + r.reported!.costUsd!, 0))}` : '';
+  return [fact('Metered this run', `${usd(cost)} (the cost of record)${usage ? `, ${usageLine(usage)}` : ''}${own}`)];
 }
 
 function noIteration(why: string[]): string {

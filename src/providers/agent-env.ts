@@ -31,7 +31,7 @@ const TOOLCHAIN_PATTERNS = [/^JAVA_HOME(_\w+)?$/, /^GOROOT(_\w+)?$/, /^[A-Z][A-Z
 const CREDENTIAL_NAME = /(TOKEN|SECRET|PASSW|PASSPHRASE|CREDENTIAL|PRIVATE|API_?KEY|_KEY(_|$)|AUTH|COOKIE|SESSION)/i;
 
 /** The agent CLIs' own variables belong to the CLI-own class, each to its CLI: `CODEX_HOME` is not a toolchain of Claude's. */
-const AGENT_CLI_NAME = /^(ANTHROPIC|CLAUDE|OPENAI|CODEX)_/;
+const AGENT_CLI_NAME = /^(ANTHROPIC|CLAUDE|OPENAI|CODEX|GEMINI|GOOGLE_GEMINI|COPILOT|OPENCODE)_/;
 
 export function isToolchainVariable(name: string): boolean {
   if (CREDENTIAL_NAME.test(name) || AGENT_CLI_NAME.test(name)) return false;

@@ -66,7 +66,12 @@ export interface AgentUserOptions {
    * check proves the user instead.
    */
   inView?: boolean;
+  /** Leave the CLIs' logins out of the agent's HOME: the model gateway holds the credential (only config.toml is copied). */
+  withoutLogins?: boolean;
 }
+
+/** What is copied when the model gateway holds the credential: config only (a `.claude.json` may hold an API key). */
+const CONFIG_FILES = ['.codex/config.toml'];
 
 /** CLI logins copied into the agent's HOME when the runner's HOME has them. */
 export const CREDENTIAL_FILES = ['.claude/.credentials.json', '.claude.json', '.codex/auth.json', '.codex/config.toml'];
@@ -162,7 +167,7 @@ export async function prepareAgentUser(mode: 'auto' | 'none' | string, options: 
   const tempRoot = resolve(options.tempRoot);
   const top = await stat(workspace);
   const identity: AgentIdentity = { isolated: true, user: name, ...ids, home: '', tmpdir: '', workspace, via, created, topBefore: { gid: top.gid, mode: top.mode & 0o7777 } };
-  await makeAgentFolders(identity, tempRoot, options.runnerHome ?? process.env.HOME ?? homedir());
+  await makeAgentFolders(identity, tempRoot, options.runnerHome ?? process.env.HOME ?? homedir(), options.withoutLogins === true);
   await layOutWorkspace(identity, options.log);
   if (!options.inView) {
     await makeTraversable(identity, [workspace, identity.home, identity.tmpdir], options.log);
@@ -173,7 +178,7 @@ export async function prepareAgentUser(mode: 'auto' | 'none' | string, options: 
 }
 
 /** Fresh HOME and TMPDIR in tempRoot, written while still the orchestrator's, then given to the agent user. */
-async function makeAgentFolders(identity: AgentIdentity, tempRoot: string, runnerHome: string): Promise<void> {
+async function makeAgentFolders(identity: AgentIdentity, tempRoot: string, runnerHome: string, withoutLogins: boolean): Promise<void> {
   await mkdir(tempRoot, { recursive: true });
   // The agent may pass through to its own folders, but not list what else is here.
   await chmod(tempRoot, 0o711);
@@ -182,6 +187,7 @@ async function makeAgentFolders(identity: AgentIdentity, tempRoot: string, runne
   // Its own git reads a work tree owned by another uid (the top folder stays the orchestrator's).
   await writeFile(join(identity.home, '.gitconfig'), `[safe]\n\tdirectory = ${identity.workspace}\n`, { mode: 0o600 });
   for (const source of credentialSources(runnerHome, process.env)) {
+    if (withoutLogins && !CONFIG_FILES.includes(source.to)) continue;
     const from = source.from;
     const info = await stat(from).catch(() => undefined);
     if (!info?.isFile()) continue;

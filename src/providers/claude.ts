@@ -3,11 +3,11 @@
 // CLI's own system prompt), the session context as the prompt on stdin; cost, turns and usage come from the
 // final `result` event.
 import { existsSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { join } from 'node:path';
 import { stableContext } from '../core/context.js';
 import type { Phase } from '../core/phases.js';
 import type { AgentRequest } from '../core/ports.js';
-import { errorLine, type AgentCli, type EventReader, type RunReport } from './cli-agent.js';
+import { errorLine, isInside, type AgentCli, type EventReader, type RunReport } from './cli-agent.js';
 import { claudeConfigDir, MANIFEST } from './claude-install.js';
 import type { ProviderSettings } from './settings.js';
 
@@ -39,11 +39,6 @@ export function skillsInstalled(env: NodeJS.ProcessEnv | undefined): boolean {
   return env !== undefined && existsSync(join(claudeConfigDir(env), MANIFEST));
 }
 
-function isInside(parent: string, child: string): boolean {
-  const rel = relative(resolve(parent), resolve(child));
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-}
-
 /**
  * The session context and the instruction for this iteration, given on
  * stdin. The CLI sends its environment block after it, so the context is the
@@ -66,7 +61,7 @@ export function claudeAgents(request: AgentRequest): string {
   return JSON.stringify({ [agentName(request.phase)]: { description: `The ${request.phase} phase of a samocode session.`, prompt } });
 }
 
-export function claudeArgs(request: AgentRequest, settings: Pick<ProviderSettings, 'model' | 'maxTurns'> & { env?: NodeJS.ProcessEnv }): string[] {
+export function claudeArgs(request: AgentRequest, settings: Pick<ProviderSettings, 'model' | 'maxTurns' | 'extraArgs'> & { env?: NodeJS.ProcessEnv }): string[] {
   const tools = claudeTools(request.phase, skillsInstalled(settings.env)).join(',');
   return [
     // The prompt goes in on stdin (claudePrompt): an argument is capped at 128 KiB, and a long issue could pass that.
@@ -89,6 +84,7 @@ export function claudeArgs(request: AgentRequest, settings: Pick<ProviderSetting
     tools,
     // acceptEdits covers the working directories only; a session folder kept elsewhere must be one.
     ...(isInside(request.workdir, request.sessionPath) ? [] : ['--add-dir', request.sessionPath]),
+    ...(settings.extraArgs ?? []),
   ];
 }
 

@@ -2,8 +2,12 @@
 // iteration run it with retries, read its stdout events as they come, and
 // turn its exit and what it reported into the AgentResult. What differs
 // between CLIs (arguments, stdin, environment, event format) is an AgentCli.
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Agent, AgentRequest, AgentResult, TokenUsage } from '../core/ports.js';
 import { agentEnv, samocodeVars } from './agent-env.js';
+import type { AgentIdentity } from './agent-user.js';
 import { resolveExecutable, runProcess, type ProcessOutcome } from './process.js';
 import { runRetrying } from './retry.js';
 import type { ProviderSettings } from './settings.js';
@@ -27,17 +31,45 @@ export interface EventReader {
   report(outcome: ProcessOutcome): RunReport;
 }
 
+/**
+ * A folder of one call, outside the work tree: what the CLI reads (its
+ * instructions, its settings) and what it writes for the orchestrator (a
+ * usage file). The agent user may create files in it but not change the
+ * orchestrator's; it is removed after the call.
+ */
+export interface CallFolder {
+  dir: string;
+}
+
 export interface AgentCli {
   /** The agent's name, the command looked up on PATH, and the CLI named in errors. */
   name: string;
   /** Prefixes of the CLI's own credentials and config, passed through to it. */
   credentialPrefixes: string[];
-  args(request: AgentRequest, settings: ProviderSettings): string[];
+  args(request: AgentRequest, settings: ProviderSettings, call: CallFolder): string[];
   /** What goes in on stdin; without it, stdin is closed from the start. */
   stdin?(request: AgentRequest): string;
   /** Variables set for the CLI beside the SAMOCODE_* ones. */
   env?: Record<string, string>;
-  newReader(): EventReader;
+  /**
+   * Files to write into the call's folder (relative names, the orchestrator's,
+   * read-only to the agent) and variables that point the CLI at them, given
+   * the environment the CLI is about to get.
+   */
+  prepareCall?(request: AgentRequest, settings: ProviderSettings, call: CallFolder, env: Record<string, string>): { files?: Record<string, string>; env?: Record<string, string> };
+  newReader(call: CallFolder): EventReader;
+}
+
+/**
+ * A fresh call folder: in the agent user's reach (beside its HOME, in a root
+ * it may pass through but not list) or in the temp folder. Sticky and open to
+ * writing as another user, so that the agent can leave a file without being
+ * able to replace the orchestrator's.
+ */
+async function openCallFolder(identity: AgentIdentity | undefined): Promise<CallFolder> {
+  const dir = await mkdtemp(join(identity ? dirname(identity.home) : tmpdir(), 'samocode-call-'));
+  if (identity) await chmod(dir, 0o1777);
+  return { dir };
 }
 
 /** Whitespace, newlines included, folded into single spaces. */
@@ -68,6 +100,16 @@ export function exitError(cli: string, outcome: ProcessOutcome, timeoutMs: numbe
   // The end of stderr, as much as fits beside `how`.
   const stderrEnd = outcome.stderrTail.slice(-(MAX_ERROR_CHARS - how.length - 2));
   return errorLine(stderrEnd ? `${how}: ${stderrEnd}` : how);
+}
+
+/** The folders between the call folder and a file in it, sticky and open like the call folder (the CLI writes beside its settings). */
+async function mkdirFor(path: string, top: string): Promise<void> {
+  const folders: string[] = [];
+  for (let dir = dirname(path); dir !== top && dir.startsWith(top); dir = dirname(dir)) folders.unshift(dir);
+  for (const dir of folders) {
+    await mkdir(dir, { recursive: true });
+    await chmod(dir, 0o1777);
+  }
 }
 
 export class CliAgent implements Agent {
@@ -102,20 +144,37 @@ export class CliAgent implements Agent {
   }
 
   private async runOnce(request: AgentRequest): Promise<AgentResult> {
-    const reader = this.cli.newReader();
+    const call = await openCallFolder(this.settings.identity);
+    try {
+      return await this.runIn(call, request);
+    } finally {
+      await rm(call.dir, { recursive: true, force: true }).catch(() => {});
+    }
+  }
+
+  private async runIn(call: CallFolder, request: AgentRequest): Promise<AgentResult> {
+    const reader = this.cli.newReader(call);
+    const env = agentEnv(this.agentSource(), {
+      policy: this.settings.envPolicy,
+      cli: this.cli.name,
+      credentialPrefixes: this.cli.credentialPrefixes,
+      extra: this.settings.extraEnv,
+      githubToken: this.settings.agentGithubToken,
+      set: { ...samocodeVars(request.sessionPath, request.phase, request.iteration), ...this.cli.env },
+    });
+    const prepared = this.cli.prepareCall?.(request, this.settings, call, env) ?? {};
+    for (const [name, text] of Object.entries(prepared.files ?? {})) {
+      const path = join(call.dir, name);
+      await mkdirFor(path, call.dir);
+      await writeFile(path, text, { mode: 0o644 });
+      await chmod(path, 0o644);
+    }
     const outcome = await runProcess({
       executable: this.executable,
-      args: this.cli.args(request, this.settings),
+      args: this.cli.args(request, this.settings, call),
       input: this.cli.stdin?.(request),
       cwd: request.workdir,
-      env: agentEnv(this.agentSource(), {
-        policy: this.settings.envPolicy,
-        cli: this.cli.name,
-        credentialPrefixes: this.cli.credentialPrefixes,
-        extra: this.settings.extraEnv,
-        githubToken: this.settings.agentGithubToken,
-        set: { ...samocodeVars(request.sessionPath, request.phase, request.iteration), ...this.cli.env },
-      }),
+      env: { ...env, ...prepared.env },
       timeoutMs: request.timeoutMs,
       log: request.log,
       onLine: (line) => reader.read(line),
@@ -135,4 +194,46 @@ export class CliAgent implements Agent {
       ...(refused.length ? { refused: refused.map(({ host, port, count, detail, allow }) => ({ host, port, count, reason: detail, allow })) } : {}),
     };
   }
+}
+
+/** A stdout line as a JSON object, or undefined when it is not one. */
+export function jsonEvent(line: string): Record<string, any> | undefined {
+  if (!line.startsWith('{')) return undefined;
+  try {
+    const value = JSON.parse(line) as unknown;
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, any>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A finite number, else 0. */
+export const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
+
+/**
+ * The message inside an API error body quoted in a CLI's message
+ * (`{"error":{"code":429,"message":…}}`), with its status code in front so
+ * that a rate limit or a 5xx reads as transient; else the message itself.
+ */
+export function apiMessage(text: string, status?: unknown): string {
+  const code = (value: unknown) => (typeof value === 'number' && value >= 100 && value < 600 ? `${value} ` : '');
+  const start = text.indexOf('{');
+  if (start >= 0) {
+    for (let end = text.lastIndexOf('}'); end > start; end = text.lastIndexOf('}', end - 1)) {
+      try {
+        const body = JSON.parse(text.slice(start, end + 1)) as { error?: { message?: unknown; code?: unknown }; message?: unknown };
+        const inner = body.error?.message ?? body.message;
+        if (typeof inner === 'string' && inner.trim()) return errorLine(`${code(body.error?.code ?? status)}${inner}`);
+      } catch {
+        // not this slice
+      }
+    }
+  }
+  return errorLine(`${code(status)}${text}`);
+}
+
+/** Whether `child` is `parent` or lies inside it. */
+export function isInside(parent: string, child: string): boolean {
+  const rel = relative(resolve(parent), resolve(child));
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }

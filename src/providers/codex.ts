@@ -4,19 +4,13 @@
 import type { AgentRequest, TokenUsage } from '../core/ports.js';
 import { errorLine, type AgentCli, type EventReader, type RunReport } from './cli-agent.js';
 import type { ProcessOutcome } from './process.js';
+import { promptWithInstructions } from './prompts.js';
 import type { ProviderSettings } from './settings.js';
 
-export function codexPrompt(request: AgentRequest): string {
-  const { workflow, agent, context } = request.prompt;
-  return [
-    workflow,
-    `# Your instructions for the ${request.phase} phase\n\n${agent}`,
-    context,
-    `Do one iteration of the ${request.phase} phase as your instructions describe, then write ${request.sessionPath}/_signal.json.`,
-  ].join('\n\n');
-}
+/** The whole prompt in one message: the instructions lead, the session context follows. */
+export const codexPrompt = promptWithInstructions;
 
-export function codexArgs(request: AgentRequest, settings: Pick<ProviderSettings, 'model'>): string[] {
+export function codexArgs(request: AgentRequest, settings: Pick<ProviderSettings, 'model' | 'extraArgs'>): string[] {
   return [
     'exec',
     '--json',
@@ -26,6 +20,7 @@ export function codexArgs(request: AgentRequest, settings: Pick<ProviderSettings
     // The runner is the sandbox: Codex's own would block the network and the writes outside the workdir an iteration needs.
     '--dangerously-bypass-approvals-and-sandbox',
     ...(settings.model ? ['-m', settings.model] : []),
+    ...(settings.extraArgs ?? []),
     codexPrompt(request),
   ];
 }

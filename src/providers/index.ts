@@ -12,9 +12,22 @@ export function defaultScenarioPath(): string {
   return join(packageRoot(), 'scenarios', 'default.json');
 }
 
+type CliProvider = Exclude<ProviderSettings['provider'], 'script'>;
+
 /** A CLI's code is loaded only when it is the one used: a dry run loads none. */
-async function agentCli(provider: 'claude' | 'codex'): Promise<AgentCli> {
-  return provider === 'claude' ? (await import('./claude.js')).CLAUDE_CLI : (await import('./codex.js')).CODEX_CLI;
+async function agentCli(provider: CliProvider): Promise<AgentCli> {
+  switch (provider) {
+    case 'claude':
+      return (await import('./claude.js')).CLAUDE_CLI;
+    case 'codex':
+      return (await import('./codex.js')).CODEX_CLI;
+    case 'gemini':
+      return (await import('./gemini.js')).GEMINI_CLI;
+    case 'copilot':
+      return (await import('./copilot.js')).COPILOT_CLI;
+    case 'opencode':
+      return (await import('./opencode.js')).OPENCODE_CLI;
+  }
 }
 
 export async function createAgent(settings: ProviderSettings): Promise<Agent> {
@@ -22,7 +35,10 @@ export async function createAgent(settings: ProviderSettings): Promise<Agent> {
     case 'script':
       return new ScriptAgent(await loadScenario(settings.scriptPath ?? defaultScenarioPath()));
     case 'claude':
-    case 'codex': {
+    case 'codex':
+    case 'gemini':
+    case 'copilot':
+    case 'opencode': {
       const { CliAgent } = await import('./cli-agent.js');
       return CliAgent.create(await agentCli(settings.provider), settings);
     }

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PHASES, type Phase } from '../core/phases.js';
+import type { AgentRequest } from '../core/ports.js';
 
 /** The package root: the first folder above this file that holds `prompts/workflow.md`. */
 export function packageRoot(from: string = dirname(fileURLToPath(import.meta.url))): string {
@@ -26,4 +27,19 @@ export function loadPrompts(root: string = packageRoot()): PromptSet {
   const workflow = readFileSync(join(dir, 'workflow.md'), 'utf8').trim();
   const agents = new Map<Phase, string>(PHASES.map((phase) => [phase, withoutFrontMatter(readFileSync(join(dir, `${phase}.md`), 'utf8'))]));
   return (phase) => ({ workflow, agent: agents.get(phase)! });
+}
+
+/**
+ * One message holding everything, for a CLI that takes no agent file from
+ * outside the work tree: the workflow and the phase agent's instructions
+ * lead, then the session context and the iteration's instruction.
+ */
+export function promptWithInstructions(request: AgentRequest): string {
+  const { workflow, agent, context } = request.prompt;
+  return [
+    workflow,
+    `# Your instructions for the ${request.phase} phase\n\n${agent}`,
+    context,
+    `Do one iteration of the ${request.phase} phase as your instructions describe, then write ${request.sessionPath}/_signal.json.`,
+  ].join('\n\n');
 }

@@ -62,6 +62,8 @@ export interface RetryOptions {
   log: LineSink;
   /** The iteration's whole budget: every try, and the waits between, share it. */
   timeoutMs: number;
+  /** A reason no further try can succeed; a failed try then stands. */
+  stop?: () => string | undefined;
 }
 
 /**
@@ -77,7 +79,7 @@ export async function withRetries(attempt: (timeoutMs: number) => Promise<AgentR
   for (let tries = 1; ; tries++) {
     const result = await attempt(Math.max(1, deadline - Date.now()));
     total = total ? spentSoFar(total, result) : result;
-    if (result.timedOut || !failed(result) || !isTransient(result.error)) return total;
+    if (result.timedOut || !failed(result) || !isTransient(result.error) || options.stop?.()) return total;
     if (await exists(join(options.sessionPath, '_signal.json'))) return total;
     if (tries > retries) {
       return { ...total, error: `transient failure after ${tries} ${tries === 1 ? 'try' : 'tries'}: ${result.error}` };
@@ -95,7 +97,7 @@ export async function withRetries(attempt: (timeoutMs: number) => Promise<AgentR
 /** One agent call with retries, each try given what is left of the request's time. */
 export function runRetrying(
   request: AgentRequest,
-  settings: { retries?: number; retryDelayMs?: number },
+  settings: { retries?: number; retryDelayMs?: number; stopRetrying?: () => string | undefined },
   once: (request: AgentRequest) => Promise<AgentResult>,
 ): Promise<AgentResult> {
   return withRetries((timeoutMs) => once({ ...request, timeoutMs }), {
@@ -104,5 +106,6 @@ export function runRetrying(
     sessionPath: request.sessionPath,
     log: request.log,
     timeoutMs: request.timeoutMs,
+    stop: settings.stopRetrying,
   });
 }

@@ -5,7 +5,7 @@ import type { EnvPolicy } from './agent-env.js';
 import type { AgentIdentity } from './agent-user.js';
 import type { AgentSandbox } from './agent-sandbox.js';
 
-export const PROVIDERS = ['claude', 'codex', 'script'] as const;
+export const PROVIDERS = ['claude', 'codex', 'gemini', 'copilot', 'opencode', 'script'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
 
 export function isProvider(value: string): value is ProviderName {
@@ -32,6 +32,10 @@ export interface ProviderSettings {
   retries?: number;
   /** The first wait before a retry; it doubles each time (default 10 s). */
   retryDelayMs?: number;
+  /** Arguments the CLI gets besides its own (the model gateway's for a CLI that reads no variable for it). */
+  extraArgs?: string[];
+  /** A reason no try can succeed any more (the model gateway refused or is gone): a failed run is then not tried again. */
+  stopRetrying?: () => string | undefined;
   /** Run the CLI as this user (GitHub mode's agent-user); unset runs it as the orchestrator's user. */
   identity?: AgentIdentity;
   /** Run the CLI in the run's sandbox (GitHub mode's agent-network and filesystem view). */

@@ -4,7 +4,7 @@
 import { once } from 'node:events';
 import type { WriteStream } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative } from 'node:path';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { emptyGates, findPlanFile, parseGates, serializeGates, type GateRecord, type PlanFingerprint } from '../core/gates.js';
 import type { HistoryEntry, LineSink, SessionStore, SignalFile } from '../core/ports.js';
 import { gitBlobId } from './blob-id.js';
@@ -59,7 +59,12 @@ export interface FsSessionStoreOptions {
   guardFrom?: string;
   /** Told once of each link or other non-regular file found where a session file belongs, or of a file over its cap. */
   onRefused?: (file: string, why: string) => void;
+  /** Holds `paths` (relative to the work tree) as last committed, `own` excepted; see SessionStore.holdRecords. */
+  holdCommitted?: (paths: string[], own: string[]) => Promise<{ putBack(): Promise<string[]> }>;
 }
+
+/** What the orchestrator writes in the session folder and the agent must not rewrite: its records of earlier iterations. */
+export const RECORDS = [SESSION_FILES.logs, SESSION_FILES.history, SESSION_FILES.review, SESSION_FILES.feedback];
 
 export class FsSessionStore implements SessionStore {
   readonly sessionPath: string;
@@ -70,6 +75,7 @@ export class FsSessionStore implements SessionStore {
   private readonly redact: (text: string) => string;
   private readonly guardFrom: string;
   private readonly onRefused?: (file: string, why: string) => void;
+  private readonly holdCommitted?: FsSessionStoreOptions['holdCommitted'];
 
   constructor(options: FsSessionStoreOptions) {
     this.sessionPath = options.sessionPath;
@@ -78,6 +84,7 @@ export class FsSessionStore implements SessionStore {
     this.redact = options.redact ?? ((text) => text);
     this.guardFrom = options.guardFrom ?? dirname(options.sessionPath);
     this.onRefused = options.onRefused;
+    this.holdCommitted = options.holdCommitted;
   }
 
   private path(name: string): string {
@@ -236,6 +243,15 @@ export class FsSessionStore implements SessionStore {
 
   async checkpoint(message: string): Promise<void> {
     await this.onCheckpoint?.(message);
+  }
+
+  async holdRecords(currentLog: string): Promise<{ putBack(): Promise<string[]> }> {
+    const hold = this.holdCommitted;
+    if (!hold) return { putBack: async () => [] };
+    const inTree = (name: string) => relative(this.workdir, this.path(name)).split(sep).join('/');
+    const held = await hold(RECORDS.map(inTree), [inTree(`${SESSION_FILES.logs}/${currentLog}`)]);
+    const folder = `${inTree('.')}/`;
+    return { putBack: async () => (await held.putBack()).map((p) => (p.startsWith(folder) ? p.slice(folder.length) : p)) };
   }
 }
 

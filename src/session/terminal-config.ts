@@ -15,6 +15,15 @@ export const ENV_KEYS = [
   'CODEX_PATH',
   'CODEX_MODEL',
   'CODEX_TIMEOUT',
+  'GEMINI_PATH',
+  'GEMINI_MODEL',
+  'GEMINI_TIMEOUT',
+  'COPILOT_PATH',
+  'COPILOT_MODEL',
+  'COPILOT_TIMEOUT',
+  'OPENCODE_PATH',
+  'OPENCODE_MODEL',
+  'OPENCODE_TIMEOUT',
   'TELEGRAM_BOT_TOKEN',
   'TELEGRAM_CHAT_ID',
   'SAMOCODE_SCRIPT',
@@ -24,7 +33,7 @@ export const ENV_KEYS = [
   'SAMOCODE_RETRY_DELAY',
 ] as const;
 /** Settings that name a file: `~` is expanded in them as in the `.samocode` paths. */
-export const PATH_KEYS: readonly EnvKey[] = ['CLAUDE_PATH', 'CODEX_PATH', 'SAMOCODE_SCRIPT'];
+export const PATH_KEYS: readonly EnvKey[] = ['CLAUDE_PATH', 'CODEX_PATH', 'GEMINI_PATH', 'COPILOT_PATH', 'OPENCODE_PATH', 'SAMOCODE_SCRIPT'];
 export type EnvKey = (typeof ENV_KEYS)[number];
 
 export interface ProjectPaths {

@@ -179,7 +179,8 @@ fs.writeFileSync('big.log', big);
 fs.writeFileSync('work.txt', 'real work\\n');
 signal({ status: 'blocked', phase, reason: 'left my things' });`,
     });
-    const s = await start(304, cli, { env: { ANTHROPIC_API_KEY: key } });
+    // The gateway off: the agent holds the real key here, which is what it tries to push.
+    const s = await start(304, cli, { env: { ANTHROPIC_API_KEY: key }, inputs: { 'model-gateway': 'off' } });
     expect(s.run.outputs.status).toBe('blocked');
     expect(remoteFile(s.remote, s.branch, 'work.txt')).toBe('real work\n');
     expect(everythingIn(s.remote).includes(key)).toBe(false);

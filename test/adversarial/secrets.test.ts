@@ -133,4 +133,34 @@ emit({ type: 'result', subtype: 'success', is_error: false, total_cost_usd: 0, n
     expect(seen(1)).toEqual({ github: null, gh: null, input: null });
     expect(seen(2)).toEqual({ github: 'github_pat_NarrowAgentToken000000000000', gh: 'github_pat_NarrowAgentToken000000000000', input: null });
   });
+
+  it('copilot gets its own token and never the workflow’s, even when agent-github-token names it', async () => {
+    const { writeFakeCli } = await import('../helpers/fake-cli.js');
+    const own = 'github_pat_CopilotOwnToken00000000000000';
+    const cli = await writeFakeCli(
+      'copilot',
+      `fs.writeFileSync(path.join(dir, 'seen-' + call + '.json'), JSON.stringify({ own: process.env.COPILOT_GITHUB_TOKEN ?? null, github: process.env.GITHUB_TOKEN ?? null, gh: process.env.GH_TOKEN ?? null }));
+signal({ status: 'blocked', reason: 'looked' });`,
+    );
+    const run = (issue: number, extra: Record<string, string>) => {
+      github.addIssue({ number: issue, title: `Copilot token ${issue}`, labels: ['samocode'] });
+      return runBuiltAction({
+        apiUrl: github.url,
+        workspace: checkout(makeRemote()),
+        event: 'issues',
+        payload: labeledEvent(issue),
+        token: TOKEN,
+        inputs: { provider: 'copilot', 'cli-path': cli.path, ...extra },
+        env: { GITHUB_TOKEN: TOKEN, GH_TOKEN: TOKEN, COPILOT_GITHUB_TOKEN: own },
+      });
+    };
+    const ran = await run(26, {});
+    expect(ran.outputs.status).toBe('blocked');
+    expect(JSON.parse(readFileSync(join(cli.dir, 'seen-1.json'), 'utf8'))).toEqual({ own, github: null, gh: null });
+
+    const refused = await run(27, { 'agent-github-token': TOKEN });
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain("provider copilot takes a token of its own (the COPILOT_GITHUB_TOKEN secret) or its bring-your-own-key settings; agent-github-token must not be the workflow's token");
+    expect(await cli.calls()).toHaveLength(1);
+  });
 });

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshRepository } from '../helpers/init-repo.js';
 import { ROOT, makeProject, sessionFolder } from '../helpers/project.js';
 
 const work = mkdtempSync(join(tmpdir(), 'samocode-install-'));
@@ -53,5 +54,14 @@ describe('samocode installed from a packed tarball into a clean prefix', () => {
     expect(samocode(work, ['install'], { CLAUDE_CONFIG_DIR: config }).stdout).toMatch(/^samocode: installed \d+ file\(s\)/);
     expect(existsSync(join(config, 'skills', 'samocode-run', 'SKILL.md'))).toBe(true);
     rmSync(project.dir, { recursive: true, force: true });
+  });
+
+  it('sets a repository up with init: the package carries the workflow and the action it vendors', () => {
+    const repo = freshRepository();
+    const result = samocode(repo, ['init']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(readFileSync(join(repo, '.github', 'workflows', 'samocode.yml'), 'utf8')).toBe(readFileSync(join(ROOT, '.github', 'workflows', 'samocode.yml'), 'utf8'));
+    expect(existsSync(join(repo, '.github', 'actions', 'samocode', 'dist', 'index.js'))).toBe(true);
+    expect(samocode(repo, ['doctor', '--help']).stdout).toContain('usage: samocode doctor');
   });
 });

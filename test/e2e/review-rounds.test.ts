@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { INT32_MAX } from '../helpers/big-ids.js';
 import { useFakeGitHub } from '../helpers/fake-github.js';
 import { writePhaseWalker, type FakeCli } from '../helpers/fake-cli.js';
 import { checkout, labeledEvent, makeRemote, pullCommentEvent, remoteFile, reviewCommentEvent, reviewEvent, runBuiltAction, type Remote } from '../helpers/runner.js';
@@ -56,6 +57,8 @@ describe('review rounds on the pull request', () => {
       { path: 'greeting.txt', line: 1, body: 'Say hello to the world.' },
       { path: 'greeting.txt', line: 1, body: 'End with a newline.' },
     ]);
+    // github.com's ids: past what a 32-bit integer holds.
+    for (const c of comments) expect(c.id).toBeGreaterThan(INT32_MAX);
     const before = commits(remote, branch);
     const callsBefore = await calls();
     const roundOne = await run('pull_request_review', reviewEvent(pull.number, branch, 'Codertocat', 'changes_requested', 'Two things.'));
@@ -74,6 +77,8 @@ describe('review rounds on the pull request', () => {
       expect(github.review.threads.find((t) => t.id === id)!.isResolved).toBe(true);
     }
     expect(github.review.graphqlCalls.filter((c) => c.errors)).toEqual([]);
+    // The replies went by the thread's node id, through the mutation an app's token may call.
+    expect(github.review.graphqlCalls.filter((c) => c.query.includes('addPullRequestReviewThreadReply'))).toHaveLength(2);
     const tracking = github.issues.get(ISSUE)!.comments.find((c) => c.body.startsWith('<!-- samocode:tracking'))!;
     expect(tracking.body).toContain('Review rounds on #' + pull.number + ': 1 of at most 5; review round 1 answered.');
     expect(roundOne.summary).toContain('**Review rounds on #' + pull.number + ':** 1 of at most 5');

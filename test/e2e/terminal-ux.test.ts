@@ -62,7 +62,7 @@ describe('terminal mode: the original\'s invocation', () => {
     writeFileSync(join(project.dir, '.env'), 'SAMOCODE_PROVIDER=gpt\n');
     const fromFile = run(project);
     expect(fromFile.code).toBe(2);
-    expect(fromFile.stderr).toContain(`unknown provider "gpt" from SAMOCODE_PROVIDER (in ${join(project.dir, '.env')}) (claude, codex, script)`);
+    expect(fromFile.stderr).toContain(`unknown provider "gpt" from SAMOCODE_PROVIDER (in ${join(project.dir, '.env')}) (claude, codex, gemini, copilot, opencode, script)`);
     expect(run(project, [], { SAMOCODE_PROVIDER: 'llama' }).stderr).toContain('unknown provider "llama" from SAMOCODE_PROVIDER (claude');
   });
 });

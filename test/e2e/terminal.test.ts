@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { datePrefix } from '../../src/session/naming.js';
 import { makeProject, read, samocode, sessionFolder, writeScenario, type Project } from '../helpers/project.js';
@@ -108,7 +108,7 @@ describe('terminal mode: configuration', () => {
     const project = makeProject();
     const unknown = run(project, '--provider', 'gpt');
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('unknown provider "gpt" from --provider (claude, codex, script)');
+    expect(unknown.stderr).toContain('unknown provider "gpt" from --provider (claude, codex, gemini, copilot, opencode, script)');
     const bad = samocode(project, ['run', '--config', '.samocode', '--session', '../escape', '--provider', 'script']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('invalid session name "../escape"');
@@ -212,5 +212,20 @@ signal(next ? { status: 'continue', phase: next } : { status: 'blocked', reason:
     const result = samocode(project, ['run', '--config', '.samocode', '--session', 'gone', '--provider', 'claude']);
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe('samocode: error: agent CLI not found or not executable: /nowhere/claude; install it or set CLAUDE_PATH');
+  });
+
+  it.each([
+    ['gemini', 'GEMINI_PATH'],
+    ['copilot', 'COPILOT_PATH'],
+    ['opencode', 'OPENCODE_PATH'],
+  ])('names %s’s setting when its CLI is not on PATH, and takes its path from %s', (provider, key) => {
+    const project = makeProject();
+    const path = `${dirname(process.execPath)}:/usr/bin:/bin`;
+    const missing = samocode(project, ['run', '--config', '.samocode', '--session', 'gone', '--provider', provider], { PATH: path });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toBe(`samocode: error: agent CLI not found or not executable: "${provider}" on PATH; install it or set ${key}`);
+    writeFileSync(join(project.dir, '.env'), `SAMOCODE_PROVIDER=${provider}\n${key}=/nowhere/${provider}\n`);
+    const set = samocode(project, ['run', '--config', '.samocode', '--session', 'gone'], { PATH: path });
+    expect(set.stderr.trim()).toBe(`samocode: error: agent CLI not found or not executable: /nowhere/${provider}; install it or set ${key}`);
   });
 });

@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/project.js';
 import { payload } from '../helpers/runner.js';
+import { checkoutRef, checkoutSteps, evaluateRef, workflowEvents } from '../helpers/workflow-checkout.js';
+import { evaluate, parse } from '../helpers/workflow-expr.js';
+import { ENGINES } from '../../src/providers/engines.js';
 
 const target = mkdtempSync(join(tmpdir(), 'samocode-copy-'));
 afterAll(() => rmSync(target, { recursive: true, force: true }));
@@ -51,5 +54,56 @@ describe('GitHub mode: the workflow as copied', () => {
     expect(workflow).toContain("SAMOCODE_PROVIDER: ${{ inputs.provider || vars.SAMOCODE_PROVIDER || 'claude' }}");
     expect(workflow).toMatch(/provider: \$\{\{ env\.SAMOCODE_PROVIDER \}\}/);
     expect(workflow).toMatch(/- name: Install the agent CLI\n\s+if: env\.SAMOCODE_PROVIDER != 'script'/);
+  });
+
+  it('installs each engine’s CLI at the version the tests run, pinned in package.json', () => {
+    const expression = /- name: Install the agent CLI\n.*\n\s+run: npm install -g \$\{\{(.*)\}\}$/m.exec(workflow)?.[1];
+    expect(expression).toBeDefined();
+    const pinned = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies;
+    for (const [provider, engine] of Object.entries(ENGINES)) {
+      expect(evaluate(parse(expression!), { env: { SAMOCODE_PROVIDER: provider } }), provider).toBe(`${engine.npmPackage}@${engine.testedVersion}`);
+      expect(pinned[engine.npmPackage], provider).toBe(engine.testedVersion);
+    }
+    // The chosen engine's usual secret reaches the action.
+    for (const engine of Object.values(ENGINES)) if (engine.secrets[0] !== 'OPENCODE_CONFIG_CONTENT') expect(workflow).toContain(`${engine.secrets[0]}: \${{ secrets.${engine.secrets[0]} }}`);
+  });
+});
+
+describe('GitHub mode: the copied workflow checks out trusted code only', () => {
+  /** A real payload of each event the workflow listens to, its repository's default branch renamed so that nothing passes by chance. */
+  const EXAMPLES: Record<string, [string | undefined, (p: Record<string, any>) => void]> = {
+    issues: ['labeled', () => {}],
+    issue_comment: ['created', () => {}],
+    pull_request_review: ['submitted', () => {}],
+    pull_request_review_comment: ['created', () => {}],
+    workflow_run: ['completed', () => {}],
+    check_suite: ['completed', () => {}],
+    workflow_dispatch: [undefined, (p) => (p.inputs = { issue: '7' })],
+  };
+
+  it('every actions/checkout step names a ref', () => {
+    const steps = checkoutSteps();
+    expect(steps.length).toBeGreaterThan(0);
+    for (const step of steps) expect(step.ref, step.uses).toBe('${{ github.event.repository.default_branch }}');
+  });
+
+  it("every event's checkout is the default branch, never the pull request's merge ref", () => {
+    const events = workflowEvents();
+    expect(events.sort()).toEqual(Object.keys(EXAMPLES).sort());
+    for (const event of events) {
+      const [action, adjust] = EXAMPLES[event]!;
+      const body = payload(event, action, (p) => {
+        adjust(p);
+        p.repository.default_branch = 'trunk';
+      });
+      expect(checkoutRef(body, event), event).toBe('trunk');
+    }
+  });
+
+  it('the reading can fail: a checkout without ref takes GitHub default, which for a review is the merge ref', () => {
+    const old = '      - uses: actions/checkout@v4\n        with:\n          persist-credentials: false\n';
+    expect(checkoutSteps(`jobs:\n  x:\n    steps:\n${old}`)).toEqual([{ uses: 'actions/checkout@v4', ref: null }]);
+    expect(evaluateRef(null, payload('pull_request_review', 'submitted'))).toBeNull();
+    expect(evaluateRef('${{ github.head_ref }}', payload('pull_request_review', 'submitted'))).toBe('');
   });
 });

@@ -6,11 +6,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decideIntent } from '../../src/core/intent.js';
+import { initRepository } from '../helpers/init-repo.js';
 import { ROOT } from '../helpers/project.js';
 import { payload } from '../helpers/runner.js';
 import { evaluate, FUNCTIONS, names, parse } from '../helpers/workflow-expr.js';
 
-const workflow = readFileSync(join(ROOT, '.github', 'workflows', 'samocode.yml'), 'utf8');
+const shipped = readFileSync(join(ROOT, '.github', 'workflows', 'samocode.yml'), 'utf8');
+// Checked as `samocode init` (dist/cli.js) writes it into a fresh repository.
+const workflow = readFileSync(join(initRepository(), '.github', 'workflows', 'samocode.yml'), 'utf8');
 const jobIf = /^ {4}if: >-\n((?: {6}.*\n)+)/m.exec(workflow)![1]!.replace(/\s+/g, ' ').trim();
 const group = /^ {6}group: (.*)$/m.exec(workflow)![1]!;
 const templates = (text: string) => [...text.matchAll(/\$\{\{(.*?)\}\}/g)].map((m) => m[1]!);
@@ -30,6 +33,10 @@ const workflowRun = (adjust: (run: Record<string, any>) => void) =>
   });
 
 describe('the copied workflow lints clean', () => {
+  it('is the one samocode init writes, byte for byte', () => {
+    expect(workflow).toBe(shipped);
+  });
+
   it('every expression parses and names only what GitHub allows there', () => {
     for (const [source, allowed] of [[jobIf, JOB_LEVEL], ...templates(group).map((t) => [t, JOB_LEVEL] as const)] as const) {
       const used = names(parse(source));

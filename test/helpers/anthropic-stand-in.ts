@@ -73,6 +73,8 @@ export const hang = (): AnthropicTurn => ({ kind: 'hang' });
 export interface AnthropicStandInOptions {
   /** The answer once the script has run out; by default a 400 that says so. */
   otherwise?: AnthropicScript;
+  /** The one key the stand-in takes (x-api-key or a bearer token), as the real API does; a request with another gets 401. */
+  apiKey?: string;
   /** Usage reported by replies that do not set their own. */
   usage?: Partial<AnthropicUsage>;
 }
@@ -143,6 +145,10 @@ export class AnthropicStandIn {
     const record: RecordedRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, answer: 'other' };
     this.requests.push(record);
     const path = record.url.split('?')[0];
+    if (this.options.apiKey !== undefined && keyOf(req.headers) !== this.options.apiKey) {
+      record.answer = 'refused 401';
+      return json(res, 401, { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } });
+    }
 
     if (record.method === 'POST' && path === '/v1/messages') {
       const call: MessagesCall = { index: ++this.calls, headers: req.headers, body: (body ?? {}) as MessagesBody, text: '' };
@@ -201,6 +207,11 @@ export class AnthropicStandIn {
     event('message_stop', {});
     res.end();
   }
+}
+
+function keyOf(headers: IncomingHttpHeaders): string | undefined {
+  const bearer = /^Bearer\s+(.+)$/i.exec(String(headers.authorization ?? ''))?.[1];
+  return (headers['x-api-key'] as string | undefined) ?? bearer;
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

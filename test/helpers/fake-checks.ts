@@ -5,6 +5,7 @@
 // error here too.
 import openapi from '@octokit/openapi/generated/api.github.com.deref.json' with { type: 'json' };
 import type { FakeGitHub } from './fake-github.js';
+import { BIG_IDS } from './big-ids.js';
 
 export interface FakeJob {
   id: number;
@@ -52,7 +53,7 @@ export class FakeChecks {
   shapeErrors: string[] = [];
   /** Log downloads: the job, and whether the redirect target was asked for. */
   logRequests: { job: number; followed: boolean }[] = [];
-  private nextId = 70_000;
+  private nextId = BIG_IDS.checks;
 
   constructor(private readonly github: FakeGitHub) {
     github.routes.push((request, send) => this.route(request, send));

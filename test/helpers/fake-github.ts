@@ -2,9 +2,10 @@
 // calls, state in memory, every request recorded, faults on demand.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { listenOnLoopback, readBody } from './http.js';
-import { example, loadDescription, requestProblem, responseProblem } from './github-schema.js';
+import { describedOperation, example, loadDescription, requestProblem, responseProblem } from './github-schema.js';
 import { afterAll, beforeAll } from 'vitest';
 import { FakeReview } from './fake-review.js';
+import { BIG_IDS } from './big-ids.js';
 
 export interface FakeComment {
   id: number;
@@ -90,7 +91,10 @@ export class FakeGitHub {
   defaultBranch = 'main';
   /** Where a request or an answer differed from GitHub's published description. */
   schemaMismatches: string[] = [];
-  private nextId = 1000;
+  /** Deprecated operations and fields that were called: GitHub removes them, so the file that used them fails. */
+  deprecatedUses: string[] = [];
+  /** Ids past what a 32-bit integer holds, as github.com's are. */
+  private nextId = BIG_IDS.comments;
   private readonly userIds = new Map<string, number>();
   private server: Server | null = null;
   url = '';
@@ -156,7 +160,7 @@ export class FakeGitHub {
     this.requests.push({ method, path: url.pathname, body });
     let reply: Reply;
     try {
-      reply = (await this.extra(method, url, body, req.headers)) ?? this.answer(method, url, body);
+      reply = this.refusedAccess(method, url.pathname, req.headers.authorization) ?? (await this.extra(method, url, body, req.headers)) ?? this.answer(method, url, body);
       const problem = responseProblem(method, url.pathname, reply.status, reply.data);
       if (problem) this.schemaMismatches.push(`${method} ${url.pathname}: ${problem}`);
     } catch (error) {
@@ -167,6 +171,21 @@ export class FakeGitHub {
     res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
     const text = typeof reply.data === 'string' && reply.headers?.['content-type']?.startsWith('text/');
     res.end(reply.data === undefined ? '' : text ? (reply.data as string) : JSON.stringify(reply.data));
+  }
+
+  /**
+   * What GitHub's description says of the operation whoever serves it: a
+   * deprecated one is noted (the file fails), and one not enabled for GitHub
+   * Apps refuses an app's token (`ghs_`: an installation's, or the workflow's
+   * GITHUB_TOKEN; `ghu_`: an app acting for a user) as GitHub does.
+   */
+  private refusedAccess(method: string, path: string, authorization: string | undefined): Reply | null {
+    const op = describedOperation(method, path);
+    if (!op) return null;
+    if (op.deprecated) this.deprecatedUses.push(`${method} ${path}: ${op.id} is deprecated in GitHub's REST description`);
+    const token = /^(?:token|bearer)\s+(\S+)$/i.exec(authorization ?? '')?.[1] ?? '';
+    if (!op.enabledForApps && /^gh[su]_/.test(token)) return { status: 403, data: { message: 'Resource not accessible by integration', documentation_url: DOCS } };
+    return null;
   }
 
   /** An added route's answer (faults first, as for the built-in ones), or null when none serves the request. */
@@ -349,7 +368,7 @@ export class FakeGitHub {
     const pull = `https://github.com/${this.owner}/${this.repo}/pull/${issue.number}`;
     return {
       ...rest,
-      id: issue.number,
+      id: BIG_IDS.issues + issue.number,
       node_id: Buffer.from(`05:Issue${issue.number}`).toString('base64'),
       url: `${this.api}/issues/${issue.number}`,
       repository_url: this.api,
@@ -375,7 +394,7 @@ export class FakeGitHub {
     const html = `https://github.com/${this.owner}/${this.repo}/pull/${p.number}`;
     return {
       ...pull,
-      id: p.number,
+      id: BIG_IDS.issues + 500_000 + p.number,
       number: p.number,
       url: `${this.api}/pulls/${p.number}`,
       html_url: html,
@@ -406,6 +425,13 @@ const notFound = (): Reply => ({ status: 404, data: { message: 'Not Found', docu
 /** GitHub's answer to a body it cannot take: 422 with the reason. */
 const invalid = (why: string): Reply => ({ status: 422, data: { message: `Invalid request.\n\n${why}`, documentation_url: DOCS } });
 
+/** Throws when a file's flows got an answer GitHub would not give, or called what GitHub deprecated. */
+export function strayedFromGitHub(github: FakeGitHub): void {
+  if (github.schemaMismatches.length) throw new Error(`the GitHub stand-in strayed from GitHub's REST description:\n${github.schemaMismatches.join('\n')}`);
+  const deprecated = [...github.deprecatedUses, ...github.review.deprecatedUses];
+  if (deprecated.length) throw new Error(`the tests called what GitHub deprecated (it will be removed):\n${[...new Set(deprecated)].join('\n')}`);
+}
+
 /** A stand-in started before a file's tests and stopped after them, with these repository permissions. */
 export function useFakeGitHub(permissions: Record<string, string> = {}, fixedTime?: string): FakeGitHub {
   const github = new FakeGitHub(undefined, fixedTime);
@@ -413,8 +439,7 @@ export function useFakeGitHub(permissions: Record<string, string> = {}, fixedTim
   beforeAll(() => github.start());
   afterAll(async () => {
     await github.stop();
-    // Every answer in the file's flows was one GitHub could have given.
-    if (github.schemaMismatches.length) throw new Error(`the GitHub stand-in strayed from GitHub's REST description:\n${github.schemaMismatches.join('\n')}`);
+    strayedFromGitHub(github);
   });
   return github;
 }

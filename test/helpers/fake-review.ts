@@ -1,9 +1,12 @@
 // The review side of the API stand-in: a pull request's reviews, inline
 // comments grouped in threads, replies, and GraphQL. GraphQL requests are
 // executed against GitHub's published schema (@octokit/graphql-schema), so a
-// query or mutation GitHub would refuse is refused here too.
+// query or mutation GitHub would refuse is refused here too: a 32-bit `Int`
+// holding a larger id is an error, a connection gives at most 100 nodes a
+// page, and a deprecated field fails the test file that asked for it.
 import { schema as published } from '@octokit/graphql-schema';
-import { buildSchema, graphql, type GraphQLSchema } from 'graphql';
+import { buildSchema, graphql, GraphQLError, NoDeprecatedCustomRule, parse, validate, type GraphQLSchema } from 'graphql';
+import { BIG_IDS } from './big-ids.js';
 import type { FakeGitHub, FakePull } from './fake-github.js';
 import { example } from './github-schema.js';
 
@@ -51,7 +54,9 @@ export class FakeReview {
   threads: FakeThread[] = [];
   /** Every GraphQL request, with its errors if GitHub's schema refused it. */
   graphqlCalls: { query: string; variables: Record<string, unknown>; errors?: string[] }[] = [];
-  private nextId = 5_000;
+  /** Deprecated fields, arguments and values that a query used. */
+  deprecatedUses: string[] = [];
+  private nextId = BIG_IDS.review;
 
   constructor(private readonly github: FakeGitHub) {
     github.routes.push((request, send) => this.route(request, send));
@@ -171,38 +176,68 @@ export class FakeReview {
   private async graphql(body: { query?: string; variables?: Record<string, unknown> }) {
     const query = body?.query ?? '';
     const variables = body?.variables ?? {};
+    this.noteDeprecated(query);
     const result = await graphql({ schema: githubSchema(), source: query, variableValues: variables, rootValue: this.root() });
     const errors = result.errors?.map((e) => e.message);
     this.graphqlCalls.push({ query, variables, ...(errors ? { errors } : {}) });
     return result.errors ? { data: result.data ?? null, errors: result.errors.map((e) => ({ message: e.message })) } : { data: result.data };
   }
 
+  /** GitHub keeps deprecated fields until their removal date; a test that uses one would break on that day, so it fails now. */
+  private noteDeprecated(query: string): void {
+    let document;
+    try {
+      document = parse(query);
+    } catch {
+      return; // graphql() reports the syntax error
+    }
+    for (const error of validate(githubSchema(), document, [NoDeprecatedCustomRule])) this.deprecatedUses.push(`GraphQL: ${error.message}`);
+  }
+
   /** Resolvers for what samocode asks; the schema decides what may be asked and what comes back. */
   private root() {
+    const commentNode = (c: FakeReviewComment) => ({
+      __typename: 'PullRequestReviewComment',
+      id: `PRRC_kwFake${c.id}`,
+      // A 32-bit Int: an id past 2^31 − 1 makes the schema answer with an error, as GitHub does.
+      databaseId: c.id,
+      // GitHub's BigInt travels as a string.
+      fullDatabaseId: String(c.id),
+      body: c.body,
+      createdAt: c.created_at,
+      diffHunk: `@@ -1,1 +1,1 @@\n+line ${c.line}`,
+      author: { __typename: c.user.type === 'Bot' ? 'Bot' : 'User', login: c.user.login.replace(/\[bot\]$/, '') },
+    });
     const threadNode = (t: FakeThread) => ({
       __typename: 'PullRequestReviewThread',
       id: t.id,
       isResolved: t.isResolved,
       path: t.path,
       line: t.line,
-      comments: () => ({
-        nodes: this.threadComments(t.id).map((c) => ({
-          databaseId: c.id,
-          body: c.body,
-          createdAt: c.created_at,
-          diffHunk: `@@ -1,1 +1,1 @@\n+line ${c.line}`,
-          author: { __typename: c.user.type === 'Bot' ? 'Bot' : 'User', login: c.user.login.replace(/\[bot\]$/, '') },
-        })),
-      }),
+      comments: (args: Page) => connection('comments', this.threadComments(t.id).map(commentNode), args),
     });
     return {
       repository: ({ owner, name }: { owner: string; name: string }) =>
         owner === this.github.owner && name === this.github.repo
           ? {
               pullRequest: ({ number }: { number: number }) =>
-                this.pull(number) ? { reviewThreads: () => ({ nodes: this.threads.filter((t) => t.pull === number).map(threadNode) }) } : null,
+                this.pull(number) ? { reviewThreads: (args: Page) => connection('reviewThreads', this.threads.filter((t) => t.pull === number).map(threadNode), args) } : null,
             }
           : null,
+      node: ({ id }: { id: string }) => {
+        const thread = this.threads.find((t) => t.id === id);
+        if (thread) return threadNode(thread);
+        const comment = this.comments.find((c) => `PRRC_kwFake${c.id}` === id);
+        if (comment) return commentNode(comment);
+        throw new GraphQLError(`Could not resolve to a node with the global id of '${id}'`);
+      },
+      addPullRequestReviewThreadReply: ({ input }: { input: { pullRequestReviewThreadId: string; body: string } }) => {
+        const thread = this.threads.find((t) => t.id === input.pullRequestReviewThreadId);
+        if (!thread) throw new GraphQLError(`Could not resolve to a node with the global id of '${input.pullRequestReviewThreadId}'`);
+        if (!input.body.trim()) throw new GraphQLError('Body can\'t be blank');
+        const reply = this.addComment(thread, 'github-actions[bot]', input.body, 'Bot', this.threadComments(thread.id)[0]!.id);
+        return { comment: commentNode(reply) };
+      },
       resolveReviewThread: ({ input }: { input: { threadId: string } }) => {
         const thread = this.threads.find((t) => t.id === input.threadId);
         if (!thread) throw new Error(`Could not resolve to a node with the global id of '${input.threadId}'`);
@@ -217,4 +252,42 @@ export class FakeReview {
       },
     };
   }
+}
+
+interface Page {
+  first?: number | null;
+  last?: number | null;
+  after?: string | null;
+  before?: string | null;
+}
+
+const cursorOf = (index: number) => Buffer.from(`cursor:v2:${index}`).toString('base64');
+const indexOf = (cursor: string) => Number(/^cursor:v2:(\d+)$/.exec(Buffer.from(cursor, 'base64').toString())?.[1] ?? NaN);
+
+/** A page of a connection, as GitHub cuts one: `first` or `last` required, at most 100, cursors opaque. */
+function connection<T>(name: string, all: T[], page: Page) {
+  const { first, last, after, before } = page;
+  if (first == null && last == null) throw new GraphQLError(`You must provide a \`first\` or \`last\` value to properly paginate the \`${name}\` connection.`);
+  for (const [arg, value] of [['first', first], ['last', last]] as const) {
+    if (value != null && value > 100) throw new GraphQLError(`Requesting ${value} records on the \`${name}\` connection exceeds the \`${arg}\` limit of 100 records.`);
+  }
+  let start = 0;
+  let end = all.length;
+  for (const cursor of [after, before]) if (cursor != null && Number.isNaN(indexOf(cursor))) throw new GraphQLError(`\`${cursor}\` does not appear to be a valid cursor.`);
+  if (after != null) start = indexOf(after) + 1;
+  if (before != null) end = Math.min(end, indexOf(before));
+  if (first != null) end = Math.min(end, start + first);
+  if (last != null) start = Math.max(start, end - last);
+  const nodes = all.slice(start, end);
+  return {
+    nodes,
+    edges: nodes.map((node, i) => ({ node, cursor: cursorOf(start + i) })),
+    totalCount: all.length,
+    pageInfo: {
+      hasNextPage: end < all.length,
+      hasPreviousPage: start > 0,
+      startCursor: nodes.length ? cursorOf(start) : null,
+      endCursor: nodes.length ? cursorOf(end - 1) : null,
+    },
+  };
 }

@@ -30,12 +30,26 @@ export const SERVED = [
   ['GET', '/repos/{owner}/{repo}/pulls/{pull_number}/reviews'],
   ['POST', '/repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies'],
   ['GET', '/user'],
+  // What `samocode doctor` asks (fake-settings.ts).
+  ['GET', '/repos/{owner}/{repo}/actions/permissions'],
+  ['GET', '/repos/{owner}/{repo}/actions/permissions/selected-actions'],
+  ['GET', '/repos/{owner}/{repo}/actions/permissions/workflow'],
+  ['GET', '/repos/{owner}/{repo}/actions/workflows'],
+  ['GET', '/repos/{owner}/{repo}/actions/workflows/{workflow_id}'],
+  ['GET', '/repos/{owner}/{repo}/contents/{path}'],
+  ['GET', '/repos/{owner}/{repo}/labels/{name}'],
+  ['GET', '/repos/{owner}/{repo}/actions/secrets'],
+  ['GET', '/repos/{owner}/{repo}/actions/organization-secrets'],
+  ['GET', '/repos/{owner}/{repo}/actions/variables'],
+  ['GET', '/repos/{owner}/{repo}/actions/organization-variables'],
 ] as const;
 
 export type Template = (typeof SERVED)[number][1];
 
 interface RawOperation {
   operationId: string;
+  deprecated?: boolean;
+  'x-github'?: { enabledForGitHubApps?: boolean };
   requestBody?: { content: Record<string, { schema: object }> };
   responses: Record<string, { content?: Record<string, { schema?: object; examples?: Record<string, { value: unknown }> }> }>;
 }
@@ -52,6 +66,17 @@ interface Operation {
 
 let operations: Operation[] | null = null;
 
+/** Every operation of the description, not only those served: what GitHub says of each whoever calls it. */
+export interface Described {
+  id: string;
+  /** Deprecated in the description: a test that calls it fails. */
+  deprecated: boolean;
+  /** `x-github.enabledForGitHubApps`: false means an app's token (an installation's, the workflow's GITHUB_TOKEN) gets 403. */
+  enabledForApps: boolean;
+}
+
+let described: { method: string; pattern: RegExp; literals: number; op: Described }[] | null = null;
+
 /** Reads and compiles the description now (the stand-in does so when it starts, so no request waits for it). */
 export function loadDescription(): number {
   return load().length;
@@ -61,6 +86,19 @@ function load(): Operation[] {
   if (operations) return operations;
   const file = createRequire(import.meta.url).resolve('@octokit/openapi/generated/api.github.com.deref.json');
   const paths = (JSON.parse(readFileSync(file, 'utf8')) as { paths: Record<string, Record<string, RawOperation>> }).paths;
+  described = Object.entries(paths)
+    .flatMap(([template, ops]) =>
+      Object.entries(ops)
+        .filter(([, raw]) => raw.operationId)
+        .map(([method, raw]) => ({
+          method: method.toUpperCase(),
+          pattern: templatePattern(template),
+          // `/pulls/comments/{id}` before `/pulls/{number}/…`: the more fixed words, the more specific.
+          literals: template.split('/').filter((part) => part && !part.startsWith('{')).length,
+          op: { id: raw.operationId, deprecated: raw.deprecated === true, enabledForApps: raw['x-github']?.enabledForGitHubApps !== false },
+        })),
+    )
+    .sort((a, b) => b.literals - a.literals);
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
   addFormats(ajv);
   operations = SERVED.map(([method, template]) => {
@@ -75,10 +113,19 @@ function load(): Operation[] {
       const schema = json(response.content);
       if (schema) responses.set(status, ajv.compile(schema));
     }
-    const pattern = new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`);
+    const pattern = templatePattern(template);
     return { id: raw.operationId, method, template, pattern, raw, request: requestSchema ? ajv.compile(requestSchema) : undefined, responses };
   });
   return operations;
+}
+
+// A file's {path} holds slashes; every other parameter is one segment.
+const templatePattern = (template: string) => new RegExp(`^${template.replace(/\{path\}/g, '.+').replace(/\{[^}]+\}/g, '[^/]+')}$`);
+
+/** What the description says of the operation this request calls; null when it names none (GraphQL, a log's signed address). */
+export function describedOperation(method: string, path: string): Described | null {
+  load();
+  return described!.find((d) => d.method === method && d.pattern.test(path))?.op ?? null;
 }
 
 /** OpenAPI 3.0's `nullable: true` as JSON Schema: null allowed beside the type, or beside the whole schema. */

@@ -73,6 +73,8 @@ export const hang = (): OpenAITurn => ({ kind: 'hang' });
 export interface OpenAIStandInOptions {
   /** The answer once the script has run out; by default a 400 that says so. */
   otherwise?: OpenAIScript;
+  /** The one key the stand-in takes (x-api-key or a bearer token), as the real API does; a request with another gets 401. */
+  apiKey?: string;
   /** Usage reported by replies that do not set their own. */
   usage?: Partial<OpenAIUsage>;
 }
@@ -218,6 +220,10 @@ export class OpenAIStandIn {
     const record: RecordedRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, answer: 'other' };
     this.requests.push(record);
     const path = record.url.split('?')[0];
+    if (this.options.apiKey !== undefined && keyOf(req.headers) !== this.options.apiKey) {
+      record.answer = 'refused 401';
+      return json(res, 401, { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key', param: null } });
+    }
 
     if (record.method === 'POST' && path === '/v1/responses') {
       const call: ResponsesCall = { index: ++this.calls, headers: req.headers, body: (body ?? {}) as ResponsesBody, text: '' };
@@ -289,6 +295,11 @@ export class OpenAIStandIn {
     });
     res.end();
   }
+}
+
+function keyOf(headers: IncomingHttpHeaders): string | undefined {
+  const bearer = /^Bearer\s+(.+)$/i.exec(String(headers.authorization ?? ''))?.[1];
+  return (headers['x-api-key'] as string | undefined) ?? bearer;
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

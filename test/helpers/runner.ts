@@ -178,6 +178,8 @@ export interface ActionRun {
 
 export interface RunOptions {
   apiUrl: string;
+  /** The action's entry to run; the build of this checkout unless a test vendors a copy (`uses: ./.github/actions/…`). */
+  entry?: string;
   workspace: string;
   event: string;
   payload: Record<string, unknown>;
@@ -235,7 +237,7 @@ export async function runBuiltAction(options: RunOptions): Promise<ActionRun> {
   };
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
   const started = Date.now();
-  const child = execa(process.execPath, [ACTION], { cwd: options.workspace, env, extendEnv: false, reject: false, timeout: options.timeoutMs ?? 60_000 });
+  const child = execa(process.execPath, [options.entry ?? ACTION], { cwd: options.workspace, env, extendEnv: false, reject: false, timeout: options.timeoutMs ?? 60_000 });
   let signalledAt: number | undefined;
   const poll =
     options.killWhen || options.signalWhen

