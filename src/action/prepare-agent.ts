@@ -17,7 +17,7 @@ import { resolveExecutable } from '../providers/process.js';
 import { proxyResolver } from '../providers/egress-proxy.js';
 import { failOnIssue } from './post-notice.js';
 import type { IssueInfo } from '../github/repo-api.js';
-import type { GatewaySetup } from './start-gateway.js';
+import { gatewayHoldsKey, type GatewaySetup, type GatewayStarter } from './start-gateway.js';
 import type { Toolkit } from './toolkit.js';
 
 export interface AgentSetup {
@@ -35,10 +35,12 @@ export interface AgentSetup {
 
 const nothingToClose = async () => {};
 
-export async function prepareAgent(kit: Toolkit, issue: IssueInfo, gateway: GatewaySetup): Promise<AgentSetup> {
+/** `startGateway` is called once the agent's network exists, so that the relay listens where the agent can reach it. */
+export async function prepareAgent(kit: Toolkit, issue: IssueInfo, startGateway: GatewayStarter): Promise<AgentSetup> {
   const { inputs, runner } = kit.config;
   // The script provider is our own code, run in this process: there is no agent process to isolate.
-  if (inputs.provider === 'script') return { isolation: 'the script provider runs in the action itself (no agent process)', gateway, close: nothingToClose };
+  if (inputs.provider === 'script') return { isolation: 'the script provider runs in the action itself (no agent process)', gateway: await startGateway({}), close: nothingToClose };
+  const holdsKey = gatewayHoldsKey(kit);
   const mode = inputs.agentNetwork;
   const tempRoot = mkdtempSync(join(runner.tempDir ?? tmpdir(), 'samocode-agent-'));
   const noView = canMakeView();
@@ -49,7 +51,7 @@ export async function prepareAgent(kit: Toolkit, issue: IssueInfo, gateway: Gate
       tempRoot,
       log: (line) => kit.log.info(line),
       inView: !noView,
-      withoutLogins: gateway.gateway !== undefined,
+      withoutLogins: holdsKey,
     });
   } catch (error) {
     rmSync(tempRoot, { recursive: true, force: true });
@@ -68,14 +70,23 @@ export async function prepareAgent(kit: Toolkit, issue: IssueInfo, gateway: Gate
     if (inputs.agentUser !== 'none') kit.log.warning(`the agent is ${isolation}; it can read this job's environment and .git`);
     const network = "not enforced: agent-network is open, and the agent sees the runner user's files";
     kit.log.warning(`the agent's network is ${network}`);
-    return { isolation, network, gateway, close: nothingToClose };
+    return { isolation, network, gateway: await startGateway({}), close: nothingToClose };
   }
-  return sandboxFor(kit, issue, user, tempRoot, noView, gateway);
+  return sandboxFor(kit, issue, user, tempRoot, noView, holdsKey, startGateway);
 }
 
-async function sandboxFor(kit: Toolkit, issue: IssueInfo, identity: AgentIdentity, tempRoot: string, noView: string | undefined, gateway: GatewaySetup): Promise<AgentSetup> {
+async function sandboxFor(
+  kit: Toolkit,
+  issue: IssueInfo,
+  identity: AgentIdentity,
+  tempRoot: string,
+  noView: string | undefined,
+  holdsKey: boolean,
+  startGateway: GatewayStarter,
+): Promise<AgentSetup> {
   const { inputs } = kit.config;
   const mode = inputs.agentNetwork;
+  const policy = egressPolicy(inputs.provider, inputs.allowedDomains, holdsKey);
   let network: AgentNetwork | undefined;
   let closed = false;
   const close = async () => {
@@ -101,7 +112,7 @@ async function sandboxFor(kit: Toolkit, issue: IssueInfo, identity: AgentIdentit
   const isolation = `the agent runs as ${identity.user} (uid ${identity.uid}), which cannot write .git or read this job's environment`;
   try {
     if (mode !== 'open') {
-      network = await AgentNetwork.open({ mode, identity, policy: egressPolicy(inputs.provider, inputs.allowedDomains), resolve: proxyResolver(), log: (line) => kit.log.info(line) });
+      network = await AgentNetwork.open({ mode, identity, policy, resolve: proxyResolver(), log: (line) => kit.log.info(line) });
     }
   } catch (error) {
     return fail(`agent-network: ${mode} cannot be set up on this runner: ${(error as Error).message}; set agent-network: open to run without it`);
@@ -118,9 +129,45 @@ async function sandboxFor(kit: Toolkit, issue: IssueInfo, identity: AgentIdentit
     await openTheWay(identity, (line) => kit.log.info(line));
   }
   if (view) kit.log.info(`agent view: covered ${view.hide.join(', ') || 'nothing'}; kept ${view.keep.join(', ') || 'nothing more'}`);
-  const where = network ? (mode === 'restricted' ? `restricted: only through the allow-list proxy (${egressPolicy(inputs.provider, inputs.allowedDomains).rules.length} names and patterns)` : 'none: its own loopback only') : 'open: the runner\'s network, not filtered';
+  let gateway: GatewaySetup;
+  try {
+    gateway = await relayFor(kit, network, startGateway);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  const where = network
+    ? mode === 'restricted'
+      ? `restricted: only through the allow-list proxy (${policy.rules.length} names and patterns${gateway.gateway ? `; the model only through the gateway's relay at ${network.hostAddress}:${gateway.gateway.port}` : ''})`
+      : `none: its own loopback only${gateway.gateway ? ' (the model too is out of reach: the relay is on the host)' : ''}`
+    : "open: the runner's network, not filtered";
   const seen = sandbox?.view ? "the runner user's HOME and RUNNER_TEMP are not in its view" : "it sees the runner's folders as others may (no filesystem view)";
   return { identity, sandbox, isolation, network: `${where}; ${seen}`, gateway, close };
+}
+
+/**
+ * The relay where the agent can reach it: on the host side of a restricted
+ * network (its port opened there, nothing else of the host), on loopback
+ * otherwise. Under `none` the namespace has no host side, so the agent cannot
+ * reach the relay: said in the log (and the job summary's network line).
+ */
+async function relayFor(kit: Toolkit, network: AgentNetwork | undefined, startGateway: GatewayStarter): Promise<GatewaySetup> {
+  const mode = kit.config.inputs.agentNetwork;
+  if (!network || mode !== 'restricted') {
+    const setup = await startGateway({});
+    if (network && setup.gateway) kit.log.warning("agent-network: none: the agent cannot reach the model gateway's relay (its namespace has only its own loopback), so its model is out of reach; use restricted to reach the model only through the relay");
+    return setup;
+  }
+  const setup = await startGateway({ listenHost: network.hostAddress });
+  if (!setup.gateway) return setup;
+  try {
+    await network.allowHostPort(setup.gateway.port);
+  } catch (error) {
+    await setup.gateway.stop();
+    throw error;
+  }
+  kit.log.info(`agent network: the model gateway's relay at ${network.hostAddress}:${setup.gateway.port} is the agent's only way to its model`);
+  return setup;
 }
 
 /** What the view hides (the runner's HOME and RUNNER_TEMP) and keeps (the agent's folders, the CLI, the toolchains). */

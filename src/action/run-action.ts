@@ -45,13 +45,10 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
         : await step('Take in the review', () => takeInReview(kit, intent, issue, session, opened));
     await step('Claim the session', () => claimSession(kit, intent, issue, session, opened, taken, review));
     await step('Answer comments', () => answerComments(kit, issue, session, taken));
-    const gateway = await step('Start the model gateway', () => startGateway(kit, issue, session));
-    const setup = await step('Prepare the agent user', () => prepareAgent(kit, issue, gateway)).catch(async (error) => {
-      await gateway.gateway?.stop();
-      throw error;
-    });
+    // The model gateway starts inside this step, once the agent's network exists: its relay listens where the agent can reach it.
+    const setup = await step('Prepare the agent and its model gateway', () => prepareAgent(kit, issue, (place) => startGateway(kit, issue, session, place)));
     try {
-      const result = await step('Run the loop', () => runLoop(kit, issue, session, opened, taken, review, setup)).finally(() => gateway.gateway?.stop());
+      const result = await step('Run the loop', () => runLoop(kit, issue, session, opened, taken, review, setup)).finally(() => setup.gateway.gateway?.stop());
       // Nothing of the agent is running any more: what the run made for it goes before the outcome is shown.
       await step('Remove the agent sandbox', () => setup.close());
       await step('Answer the review', () => answerReview(kit, session, opened, result));

@@ -22,7 +22,7 @@ export const DEFAULT_REGISTRIES: readonly string[] = [
   'api.nuget.org',
 ];
 
-/** The model API each provider's CLI calls (and signs in through), until the model gateway carries it. */
+/** The model API each provider's CLI calls (and signs in through), allowed by default while the model gateway does not carry it. */
 export const MODEL_API_HOSTS: Readonly<Record<string, readonly string[]>> = {
   claude: ['api.anthropic.com', 'console.anthropic.com'],
   codex: ['api.openai.com', 'auth.openai.com', 'chatgpt.com'],
@@ -88,9 +88,14 @@ export function parseAllowEntry(entry: string, from: AllowRule['from'] = 'input'
   return { name, wildcard: Boolean(match[1]), ...(port !== undefined ? { port } : {}), from };
 }
 
-/** The defaults for `provider`, then the input's entries. */
-export function egressPolicy(provider: string, allowedDomains: string[]): EgressPolicy {
-  const defaults = [...(MODEL_API_HOSTS[provider] ?? []), ...DEFAULT_REGISTRIES].map((name) => parseAllowEntry(name, 'default'));
+/**
+ * The defaults for `provider`, then the input's entries. When the model gateway
+ * holds the key the model's hosts are not among the defaults: the agent reaches
+ * its model only through the relay, which is not behind the proxy.
+ */
+export function egressPolicy(provider: string, allowedDomains: string[], modelThroughGateway = false): EgressPolicy {
+  const modelHosts = modelThroughGateway ? [] : (MODEL_API_HOSTS[provider] ?? []);
+  const defaults = [...modelHosts, ...DEFAULT_REGISTRIES].map((name) => parseAllowEntry(name, 'default'));
   return { rules: [...defaults, ...allowedDomains.filter(Boolean).map((entry) => parseAllowEntry(entry))] };
 }
 

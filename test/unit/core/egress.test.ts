@@ -3,6 +3,20 @@ import { allowHint, blockedAddress, decideName, egressPolicy, ipVersion, parseAl
 
 const policy = egressPolicy('claude', ['example.test', '*.corp.example', 'git.example.org:8443']);
 
+describe('egress: the model hosts', () => {
+  it('are among the defaults while the agent holds its own credential, and not when the model gateway holds the key', () => {
+    const own = egressPolicy('codex', []);
+    const relayed = egressPolicy('codex', [], true);
+    for (const host of ['api.openai.com', 'auth.openai.com', 'chatgpt.com']) {
+      expect(decideName(own, host, 443).allowed).toBe(true);
+      expect(decideName(relayed, host, 443).allowed).toBe(false);
+    }
+    expect(decideName(relayed, 'registry.npmjs.org', 443).allowed).toBe(true);
+    // Listed by hand, a model host is reachable again: the person's choice, not a default.
+    expect(decideName(egressPolicy('claude', ['api.anthropic.com'], true), 'api.anthropic.com', 443).allowed).toBe(true);
+  });
+});
+
 describe('egress: the decision on a name', () => {
   it.each([
     ['api.anthropic.com', 443, true],
