@@ -179,7 +179,8 @@ async function viewNeeds(kit: Toolkit, identity: AgentIdentity) {
   const toolCache = process.env.RUNNER_TOOL_CACHE ? [process.env.RUNNER_TOOL_CACHE] : [];
   return {
     hide: [process.env.HOME ?? homedir(), ...(runner.tempDir ? [runner.tempDir] : [])],
-    keep: [identity.workspace, identity.home, identity.tmpdir, ...cliDirs, ...toolCache, ...path],
+    // The folder that holds its HOME and temp folder also gets each call's folder (made after the view is planned).
+    keep: [identity.workspace, dirname(identity.home), identity.home, identity.tmpdir, ...cliDirs, ...toolCache, ...path],
     uid: identity.uid,
     gid: identity.gid,
   } satisfies Parameters<typeof planView>[0];

@@ -26,6 +26,10 @@ export const DEFAULT_REGISTRIES: readonly string[] = [
 export const MODEL_API_HOSTS: Readonly<Record<string, readonly string[]>> = {
   claude: ['api.anthropic.com', 'console.anthropic.com'],
   codex: ['api.openai.com', 'auth.openai.com', 'chatgpt.com'],
+  gemini: ['generativelanguage.googleapis.com'],
+  // Its own GitHub token also calls api.github.com, which is not a default (a token there can publish): allowed-domains.
+  copilot: ['*.githubcopilot.com'],
+  // opencode's model is whichever provider its config names: allowed-domains.
 };
 
 /** Ports a name may be reached on without naming the port. */
