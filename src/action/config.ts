@@ -1,6 +1,7 @@
 // Inputs and runner variables, read once into one typed config. Read from
 // the environment as @actions/core does (INPUT_<NAME>), so that the cheap
 // entry can use it before anything heavy is loaded.
+import { AllowListError, parseAllowEntry } from '../core/egress.js';
 import { PRICE_TABLE, withOverride, type PriceTable } from '../core/prices.js';
 import { PROVIDERS, isProvider, type ProviderName } from '../providers/settings.js';
 
@@ -40,6 +41,10 @@ export interface Inputs {
   agentGithubToken?: string;
   /** `auto`, `none`, or a user name. */
   agentUser: string;
+  /** The agent's network: its own namespace behind the allow-list proxy, the runner's, or loopback only. */
+  agentNetwork: 'restricted' | 'open' | 'none';
+  /** Names and `*.suffix` patterns (with an optional `:port`) the agent may reach beside the defaults. */
+  allowedDomains: string[];
   /** Open the pull request as a draft when implementation starts (else at done). */
   draftPullRequest: boolean;
   maxReviewRounds: number;
@@ -90,6 +95,23 @@ function numberInput(env: NodeJS.ProcessEnv, name: string, fallback: number | un
   return n;
 }
 
+function networkInput(env: NodeJS.ProcessEnv): Inputs['agentNetwork'] {
+  const mode = (input(env, 'agent-network') || 'restricted').toLowerCase();
+  if (mode !== 'restricted' && mode !== 'open' && mode !== 'none') throw new ConfigError(`input agent-network must be restricted, open or none, got "${mode}"`);
+  return mode;
+}
+
+function allowedDomainsInput(env: NodeJS.ProcessEnv): string[] {
+  const entries = listInput(env, 'allowed-domains');
+  try {
+    for (const entry of entries) parseAllowEntry(entry);
+  } catch (error) {
+    if (error instanceof AllowListError) throw new ConfigError(error.message);
+    throw error;
+  }
+  return entries;
+}
+
 function readInputs(env: NodeJS.ProcessEnv): Inputs {
   const token = input(env, 'github-token') || env.GITHUB_TOKEN || '';
   if (!token) throw new ConfigError('input github-token is empty; the default is ${{ github.token }}');
@@ -125,6 +147,8 @@ function readInputs(env: NodeJS.ProcessEnv): Inputs {
     agentEnv: listInput(env, 'agent-env'),
     agentGithubToken,
     agentUser: input(env, 'agent-user') || 'auto',
+    agentNetwork: networkInput(env),
+    allowedDomains: allowedDomainsInput(env),
     draftPullRequest: input(env, 'draft-pull-request').toLowerCase() !== 'false',
     maxReviewRounds: numberInput(env, 'max-review-rounds', 5)!,
     telegramToken: optional('telegram-bot-token') ?? env.TELEGRAM_BOT_TOKEN,

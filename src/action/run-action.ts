@@ -51,13 +51,19 @@ export async function runAction(intent: ActiveIntent, payload: Record<string, un
     reached.claimed = true;
     await step('Answer comments', () => answerComments(kit, issue, session, taken));
     await step("Say what GitHub's rate limit did", () => saySlowed(kit, issue, session));
-    const gateway = await step('Start the model gateway', () => startGateway(kit, issue, session));
-    const setup = await step('Prepare the agent user', () => prepareAgent(kit, issue, gateway));
-    const result = await step('Run the loop', () => runLoop(kit, issue, session, opened, taken, review, setup)).finally(() => gateway.gateway?.stop());
-    await step('Answer the review', () => answerReview(kit, session, opened, result));
-    const shown = await step('Show the outcome', () => showOutcome(kit, issue, session, opened, result, taken));
-    await step('Update the issue', () => updateIssue(kit, issue, session, opened, taken, result, shown));
-    await step('Write the outputs', () => writeOutputs(kit, session, opened, result, shown, setup, { issue, taken }));
+    // The model gateway starts inside this step, once the agent's network exists: its relay listens where the agent can reach it.
+    const setup = await step('Prepare the agent and its model gateway', () => prepareAgent(kit, issue, (place) => startGateway(kit, issue, session, place)));
+    try {
+      const result = await step('Run the loop', () => runLoop(kit, issue, session, opened, taken, review, setup)).finally(() => setup.gateway.gateway?.stop());
+      // Nothing of the agent is running any more: what the run made for it goes before the outcome is shown.
+      await step('Remove the agent sandbox', () => setup.close());
+      await step('Answer the review', () => answerReview(kit, session, opened, result));
+      const shown = await step('Show the outcome', () => showOutcome(kit, issue, session, opened, result, taken));
+      await step('Update the issue', () => updateIssue(kit, issue, session, opened, taken, result, shown));
+      await step('Write the outputs', () => writeOutputs(kit, session, opened, result, shown, setup, { issue, taken }));
+    } finally {
+      await setup.close();
+    }
   } catch (error) {
     // A rate limit that outlasted the time budget ends the run as the time limit does, never as a failure.
     if (isRateLimited(error)) return step("Save the session: GitHub's rate limit outlasted the time budget", () => endSlowedByRateLimit(kit, reached, error as Error));

@@ -51,6 +51,7 @@ async function makeAgent(kit: Toolkit, setup: AgentSetup) {
     extraEnv: inputs.agentEnv,
     agentGithubToken: inputs.agentGithubToken,
     identity: setup.identity,
+    sandbox: setup.sandbox,
     ...(gateway ? { extraArgs: gateway.agentArgs(), stopRetrying: () => gateway.blockReason() } : {}),
   });
   return gateway ? gateway.meter(agent) : agent;

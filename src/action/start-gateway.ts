@@ -18,7 +18,7 @@ export interface GatewaySetup {
   hidden: string[];
 }
 
-export async function startGateway(kit: Toolkit, issue: IssueInfo, session: GitHubSession, seam: { listenHost?: string; agentHost?: string } = {}): Promise<GatewaySetup> {
+export async function startGateway(kit: Toolkit, issue: IssueInfo, session: GitHubSession, seam: RelayPlace = {}): Promise<GatewaySetup> {
   const { inputs } = kit.config;
   const engine = engineGateway(inputs.provider);
   if (inputs.provider === 'script') return { line: '', hidden: [] }; // calls no model
@@ -50,6 +50,24 @@ export async function startGateway(kit: Toolkit, issue: IssueInfo, session: GitH
   const line = `${engine.engine} through the relay at ${gateway.baseUrl} to ${gateway.upstream}, with the key from ${auth.from}; prices of ${inputs.prices.date}`;
   kit.log.info(`model gateway: ${line}`);
   return { gateway, line, hidden };
+}
+
+/** Where the relay listens, and the address the agent is given for it. */
+export interface RelayPlace {
+  listenHost?: string;
+  agentHost?: string;
+}
+
+/** Starts the gateway where the agent can reach it (or says why there is none); prepareAgent calls it once the agent's network exists. */
+export type GatewayStarter = (place: RelayPlace) => Promise<GatewaySetup>;
+
+/** Whether the relay will hold the provider's key (decided before the agent's network is made: its allow-list depends on it). */
+export function gatewayHoldsKey(kit: Toolkit): boolean {
+  const { inputs } = kit.config;
+  const engine = engineGateway(inputs.provider);
+  if (inputs.provider === 'script' || !engine || inputs.modelGateway === 'off') return false;
+  const auth = engine.credential(process.env);
+  return auth !== null && !('unsupported' in auth);
 }
 
 /** The job's environment as the agent's is chosen from: the relay's credentials out, its address and placeholder in. */

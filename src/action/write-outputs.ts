@@ -38,6 +38,7 @@ export async function writeOutputs(
       branch: session.links.branch,
       pullRequest: shown.pullRequest,
       agentUser: setup.isolation,
+      agentNetwork: setup.network,
       gateway: setup.gateway.line,
       review: reviewRoundsLine((await session.store.readGates()).review, kit.config.inputs.maxReviewRounds),
       issue: seen.issue ? { name: `${kit.config.runner.repository}#${seen.issue.number}`, url: seen.issue.url } : undefined,

@@ -233,13 +233,14 @@ function iterationRecord(turn: Turn, report: AgentReport, judged: Judgement, now
   };
 }
 
-/** Cost and tokens, each only when known; the gateway's with the CLI's own report beside them. */
-function spending(result: AgentResult): Pick<IterationRecord, 'costUsd' | 'usage' | 'metered' | 'reported'> {
+/** Cost and tokens, each only when known; the gateway's with the CLI's own report beside them; what the agent's network refused. */
+function spending(result: AgentResult): Pick<IterationRecord, 'costUsd' | 'usage' | 'metered' | 'reported' | 'refused'> {
   return {
     ...(result.costUsd !== undefined ? { costUsd: result.costUsd } : {}),
     ...(result.usage ? { usage: result.usage } : {}),
     ...(result.metered ? { metered: true } : {}),
     ...(result.reported && (result.reported.costUsd !== undefined || result.reported.usage) ? { reported: result.reported } : {}),
+    ...(result.refused?.length ? { refused: result.refused } : {}),
   };
 }
 

@@ -41,6 +41,16 @@ export interface AgentRequest {
   log: LineSink;
 }
 
+/** Connections the agent's network refused in one call, by host and port. */
+export interface NetworkRefusal {
+  host: string;
+  port: number;
+  count: number;
+  reason: string;
+  /** The input line that would allow it, or what would instead. */
+  allow: string;
+}
+
 export interface AgentResult {
   /** Null when the process ended by a signal. */
   exitCode: number | null;
@@ -50,6 +60,8 @@ export interface AgentResult {
   turns?: number;
   /** A short description of what went wrong, when something did. */
   error?: string;
+  /** What the agent's network refused during the call. */
+  refused?: NetworkRefusal[];
   /** `costUsd` and `usage` are the model gateway's metering (the cost of record), not the CLI's own report. */
   metered?: boolean;
   /** What the CLI itself reported, kept beside the metered figures for comparison. */
@@ -93,6 +105,8 @@ export interface HistoryEntry {
   reported?: Spending;
   /** The orchestrator's records the agent changed, put back: `_gates.json`, `Status: <key>`, `_logs/…`, `_signals.jsonl`, … */
   restored?: string[];
+  /** What the agent's network refused in this iteration. */
+  refused?: NetworkRefusal[];
 }
 
 export interface SessionStore {
@@ -145,6 +159,7 @@ export interface IterationRecord {
   reported?: Spending;
   /** The orchestrator's records the agent changed in this iteration, put back. */
   restored?: string[];
+  refused?: NetworkRefusal[];
   logFile: string;
 }
 

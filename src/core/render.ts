@@ -6,7 +6,7 @@ import { sessionState, type SessionStatus } from './overview.js';
 import { PHASES } from './phases.js';
 import type { AnswerRecord } from './gates.js';
 import type { Gate } from './phases.js';
-import type { IterationRecord } from './ports.js';
+import type { IterationRecord, NetworkRefusal } from './ports.js';
 import type { Question } from './qa.js';
 import { cacheShare, inputOf, usageLine, usd } from './spend.js';
 
@@ -30,6 +30,8 @@ export interface TrackingDetails {
   answers?: AnswerRecord[];
   /** A link to the comment that says why the session is blocked and what a person can do: the reason is stated there, once. */
   blockedNotice?: string;
+  /** What the agent's network refused in this run, merged by host and port. */
+  refused?: NetworkRefusal[];
   /** The last iteration's cost and tokens as the model gateway metered them. */
   lastMetered?: IterationRecord;
 }
@@ -98,6 +100,7 @@ export function trackingComment(sessionName: string, status: SessionStatus, link
     '',
     ...phaseList(status),
     ...answerLines(details.answers ?? []),
+    ...(details.refused?.length ? ['', ...refusalLines(details.refused, 10)] : []),
     ...(note ? ['', neutralizeText(clip(note, 1_000))] : []),
     ...(linkLine ? ['', linkLine] : []),
   ].join('\n');
@@ -218,4 +221,27 @@ export function summaryTable(records: IterationRecord[]): string {
     ...rows.map((r) => `| ${r} |`),
     `| **this run** | | ${records.length} | | | ${seconds(took)} | $${cost.toFixed(4)} | ${used} | |`,
   ].join('\n');
+}
+
+/** One line per host and port, the counts of several calls added up, most attempts first. */
+export function mergeRefusals(lists: (NetworkRefusal[] | undefined)[]): NetworkRefusal[] {
+  const merged = new Map<string, NetworkRefusal>();
+  for (const refusal of lists.flatMap((list) => list ?? [])) {
+    const key = `${refusal.host}:${refusal.port}`;
+    const known = merged.get(key);
+    if (known) known.count += refusal.count;
+    else merged.set(key, { ...refusal });
+  }
+  return [...merged.values()].sort((a, b) => b.count - a.count || a.host.localeCompare(b.host));
+}
+
+const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
+
+/** What the agent's network refused, a line each, with the input line that would allow it. */
+export function refusalLines(refused: NetworkRefusal[], max = 20): string[] {
+  if (!refused.length) return [];
+  const total = refused.reduce((sum, r) => sum + r.count, 0);
+  const lines = refused.slice(0, max).map((r) => `- ${code(`${r.host}:${r.port}`)} ×${r.count}: ${neutralizeText(clip(r.reason, 200))}; to allow: ${code(r.allow)}`);
+  const more = refused.length > max ? [`- and ${refused.length - max} more hosts (see _signals.jsonl)`] : [];
+  return [`**The agent's network refused ${total} connection${total === 1 ? '' : 's'}:**`, ...lines, ...more];
 }

@@ -76,6 +76,11 @@ export class ModelGateway {
     private readonly engine: EngineGateway,
   ) {}
 
+  /** The port the relay listens on. */
+  get port(): number {
+    return Number(new URL(this.baseUrl).port);
+  }
+
   static async start(options: GatewayOptions): Promise<ModelGateway> {
     const { engine } = options;
     const upstream = (options.env[engine.upstreamVariable] || engine.defaultUpstream).replace(/\/+$/, '');

@@ -5,7 +5,7 @@
 // log and the commits show its iterations.
 import type { SessionStatus } from '../core/overview.js';
 import type { IterationRecord, Reporter } from '../core/ports.js';
-import { marker, trackingComment, type Links, type TrackingDetails } from '../core/render.js';
+import { marker, mergeRefusals, trackingComment, type Links, type TrackingDetails } from '../core/render.js';
 import type { RepoApi } from './repo-api.js';
 
 export const TRACKING_MARKER = marker('tracking');
@@ -37,6 +37,7 @@ export class TrackingComment implements Reporter {
   /** Held for the end of the run. */
   iterationFinished(record: IterationRecord, status: SessionStatus): void {
     if (record.metered) this.details.lastMetered = record;
+    if (record.refused?.length) this.details.refused = mergeRefusals([this.details.refused, record.refused]);
     this.pending = status;
   }
 

@@ -3,12 +3,14 @@
 import type { SessionStatus } from '../core/overview.js';
 import type { IterationRecord, TokenUsage } from '../core/ports.js';
 import { addUsage, usageLine, usd } from '../core/spend.js';
-import { describeState, summaryTable } from '../core/render.js';
+import { describeState, mergeRefusals, refusalLines, summaryTable } from '../core/render.js';
 
 export interface SummaryLinks {
   branch?: string;
   pullRequest?: string;
   agentUser?: string;
+  /** The agent's network and filesystem view, or what of them is not enforced. */
+  agentNetwork?: string;
   /** How the agent reached its model: the gateway, or why not. */
   gateway?: string;
   review?: string | null;
@@ -44,13 +46,20 @@ export function jobSummary(sessionName: string, status: SessionStatus, records: 
     ...(links.branch ? [fact('Branch', links.branch)] : []),
     ...(links.pullRequest ? [fact('Pull request', links.pullRequest)] : []),
     ...(links.agentUser ? [fact('Agent user', links.agentUser)] : []),
+    ...(links.agentNetwork ? [fact('Agent network', links.agentNetwork)] : []),
     ...(links.gateway ? [fact('Model gateway', links.gateway)] : []),
     ...meteredFacts(records),
     ...(review ? [fact(review[1]!, review[2]!)] : links.review ? [`- ${links.review}`] : []),
     '',
     records.length ? summaryTable(records) : noIteration(links.idle ?? []),
+    ...refusedSection(records),
     '',
   ].join('\n');
+}
+
+function refusedSection(records: IterationRecord[]): string[] {
+  const lines = refusalLines(mergeRefusals(records.map((r) => r.refused)), 50);
+  return lines.length ? ['', ...lines] : [];
 }
 
 /** The run's metered totals beside what the CLI said of itself. */

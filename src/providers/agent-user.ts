@@ -10,8 +10,8 @@
 // handed to the agent user before each call (only what is not already its,
 // so a second hand-over is a walk without writes) and, where the orchestrator
 // is not root, taken back after the call once the reaper left no agent process.
-import { execFile, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { chmod, copyFile, lstat, mkdir, mkdtemp, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -21,11 +21,11 @@ import { TreeHandOver } from './tree-owner.js';
 export const DEFAULT_AGENT_USER = 'samocode-agent';
 
 /**
- * The user `auto` makes: one per work tree. The reaper ends every process of
- * the agent's uid, so two runners on one machine must never share one.
+ * The user `auto` makes: one per run, removed when the run ends (releaseAgentUser).
+ * The reaper ends every process of the agent's uid, so two runs must never share one.
  */
-export function autoUserName(workspace: string): string {
-  return `samocode-${createHash('sha1').update(resolve(workspace)).digest('hex').slice(0, 10)}`;
+export function autoUserName(): string {
+  return `samocode-${randomBytes(5).toString('hex')}`;
 }
 
 export interface AgentIdentity {
@@ -39,6 +39,10 @@ export interface AgentIdentity {
   workspace: string;
   /** How the orchestrator acts for the agent user: it is root, or it has passwordless sudo. */
   via: 'root' | 'sudo';
+  /** This run made the user (`auto`), so it removes it. */
+  created?: boolean;
+  /** The work tree's top folder as it was, put back when the run ends. */
+  topBefore?: { gid: number; mode: number };
 }
 
 export interface NotIsolated {
@@ -57,6 +61,12 @@ export interface AgentUserOptions {
   log: (line: string) => void;
   /** The user `auto` creates; parallel runs on one machine (tests, several self-hosted runners) need one each. */
   autoName?: string;
+  /**
+   * The agent starts in a filesystem view (agent-view.ts) that makes the way
+   * to its folders passable: no folder is opened up here, and the sandbox's own
+   * check proves the user instead.
+   */
+  inView?: boolean;
   /** Leave the CLIs' logins out of the agent's HOME: the model gateway holds the credential (only config.toml is copied). */
   withoutLogins?: boolean;
 }
@@ -99,11 +109,11 @@ function run(command: string, args: string[]): Promise<Run> {
 }
 
 /** Runs a command with the rights to act for the agent user: directly as root, else through `sudo -n`. */
-async function privileged(via: AgentIdentity['via'], command: string, args: string[]): Promise<Run> {
+export async function privileged(via: AgentIdentity['via'], command: string, args: string[]): Promise<Run> {
   return via === 'root' ? run(command, args) : run('sudo', ['-n', '--', command, ...args]);
 }
 
-async function mustPrivileged(via: AgentIdentity['via'], command: string, args: string[]): Promise<void> {
+export async function mustPrivileged(via: AgentIdentity['via'], command: string, args: string[]): Promise<void> {
   const result = await privileged(via, command, args);
   if (result.code !== 0) throw new Error(`${command} failed (${result.code}): ${result.stderr || result.stdout}`.trim());
 }
@@ -125,8 +135,9 @@ async function privilege(): Promise<AgentIdentity['via'] | NotIsolated> {
   return { isolated: false, reason: sudo.missing ? 'not root, and sudo is not installed' : 'not root, and sudo asks for a password' };
 }
 
-async function createUser(via: AgentIdentity['via'], name: string): Promise<NotIsolated | undefined> {
-  const args = ['--system', '--user-group', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/bin/sh', name];
+/** `home` is the run's folder for the agent: in the user database, it says which run made the user. */
+async function createUser(via: AgentIdentity['via'], name: string, home: string): Promise<NotIsolated | undefined> {
+  const args = ['--system', '--user-group', '--no-create-home', '--home-dir', home, '--shell', '/bin/sh', name];
   const made = await privileged(via, 'useradd', args);
   if (made.code === 0 || (await lookupUser(name))) return undefined; // made, or made meanwhile by a parallel run
   if (made.missing || /command not found|No such file/i.test(made.stderr)) return { isolated: false, reason: 'useradd is not available to create the agent user' };
@@ -140,11 +151,13 @@ export async function prepareAgentUser(mode: 'auto' | 'none' | string, options: 
     if (mode === 'auto') return via;
     throw new Error(`agent-user ${mode}: cannot run as another user: ${via.reason}`);
   }
-  const name = mode === 'auto' ? (options.autoName ?? autoUserName(options.workspace)) : mode;
+  const name = mode === 'auto' ? (options.autoName ?? autoUserName()) : mode;
   let ids = await lookupUser(name);
+  let created = false;
   if (!ids && mode !== 'auto') throw new Error(`agent-user ${name}: no such user`);
   if (!ids) {
-    const failed = await createUser(via, name);
+    created = true;
+    const failed = await createUser(via, name, resolve(options.tempRoot));
     if (failed) return failed;
     ids = await lookupUser(name);
     if (!ids) return { isolated: false, reason: `the agent user ${name} was created but cannot be found` };
@@ -153,11 +166,14 @@ export async function prepareAgentUser(mode: 'auto' | 'none' | string, options: 
   if (ids.uid === 0 || ids.uid === process.getuid?.()) throw new Error(`agent-user ${name}: uid ${ids.uid} is not another unprivileged user`);
   const workspace = resolve(options.workspace);
   const tempRoot = resolve(options.tempRoot);
-  const identity: AgentIdentity = { isolated: true, user: name, ...ids, home: '', tmpdir: '', workspace, via };
+  const top = await stat(workspace);
+  const identity: AgentIdentity = { isolated: true, user: name, ...ids, home: '', tmpdir: '', workspace, via, created, topBefore: { gid: top.gid, mode: top.mode & 0o7777 } };
   await makeAgentFolders(identity, tempRoot, options.runnerHome ?? process.env.HOME ?? homedir(), options.withoutLogins === true);
   await layOutWorkspace(identity, options.log);
-  await makeTraversable(identity, [workspace, identity.home, identity.tmpdir], options.log);
-  await checkIdentity(identity);
+  if (!options.inView) {
+    await makeTraversable(identity, [workspace, identity.home, identity.tmpdir], options.log);
+    await checkIdentity(identity);
+  }
   options.log(`agent user: ${name} (uid ${ids.uid}) writes the work tree but not .git; HOME ${identity.home}`);
   return identity;
 }
@@ -291,4 +307,36 @@ export async function takeBackWorkTree(identity: AgentIdentity): Promise<void> {
   const uid = process.getuid!();
   const gid = process.getgid!();
   await mustPrivileged(identity.via, 'find', [...notOwnedBy(identity.workspace, uid), '-exec', 'chown', '-h', `${uid}:${gid}`, '{}', '+']);
+}
+
+/** Folders on the way to the agent's that others may not pass through: opened (o+x) where no filesystem view covers them. */
+export async function openTheWay(identity: AgentIdentity, log: (line: string) => void): Promise<void> {
+  await makeTraversable(identity, [identity.workspace, identity.home, identity.tmpdir], log);
+  await checkIdentity(identity);
+}
+
+/**
+ * When the run ends, however it ends (its processes already reaped): the work
+ * tree goes back to the orchestrator, its top folder as it was, the agent's
+ * HOME and temp folder are removed, and a user this run made is deleted.
+ * Synchronous, so that an exit handler can run it; each step is tried even
+ * when an earlier one failed.
+ */
+export function releaseAgentUser(identity: AgentIdentity): string[] {
+  const failed: string[] = [];
+  const step = (command: string, args: string[]) => {
+    const argv = identity.via === 'root' ? [command, ...args] : ['sudo', '-n', '--', command, ...args];
+    const result = spawnSync(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], timeout: 60_000, encoding: 'utf8' });
+    if (result.status !== 0) failed.push(`${command}: ${(result.stderr || result.error?.message || `exit ${result.status}`).trim()}`);
+  };
+  const uid = process.getuid!();
+  const gid = process.getgid!();
+  step('find', [...notOwnedBy(identity.workspace, uid), '-user', String(identity.uid), '-exec', 'chown', '-h', `${uid}:${gid}`, '{}', '+']);
+  if (identity.topBefore) {
+    step('chgrp', ['--', String(identity.topBefore.gid), identity.workspace]);
+    step('chmod', [identity.topBefore.mode.toString(8), '--', identity.workspace]);
+  }
+  for (const dir of [identity.home, identity.tmpdir]) if (dir) step('rm', ['-rf', '--', dir]);
+  if (identity.created) step('userdel', ['--', identity.user]);
+  return failed;
 }

@@ -179,7 +179,9 @@ export class CliAgent implements Agent {
       log: request.log,
       onLine: (line) => reader.read(line),
       identity: this.settings.identity,
+      sandbox: this.settings.sandbox,
     });
+    const refused = this.settings.sandbox?.takeRefusals() ?? [];
     const report = reader.report(outcome);
     const error = exitError(this.cli.name, outcome, request.timeoutMs, report.error);
     return {
@@ -189,6 +191,7 @@ export class CliAgent implements Agent {
       ...(report.turns !== undefined ? { turns: report.turns } : {}),
       ...(report.usage ? { usage: report.usage } : {}),
       ...(error ? { error } : {}),
+      ...(refused.length ? { refused: refused.map(({ host, port, count, detail, allow }) => ({ host, port, count, reason: detail, allow })) } : {}),
     };
   }
 }

@@ -10,6 +10,7 @@ import { delimiter, isAbsolute, join } from 'node:path';
 import { spawn } from 'node:child_process';
 import type { LineSink } from '../core/ports.js';
 import { agentSpawn, handOverWorkTree, takeBackWorkTree, type AgentIdentity } from './agent-user.js';
+import type { AgentSandbox } from './agent-sandbox.js';
 import { MARKER_VAR, newMarker, reapCall, registerCall, startTicksOf, unregisterCall, type AgentCall } from './reaper.js';
 
 export class MissingCliError extends Error {
@@ -51,6 +52,8 @@ export interface ProcessRequest {
   killGraceMs?: number;
   /** Run as this agent user, with its HOME and TMPDIR (from prepareAgentUser). */
   identity?: AgentIdentity;
+  /** Run inside the run's sandbox (its network, its filesystem view), as its agent user. */
+  sandbox?: AgentSandbox;
 }
 
 export interface ProcessOutcome {
@@ -121,14 +124,20 @@ function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
 }
 
 export async function runProcess(request: ProcessRequest): Promise<ProcessOutcome> {
-  const { identity } = request;
+  const { sandbox } = request;
+  const identity = sandbox?.identity ?? request.identity;
   if (identity) await handOverWorkTree(identity);
   const marker = newMarker();
   const env = { ...request.env, [MARKER_VAR]: marker };
-  const plan = identity ? agentSpawn(identity, request.executable, request.args, env) : { executable: request.executable, args: request.args, env };
+  const plan = sandbox
+    ? sandbox.launch(request.executable, request.args, env, request.cwd)
+    : identity
+      ? agentSpawn(identity, request.executable, request.args, env)
+      : { executable: request.executable, args: request.args, env };
   // node's own spawn: the bench measured execa's wrapper at twice the CPU per call, on every iteration.
   const child = spawn(plan.executable, plan.args, {
-    cwd: request.cwd,
+    // In a sandbox the launcher changes into the folder once the view is made.
+    cwd: sandbox ? '/' : request.cwd,
     env: plan.env,
     uid: 'uid' in plan ? plan.uid : undefined,
     gid: 'gid' in plan ? plan.gid : undefined,

@@ -3,6 +3,7 @@
 // the picker that imports them.
 import type { EnvPolicy } from './agent-env.js';
 import type { AgentIdentity } from './agent-user.js';
+import type { AgentSandbox } from './agent-sandbox.js';
 
 export const PROVIDERS = ['claude', 'codex', 'gemini', 'copilot', 'opencode', 'script'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
@@ -37,4 +38,6 @@ export interface ProviderSettings {
   stopRetrying?: () => string | undefined;
   /** Run the CLI as this user (GitHub mode's agent-user); unset runs it as the orchestrator's user. */
   identity?: AgentIdentity;
+  /** Run the CLI in the run's sandbox (GitHub mode's agent-network and filesystem view). */
+  sandbox?: AgentSandbox;
 }

@@ -89,7 +89,7 @@ describe.each([
   ['auto', 0],
   ['none', 20],
 ])('links the agent plants are not followed (agent-user %s)', (agentUser, offset) => {
-  const inputs = { 'agent-user': agentUser };
+  const inputs = { 'agent-user': agentUser, ...(agentUser === 'none' ? { 'agent-network': 'open' } : {}) };
 
   it('an answer is not written through a _qa.md that links outside the session', async () => {
     const outside = join(mkdtempSync(join(tmpdir(), 'samocode-outside-')), 'victim.md');
@@ -290,7 +290,7 @@ fs.writeFileSync('work.txt', 'real work\\n');
 signal({ status: 'blocked', phase, reason: 'moved a workflow' });`,
     });
     const remote = makeRemote({ 'README.md': '# x\n', '.github/workflows/ci.yml': 'on: push\n' });
-    const s = await start(311, cli, { remote, inputs: { 'agent-user': 'none' } });
+    const s = await start(311, cli, { remote, inputs: { 'agent-user': 'none', 'agent-network': 'open' } });
     expect(s.run.outputs.status).toBe('blocked');
     expect(s.run.stdout).toContain('moved a workflow');
     expect(remoteFile(remote, s.branch, '.github/workflows/ci.yml')).toBe('on: push\n');

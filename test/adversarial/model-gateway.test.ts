@@ -51,7 +51,9 @@ describe('the model gateway under attack (dist/index.js)', () => {
     try {
       const { run, result } = await start(801, {}, { ANTHROPIC_API_KEY: REAL_KEY, ANTHROPIC_BASE_URL: standIn.url });
       expect(result).toMatchObject({ files: 404, batches: 404, guessed: 401, elsewhere: 200 });
-      expect(String(result!.base)).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      // The agent is in its restricted network (the default): the relay listens on the host side of its link, not on loopback.
+      expect(String(result!.base)).toMatch(/^http:\/\/(\d+\.){3}\d+:\d+$/);
+      expect(String(result!.base)).not.toMatch(/^http:\/\/127\./);
       expect(result!.placeholder).not.toBe(REAL_KEY);
       // The one call that went through reached the configured upstream with the real key, whatever host the agent named.
       expect(standIn.requests.map((r) => [r.url, r.headers['x-api-key'], r.headers.host])).toEqual([['/v1/messages', REAL_KEY, new URL(standIn.url).host]]);

@@ -81,7 +81,7 @@ describe('secrets never come out', () => {
       event: 'issues',
       payload: labeledEvent(issue),
       token: TOKEN,
-      inputs: { provider: 'claude', 'cli-path': thief(), 'auto-approve': 'true', 'telegram-bot-token': '777:telegram-secret-value', 'telegram-chat-id': '1', 'agent-user': agentUser },
+      inputs: { provider: 'claude', 'cli-path': thief(), 'auto-approve': 'true', 'telegram-bot-token': '777:telegram-secret-value', 'telegram-chat-id': '1', 'agent-user': agentUser, ...(agentUser === 'none' ? { 'agent-network': 'open' } : {}) },
       env: { TELEGRAM_API_URL: github.url, GITHUB_TOKEN: TOKEN },
     });
     expect(run.outputs.status).toBe({ done: 'done', questions: 'waiting', block: 'blocked' }[mode]);

@@ -56,7 +56,7 @@ describe('trust boundary: a cancelled run leaves nothing behind', () => {
       workspace: checkout(remote),
       event: 'issues',
       payload: labeledEvent(issue),
-      inputs: { provider: 'claude', 'cli-path': cli.path, 'agent-user': agentUser },
+      inputs: { provider: 'claude', 'cli-path': cli.path, 'agent-user': agentUser, ...(agentUser === 'none' ? { 'agent-network': 'open' } : {}) },
       env: { RUNNER_TRACKING_ID: `github_tracking_${issue}` },
       signalWhen: { when: () => existsSync(join(cli.dir, 'sleeping')), signal },
       timeoutMs: 30_000,

@@ -133,7 +133,7 @@ async function attack(issue: number, agentUser: string) {
     event: 'issues',
     payload: labeledEvent(issue),
     token: TOKEN,
-    inputs: { provider: 'claude', 'cli-path': fake.path, 'agent-user': agentUser },
+    inputs: { provider: 'claude', 'cli-path': fake.path, 'agent-user': agentUser, ...(agentUser === 'none' ? { 'agent-network': 'open' } : {}) },
     env: { HOME: runnerHome },
   });
   const planted = JSON.parse(readFileSync(join(fake.dir, 'planted.json'), 'utf8')) as { uid: number; outcome: Record<string, string> };
@@ -202,7 +202,7 @@ fs.writeFileSync('.gitattributes', '* filter=x\\n');
 signal({ status: 'continue', phase: 'investigation' });
 emit({ type: 'result', subtype: 'success', is_error: false, total_cost_usd: 0, num_turns: 1 });`,
     );
-    const run = await runBuiltAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(123), token: TOKEN, inputs: { provider: 'claude', 'cli-path': fake.path, 'agent-user': 'none' } });
+    const run = await runBuiltAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(123), token: TOKEN, inputs: { provider: 'claude', 'cli-path': fake.path, 'agent-user': 'none', 'agent-network': 'open' } });
     expect(run.outputs.status).toBe('blocked');
     expect(run.stdout).toMatch(/\.git was replaced or moved since the run began/);
     expect(existsSync(join(cli.dir, 'marker'))).toBe(false);

@@ -62,7 +62,7 @@ async function hunt(issue: number, agentUser: string) {
     event: 'issues',
     payload: labeledEvent(issue),
     token: TOKEN,
-    inputs: { provider: 'claude', 'cli-path': cli.path, 'agent-user': agentUser },
+    inputs: { provider: 'claude', 'cli-path': cli.path, 'agent-user': agentUser, ...(agentUser === 'none' ? { 'agent-network': 'open' } : {}) },
     env: { GITHUB_TOKEN: TOKEN, GH_TOKEN: TOKEN },
   });
   const found = JSON.parse(readFileSync(join(cli.dir, 'found.json'), 'utf8')) as { uid: number; parentReadable: boolean; readableForeign: number; hits: string[]; gitConfig: string | null };

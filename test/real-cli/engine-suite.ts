@@ -106,6 +106,9 @@ export function engineSuite(engine: EngineCase): void {
         model: engine.model,
         'cli-path': engine.bin,
         'agent-user': 'auto',
+        // The stand-in is on this host's loopback, which the agent's restricted namespace cannot reach, and
+        // these engines do not go through the model gateway yet: the runner's network, with the egress trap.
+        'agent-network': 'open',
         ...(timeoutMin ? { 'iteration-timeout': timeoutMin } : {}),
       },
       env: {

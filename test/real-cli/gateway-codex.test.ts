@@ -62,7 +62,7 @@ fs.writeFileSync(process.env.SAMOCODE_SESSION_PATH + '/probe.json', JSON.stringi
       env: {
         OPENAI_API_KEY: REAL_KEY,
         OPENAI_BASE_URL: `${standIn.url}/v1`,
-        // Codex's own calls elsewhere (plugins, analytics) meet a proxy that refuses them; the relay is on loopback.
+        // Where the agent's network is open, Codex's own calls elsewhere (plugins, analytics) meet a proxy that refuses them; in its restricted network (the default) the allow-list proxy refuses them.
         HTTPS_PROXY: trap.url,
         HTTP_PROXY: trap.url,
         NO_PROXY: '127.0.0.1,localhost',
@@ -72,9 +72,9 @@ fs.writeFileSync(process.env.SAMOCODE_SESSION_PATH + '/probe.json', JSON.stringi
     const posts = standIn.responseRequests();
     const relayed = posts.filter((r) => r.headers.authorization === `Bearer ${REAL_KEY}`);
     expect(relayed.map((r) => r.answer)).toEqual(['shell via exec_command']);
+    // The agent's restricted network has no way to the stand-in but the relay: its direct call never arrived.
     const direct = posts.filter((r) => r.headers.authorization !== `Bearer ${REAL_KEY}`);
-    expect(direct.map((r) => r.answer)).toEqual(['refused 401']);
-    expect(String(direct[0]!.headers.authorization)).toMatch(/^Bearer samocode-gateway-[0-9a-f]{36}$/);
+    expect(direct).toEqual([]);
 
     const branch = 'samocode/711-greet';
     const name = remoteFile(remote, branch, '.samocode/sessions/').split('\n').find((l) => /greet\/$/.test(l))!.replace(/\/$/, '');
@@ -84,7 +84,7 @@ fs.writeFileSync(process.env.SAMOCODE_SESSION_PATH + '/probe.json', JSON.stringi
     expect(JSON.stringify(probe.env)).not.toContain(REAL_KEY);
     expect(probe.env.OPENAI_BASE_URL).toBeUndefined();
     expect(probe.hits).toEqual([]);
-    expect(probe.direct).toBe(401);
+    expect(probe.direct).toMatch(/^error /);
 
     const entry = JSON.parse(remoteFile(remote, branch, `${folder}/_signals.jsonl`).trim().split('\n')[0]!) as Json;
     expect(entry).toMatchObject({ metered: true, usage: { inputTokens: 1_500, outputTokens: 100, cacheReadTokens: 500, cacheWriteTokens: 0 }, cacheShare: 0.25 });
