@@ -35,7 +35,7 @@ describe("trust boundary: the agent deletes the orchestrator's records", () => {
     github.addIssue({ number: ISSUE, title: 'Say hello', body: 'Add greeting.txt.', labels: ['samocode'] });
     const remote = makeRemote();
     // As the runner's user: nothing but the defence keeps the agent from deleting what the orchestrator wrote.
-    const inputs = { provider: 'claude', 'cli-path': agent.path, 'auto-approve': 'true', 'agent-user': 'none' };
+    const inputs = { provider: 'claude', 'cli-path': agent.path, 'auto-approve': 'true', 'agent-user': 'none', 'agent-network': 'open' };
     const run = await runBuiltAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(ISSUE), inputs });
     expect(run.code, run.stdout).toBe(0);
     expect(run.outputs.status).toBe('done');
