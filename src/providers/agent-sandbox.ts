@@ -3,9 +3,8 @@
 // user, made by a small root shell that ends in `exec setpriv`. Also where
 // the run's leftovers are removed, however the run ends: `close` from the
 // entry's last step, `closeSync` from an exit handler.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import type { AgentIdentity, AgentSpawn } from './agent-user.js';
+import { LAUNCH_CHECK, proveLaunch, type AgentIdentity, type AgentSpawn } from './agent-user.js';
 import type { AgentNetwork } from './agent-network.js';
 import type { EgressRefusal } from './egress-proxy.js';
 import { viewScript, type ViewPlan } from './agent-view.js';
@@ -98,18 +97,7 @@ export function makeSandbox(identity: AgentIdentity, network: AgentNetwork | und
  */
 export async function checkSandbox(sandbox: AgentSandbox): Promise<void> {
   const { identity } = sandbox;
-  const script = 'id -u; cd "$1" && test -w . && test ! -w .git';
-  const plan = sandbox.launch('/bin/sh', ['-c', script, 'check', identity.workspace], { PATH: process.env.PATH ?? '/usr/bin:/bin' }, identity.workspace);
-  const child = spawn(plan.executable, plan.args, { env: plan.env, cwd: '/', stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const code = await new Promise<number | null>((done) => {
-    child.once('error', (error) => ((err += error.message), done(null)));
-    child.once('close', done);
-  });
-  if (code !== 0 || out.trim() !== String(identity.uid)) {
-    throw new Error(`the agent's sandbox does not work (exit ${code}, uid ${out.trim() || '?'}): ${err.trim()}`);
-  }
+  const plan = sandbox.launch('/bin/sh', ['-c', LAUNCH_CHECK, 'check', identity.workspace], { PATH: process.env.PATH ?? '/usr/bin:/bin' }, identity.workspace);
+  const failure = await proveLaunch(plan, identity.uid);
+  if (failure) throw new Error(`the agent's sandbox does not work (${failure})`);
 }

@@ -238,9 +238,14 @@ async function makeTraversable(identity: AgentIdentity, paths: string[], log: (l
   }
 }
 
-/** Runs `id -u` as the agent, the way the agent will be started: isolation is proven, not assumed. */
-async function checkIdentity(identity: AgentIdentity): Promise<void> {
-  const plan = agentSpawn(identity, '/bin/sh', ['-c', 'id -u; cd "$1" && test -w . && test ! -w .git', 'check', identity.workspace], { PATH: process.env.PATH ?? '/usr/bin:/bin' });
+/** The shell check every start-up proof runs: the agent's uid, the work tree writable, `.git` not. */
+export const LAUNCH_CHECK = 'id -u; cd "$1" && test -w . && test ! -w .git';
+
+/**
+ * Starts a planned launch of {@link LAUNCH_CHECK} and says why it failed, or
+ * null when it printed the agent's uid and passed: isolation is proven, not assumed.
+ */
+export async function proveLaunch(plan: AgentSpawn, uid: number): Promise<string | null> {
   const child = spawn(plan.executable, plan.args, { env: plan.env, uid: plan.uid, gid: plan.gid, cwd: '/', stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -250,9 +255,14 @@ async function checkIdentity(identity: AgentIdentity): Promise<void> {
     child.once('error', (error) => ((err += error.message), done(null)));
     child.once('close', done);
   });
-  if (code !== 0 || out.trim() !== String(identity.uid)) {
-    throw new Error(`agent-user ${identity.user}: running as the agent user failed (exit ${code}, uid ${out.trim() || '?'}): ${err.trim()}`);
-  }
+  return code === 0 && out.trim() === String(uid) ? null : `exit ${code}, uid ${out.trim() || '?'}; ${err.trim()}`;
+}
+
+/** Runs the check as the agent user, the way the agent will be started. */
+async function checkIdentity(identity: AgentIdentity): Promise<void> {
+  const plan = agentSpawn(identity, '/bin/sh', ['-c', LAUNCH_CHECK, 'check', identity.workspace], { PATH: process.env.PATH ?? '/usr/bin:/bin' });
+  const failure = await proveLaunch(plan, identity.uid);
+  if (failure) throw new Error(`agent-user ${identity.user}: running as the agent user failed (${failure})`);
 }
 
 export interface AgentSpawn {
