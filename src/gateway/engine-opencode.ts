@@ -5,7 +5,9 @@
 // makes that provider's baseURL the relay's upstream, and hands the CLI the
 // same configuration with the relay's address and the placeholder in their
 // place. What it cannot rewrite faithfully it refuses, saying why.
-import type { EngineGateway, UpstreamAuth } from './engines.js';
+//
+// engines.ts imports this entry into its table, so this file names none of
+// its types (a circle, even of types): the table's type checks the entry.
 
 /** The provider packages that speak the OpenAI wire protocols (Chat Completions, Responses) with a bearer key. */
 const OPENAI_PACKAGES = ['@ai-sdk/openai-compatible', '@ai-sdk/openai'];
@@ -15,13 +17,18 @@ const OPENAI_API = 'https://api.openai.com/v1';
 const ENV_REFERENCE = /\{env:([^}]+)\}/g;
 
 type Json = Record<string, unknown>;
+/** The relay's credential, as engines.ts's UpstreamAuth has it. */
+interface Credential {
+  headers: Record<string, string>;
+  from: string;
+}
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The provider the relay stands in for, as read from the workflow's configuration. */
 export interface RelayedProvider {
   id: string;
   upstream: string;
-  auth: UpstreamAuth;
+  auth: Credential;
   /** The variables its `{env:…}` references read: they hold the credential, so the agent gets none of them. */
   variables: string[];
   /** The parsed configuration, to be handed on rewritten. */
@@ -81,11 +88,12 @@ export function relayedProvider(env: NodeJS.ProcessEnv): RelayedProvider | { uns
     key = resolved;
     headers.authorization = `Bearer ${key}`;
   }
+  // Named in the log: where the credential came from (before the baseURL's own variables join the hidden ones).
+  const from = variables.size ? [...variables].join(', ') : 'OPENCODE_CONFIG_CONTENT';
   const base = typeof options.baseURL === 'string' && options.baseURL !== '' ? resolve(options.baseURL) : npm === '@ai-sdk/openai' ? OPENAI_API : undefined;
   if (base === undefined) return { unsupported: `opencode's provider "${id}" has no options.baseURL to relay to` };
   if (typeof base !== 'string') return { unsupported: `opencode's provider "${id}": its baseURL reads ${base.missing}, which is not set` };
   if (!/^https?:\/\/[^/]/.test(base)) return { unsupported: `opencode's provider "${id}" has a baseURL that is not an http(s) URL: "${base}"` };
-  const from = variables.size ? [...variables].join(', ') : 'OPENCODE_CONFIG_CONTENT';
   return { id, upstream: base, auth: { headers, from: `${from} (opencode's provider "${id}")` }, variables: [...variables], config };
 }
 
@@ -110,14 +118,14 @@ export function agentConfig(relayed: RelayedProvider, baseUrl: string, placehold
   return text;
 }
 
-export const OPENCODE: EngineGateway = {
+export const OPENCODE = {
   engine: 'opencode',
   defaultUpstream: OPENAI_API,
   upstreamVariable: 'OPENCODE_CONFIG_CONTENT',
   agentPrefix: '',
-  errorStyle: 'openai',
+  errorStyle: 'openai' as const,
   secretVariables: ['OPENCODE_CONFIG_CONTENT'],
-  credential(env) {
+  credential(env: NodeJS.ProcessEnv): Credential | { unsupported: string } | null {
     const relayed = relayedProvider(env);
     if (relayed === null || 'unsupported' in relayed) return relayed;
     try {
@@ -127,15 +135,15 @@ export const OPENCODE: EngineGateway = {
     }
     return relayed.auth;
   },
-  upstreamIn(env) {
+  upstreamIn(env: NodeJS.ProcessEnv): string | undefined {
     const relayed = relayedProvider(env);
     return relayed && !('unsupported' in relayed) ? relayed.upstream : undefined;
   },
-  secretVariablesIn(env) {
+  secretVariablesIn(env: NodeJS.ProcessEnv): string[] {
     const relayed = relayedProvider(env);
     return relayed && !('unsupported' in relayed) ? relayed.variables : [];
   },
-  agentEnv(baseUrl, placeholder, env = {}) {
+  agentEnv(baseUrl: string, placeholder: string, env: NodeJS.ProcessEnv = {}): Record<string, string> {
     const relayed = relayedProvider(env);
     if (relayed === null || 'unsupported' in relayed) throw new Error(`opencode through the model gateway: ${relayed?.unsupported ?? 'OPENCODE_CONFIG_CONTENT holds no provider with a key'}`);
     return { OPENCODE_CONFIG_CONTENT: agentConfig(relayed, baseUrl, placeholder) };

@@ -40,6 +40,13 @@ describe("opencode's gateway entry", () => {
     expect(handed.permission).toEqual({ bash: 'allow' });
   });
 
+  it('a baseURL read from a variable: that variable hidden too, the key named as the source', () => {
+    const env = { OPENCODE_CONFIG_CONTENT: config({ self: compatible({ baseURL: '{env:SELF_URL}/v1', apiKey: '{env:SELF_KEY}' }) }), SELF_KEY: KEY, SELF_URL: 'http://llm.internal:8000' };
+    expect(opencode.credential(env)).toMatchObject({ from: `SELF_KEY (opencode's provider "self")` });
+    expect(opencode.upstreamIn!(env)).toBe('http://llm.internal:8000/v1');
+    expect(opencode.secretVariablesIn!(env)).toEqual(['SELF_KEY', 'SELF_URL']);
+  });
+
   it("opencode's own openai provider: its package known by name, api.openai.com when no baseURL is given", () => {
     const env = { OPENCODE_CONFIG_CONTENT: config({ openai: { options: { apiKey: '{env:OPENAI_API_KEY}' } } }), OPENAI_API_KEY: KEY };
     expect(opencode.credential(env)).toMatchObject({ headers: { authorization: `Bearer ${KEY}` } });
