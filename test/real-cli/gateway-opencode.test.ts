@@ -133,6 +133,8 @@ describe('the model gateway with the real opencode CLI', () => {
     expect(probe.config.provider.selfhosted.models[MODEL].cost).toEqual(CLI_COST);
     expect(probe.env[KEY_VARIABLE]).toBeUndefined();
     expect(JSON.stringify(probe.env)).not.toContain(REAL_KEY);
+    // What the agent writes is scrubbed of known secrets before it is committed: no mark of a scrubbed value either.
+    expect(JSON.stringify(probe)).not.toContain('***');
     expect(JSON.stringify(probe.env)).not.toContain(standIn.url);
     expect(probe.hits).toEqual([]);
     expect(probe.direct).toMatch(/^error /);
