@@ -46,7 +46,7 @@ export async function startGateway(kit: Toolkit, issue: IssueInfo, session: GitH
   } catch (error) {
     return failOnIssue(kit, issue.number, `the model gateway cannot start: ${(error as Error).message}`);
   }
-  const hidden = [...engine.secretVariables, ...(engine.engine === 'codex' ? codexEnvKeys(process.env) : [])];
+  const hidden = [...engine.secretVariables, ...(engine.secretVariablesIn?.(process.env) ?? []), ...(engine.engine === 'codex' ? codexEnvKeys(process.env) : [])];
   const line = `${engine.engine} through the relay at ${gateway.baseUrl} to ${gateway.upstream}, with the key from ${auth.from}; prices of ${inputs.prices.date}`;
   kit.log.info(`model gateway: ${line}`);
   return { gateway, line, hidden };

@@ -33,6 +33,6 @@ export async function startTerminalGateway(provider: string, store: SessionStore
   }
   const status = parseStatus(await store.readOverview());
   const gateway = await ModelGateway.start({ engine, auth, env, prices, ...(maxCostUsd !== undefined ? { maxCostUsd } : {}), spentUsd: status.ok ? status.status.costUsd : 0 });
-  const hidden = [...engine.secretVariables, ...(provider === 'codex' ? codexEnvKeys(env) : [])];
+  const hidden = [...engine.secretVariables, ...(engine.secretVariablesIn?.(env) ?? []), ...(provider === 'codex' ? codexEnvKeys(env) : [])];
   return { gateway, hidden, line: `model gateway: ${provider} through ${gateway.baseUrl} to ${gateway.upstream} (key from ${auth.from})` };
 }

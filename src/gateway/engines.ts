@@ -2,6 +2,8 @@
 // credential from the orchestrator's environment goes in which header, and
 // how its CLI is pointed at the relay with a placeholder key. A new engine
 // is a new entry here; the relay itself speaks every protocol in meter.ts.
+import { OPENCODE } from './engine-opencode.js';
+
 export interface UpstreamAuth {
   /** Headers set on every forwarded request, e.g. `x-api-key` or `authorization`. */
   headers: Record<string, string>;
@@ -26,8 +28,12 @@ export interface EngineGateway {
   secretVariables: string[];
   /** The real credential in the orchestrator's environment, or why the relay cannot carry this engine's calls. */
   credential(env: NodeJS.ProcessEnv): UpstreamAuth | { unsupported: string } | null;
-  /** The variables that point the CLI at the relay, with the placeholder as its key. */
-  agentEnv(baseUrl: string, placeholder: string): Record<string, string>;
+  /** The variables that point the CLI at the relay, with the placeholder as its key (`env`: the orchestrator's, for a CLI configured through one). */
+  agentEnv(baseUrl: string, placeholder: string, env?: NodeJS.ProcessEnv): Record<string, string>;
+  /** The upstream, for a CLI whose configuration names it rather than `upstreamVariable` alone (opencode's provider entry). */
+  upstreamIn?(env: NodeJS.ProcessEnv): string | undefined;
+  /** Credential variables the configuration itself names (opencode's `{env:VAR}`): hidden from the agent as `secretVariables` are. */
+  secretVariablesIn?(env: NodeJS.ProcessEnv): string[];
   /** Arguments that do the same for a CLI that reads no variable for it. */
   agentArgs?(baseUrl: string): string[];
 }
@@ -79,7 +85,7 @@ const CODEX: EngineGateway = {
   ],
 };
 
-export const ENGINES: Record<string, EngineGateway> = { claude: CLAUDE, codex: CODEX };
+export const ENGINES: Record<string, EngineGateway> = { claude: CLAUDE, codex: CODEX, opencode: OPENCODE };
 
 export function engineGateway(provider: string): EngineGateway | undefined {
   return ENGINES[provider];

@@ -74,6 +74,8 @@ export class ModelGateway {
     readonly baseUrl: string,
     readonly upstream: string,
     private readonly engine: EngineGateway,
+    /** The orchestrator's environment, for an engine whose CLI configuration is rewritten from it. */
+    private readonly env: NodeJS.ProcessEnv = {},
   ) {}
 
   /** The port the relay listens on. */
@@ -83,7 +85,8 @@ export class ModelGateway {
 
   static async start(options: GatewayOptions): Promise<ModelGateway> {
     const { engine } = options;
-    const upstream = (options.env[engine.upstreamVariable] || engine.defaultUpstream).replace(/\/+$/, '');
+    const configured = engine.upstreamIn ? engine.upstreamIn(options.env) : options.env[engine.upstreamVariable];
+    const upstream = (configured || engine.defaultUpstream).replace(/\/+$/, '');
     try {
       new URL(upstream);
     } catch {
@@ -129,7 +132,7 @@ export class ModelGateway {
     child.channel?.unref();
     const agentHost = options.agentHost ?? listenHost;
     const hostPart = agentHost.includes(':') ? `[${agentHost}]` : agentHost;
-    const gateway = new ModelGateway(child, placeholder, `http://${hostPart}:${port}${engine.agentPrefix}`, upstream, engine);
+    const gateway = new ModelGateway(child, placeholder, `http://${hostPart}:${port}${engine.agentPrefix}`, upstream, engine, options.env);
     gateway.listen();
     return gateway;
   }
@@ -148,7 +151,7 @@ export class ModelGateway {
 
   /** The variables that point the agent's CLI at the relay. */
   agentEnv(): Record<string, string> {
-    return this.engine.agentEnv(this.baseUrl, this.placeholder);
+    return this.engine.agentEnv(this.baseUrl, this.placeholder, this.env);
   }
 
   agentArgs(): string[] {

@@ -36,6 +36,11 @@ export interface EngineCase {
   timeoutS: number;
   /** What the CLI tries to reach beyond the stand-in, as the egress trap records it (nothing, by default). */
   egress?: string[];
+  /**
+   * The agent's network in GitHub mode. `restricted` for an engine the model gateway carries: the stand-in on this
+   * host's loopback is then reachable only through the relay. `open` (the default) for one it does not carry yet.
+   */
+  agentNetwork?: 'restricted' | 'open';
 }
 
 export const API_KEY = 'k-stand-in-0000';
@@ -106,9 +111,9 @@ export function engineSuite(engine: EngineCase): void {
         model: engine.model,
         'cli-path': engine.bin,
         'agent-user': 'auto',
-        // The stand-in is on this host's loopback, which the agent's restricted namespace cannot reach, and
-        // these engines do not go through the model gateway yet: the runner's network, with the egress trap.
-        'agent-network': 'open',
+        // The stand-in is on this host's loopback, which the agent's restricted namespace cannot reach: an engine
+        // the model gateway does not carry yet runs in the runner's network, with the egress trap.
+        'agent-network': engine.agentNetwork ?? 'open',
         ...(timeoutMin ? { 'iteration-timeout': timeoutMin } : {}),
       },
       env: {
@@ -219,6 +224,8 @@ export function engineSuite(engine: EngineCase): void {
         // The agent's whole environment went back to the model in the shell's output: no GitHub token in it.
         expect(shellOutput(model)).toContain('env: SAMOCODE_PHASE=init');
         expect(shellOutput(model)).not.toMatch(/env: (GITHUB_TOKEN|GH_TOKEN)=/);
+        // Through the model gateway, the model's key stays with the relay: the agent's environment holds none of it.
+        if (engine.agentNetwork === 'restricted') expect(shellOutput(model)).not.toContain(API_KEY);
         for (const request of model.requests) {
           expect(JSON.stringify(request.headers)).not.toContain(TOKEN);
           expect(JSON.stringify(request.body ?? '')).not.toContain(TOKEN);

@@ -39,4 +39,6 @@ engineSuite({
   // At start it installs its plugin package into its config folder, in the background, from the npm registry;
   // refused, it goes on without it.
   egress: ['CONNECT registry.npmjs.org:443'],
+  // The model gateway holds the key OPENCODE_CONFIG_CONTENT reads and relays to the stand-in.
+  agentNetwork: 'restricted',
 });
