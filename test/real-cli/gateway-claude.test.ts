@@ -136,6 +136,8 @@ describe('the model gateway with the real Claude Code CLI (dist/index.js)', () =
     expect(probe.env.ANTHROPIC_BASE_URL).not.toMatch(/^http:\/\/127\./);
     expect(probe.env.ANTHROPIC_API_KEY).toMatch(/^samocode-gateway-[0-9a-f]{36}$/);
     expect(JSON.stringify(probe.env)).not.toContain(REAL_KEY);
+    // What the agent writes is scrubbed of known secrets before it is committed: a scrubbed mark would hide the key.
+    expect(JSON.stringify(probe)).not.toContain('***');
     expect(probe.hits).toEqual([]);
     expect(probe.direct).toMatch(/^error /);
     // Bad requests at the relay: 4xx each, and it lived on (the budget refusal below came from it).

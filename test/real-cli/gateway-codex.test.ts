@@ -82,6 +82,8 @@ fs.writeFileSync(process.env.SAMOCODE_SESSION_PATH + '/probe.json', JSON.stringi
     const probe = JSON.parse(remoteFile(remote, branch, `${folder}/probe.json`)) as Json;
     expect(probe.env.OPENAI_API_KEY).toMatch(/^samocode-gateway-/);
     expect(JSON.stringify(probe.env)).not.toContain(REAL_KEY);
+    // What the agent writes is scrubbed of known secrets before it is committed: a scrubbed mark would hide the key.
+    expect(JSON.stringify(probe)).not.toContain('***');
     expect(probe.env.OPENAI_BASE_URL).toBeUndefined();
     expect(probe.hits).toEqual([]);
     expect(probe.direct).toMatch(/^error /);
