@@ -38,7 +38,7 @@ export interface BundleReport {
   dependencies: string[];
   /** package.json dependencies that no bundle contains. */
   unbundledDependencies: string[];
-  /** Packages src imports that package.json does not declare. */
+  /** Packages src imports that package.json declares neither as a dependency nor as a dev dependency. */
   undeclared: string[];
   /** Bundled packages that src does not import itself. */
   transitive: PackageUse[];
@@ -131,8 +131,10 @@ export async function bundleReport(root: string, esbuild: typeof Esbuild): Promi
     p.onlyFromCommonJs = p.importedFrom.length > 0 && p.importedFrom.every((f) => inputs[f]?.format === 'cjs');
   }
 
-  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
   const dependencies = Object.keys(manifest.dependencies ?? {});
+  // The package installs with no runtime dependencies (the bundle holds them): what src imports is declared as a dev dependency.
+  const declared = [...dependencies, ...Object.keys(manifest.devDependencies ?? {})];
   const bundledNames = new Set([...packages.values()].map((p) => p.name));
   const byName = new Map<string, number>();
   for (const p of packages.values()) byName.set(p.name, (byName.get(p.name) ?? 0) + 1);
@@ -161,7 +163,7 @@ export async function bundleReport(root: string, esbuild: typeof Esbuild): Promi
     srcImports: [...srcImports].sort(),
     dependencies,
     unbundledDependencies: dependencies.filter((d) => !bundledNames.has(d)),
-    undeclared: [...srcImports].filter((n) => !dependencies.includes(n)).sort(),
+    undeclared: [...srcImports].filter((n) => !declared.includes(n)).sort(),
     transitive: list.filter((p) => !p.importedBySrc),
     duplicates: [...byName].filter(([, n]) => n > 1).map(([name]) => name),
     entryDependencyBytes,
