@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { BenchGoal, Tools } from './goal.js';
-import { goalsTable, heldWord, killLive, makeCtx, removeTemp, round, table, type Goal, type Results } from './lib.js';
+import { goalsTable, heldWord, killLive, makeCtx, removeTemp, round, table, type Ctx, type Goal, type Results } from './lib.js';
 
 export class UsageError extends Error {}
 
@@ -56,30 +56,43 @@ export async function runGoals(all: BenchGoal[], opts: { root: string; args: str
   ctx.log('The agent is a dash script that only counts its calls, appends a line to a file in its working directory and writes the signal (plus one stream-json result line).');
   ctx.log('GitHub-mode runs set SAMOCODE_API_PACING_MS=0: the throttling plugin would otherwise space API writes out (about one a second) and that wait would be all there is to measure.');
   try {
-    for (const [i, goal] of goals.entries()) {
-      const t = Date.now();
-      const before = res.goals.length;
-      ctx.log(`\n${i + 1}/${goals.length} ${goal.section}: ${goal.title}`);
-      try {
-        await goal.measure(ctx, res, { esbuild: opts.esbuild });
-      } catch (error) {
-        crashed.push(goal.section);
-        killLive();
-        const message = String((error as Error).message).split('\n')[0]!.slice(0, 200);
-        ctx.log(`  CRASHED: ${(error as Error).stack ?? error}`);
-        res.figures.push({ id: `${goal.section}.crash`, figure: `${goal.section}: crashed`, value: message.slice(0, 100), holds: null });
-        res.goals.push({ goal: goal.section, figure: `crashed: ${message}`, against: goal.title, holds: null, crashed: true });
+    try {
+      for (const [i, goal] of goals.entries()) {
+        const t = Date.now();
+        const before = res.goals.length;
+        ctx.log(`\n${i + 1}/${goals.length} ${goal.section}: ${goal.title}`);
+        try {
+          await goal.measure(ctx, res, { esbuild: opts.esbuild });
+        } catch (error) {
+          crashed.push(goal.section);
+          killLive();
+          const message = String((error as Error).message).split('\n')[0]!.slice(0, 200);
+          ctx.log(`  CRASHED: ${(error as Error).stack ?? error}`);
+          res.figures.push({ id: `${goal.section}.crash`, figure: `${goal.section}: crashed`, value: message.slice(0, 100), holds: null });
+          res.goals.push({ goal: goal.section, figure: `crashed: ${message}`, against: goal.title, holds: null, crashed: true });
+        }
+        if (res.goals.length === before) res.goals.push({ goal: goal.section, figure: 'no goal reported', against: goal.title, holds: null });
+        for (const g of res.goals.slice(before)) ctx.log(`  goal "${g.goal}": ${heldWord(g)}: ${g.figure}; against ${g.against}`);
+        ctx.log(`  (${round((Date.now() - t) / 1000, 1)} s)`);
       }
-      if (res.goals.length === before) res.goals.push({ goal: goal.section, figure: 'no goal reported', against: goal.title, holds: null });
-      for (const g of res.goals.slice(before)) ctx.log(`  goal "${g.goal}": ${heldWord(g)}: ${g.figure}; against ${g.against}`);
-      ctx.log(`  (${round((Date.now() - t) / 1000, 1)} s)`);
+    } finally {
+      killLive();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
     }
+    report(ctx, res, { all, run: goals, machine, started, crashed, root: opts.root });
+    return crashed.length ? 1 : 0;
   } finally {
-    killLive();
+    // After the results are out: removing the bench's trees (hundreds of thousands of files) takes minutes on a busy disk.
     removeTemp(ctx);
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
   }
+}
+
+type Machine = Record<string, unknown> & { loadAverageAtStart: number[]; loadAverageAtEnd: number[] };
+
+/** The load, the table of figures, the table of goals, and results.json. */
+function report(ctx: Ctx, res: Results, o: { all: BenchGoal[]; run: BenchGoal[]; machine: Machine; started: number; crashed: string[]; root: string }): void {
+  const { all, machine, started, crashed } = o;
   const durationS = round((Date.now() - started) / 1000, 1);
   machine.loadAverageAtEnd = loadavg().map((x) => round(x));
   ctx.log(`\nload average (1, 5, 15 min) at the start ${machine.loadAverageAtStart.join(', ')}, at the end ${machine.loadAverageAtEnd.join(', ')}: anything else running on this machine is in these figures`);
@@ -88,13 +101,12 @@ export async function runGoals(all: BenchGoal[], opts: { root: string; args: str
   ctx.log(`\ngoals:\n${goalsTable(ordered)}`);
   const count = (word: string) => ordered.filter((g) => heldWord(g) === word).length;
   ctx.log(`\nbench: ${durationS} s in all; goals: ${count('held')} held, ${count('not held')} not held${count('unavailable') ? `, ${count('unavailable')} unavailable` : ''}${crashed.length ? `; crashed: ${crashed.join(', ')}` : ''}`);
-  const out = join(opts.root, 'bench', 'results.json');
-  mkdirSync(join(opts.root, 'bench'), { recursive: true });
+  const out = join(o.root, 'bench', 'results.json');
+  mkdirSync(join(o.root, 'bench'), { recursive: true });
   const figures = res.figures.map((f) => ({ ...f, value: typeof f.value === 'number' ? round(f.value, 3) : f.value }));
-  const goalsRun = goals.map((g) => g.section);
+  const goalsRun = o.run.map((g) => g.section);
   writeFileSync(out, `${JSON.stringify({ at: new Date(started).toISOString(), durationS, sections: goalsRun, machine, goals: ordered.map((g) => ({ ...g, held: heldWord(g) })), figures, details: res.details }, null, 2)}\n`);
   ctx.log(`bench: wrote ${out}${goalsRun.length < all.length ? ` (only ${goalsRun.join(', ')})` : ''}`);
-  return crashed.length ? 1 : 0;
 }
 
 /** The issue's numbered goals first, in their order; then the rest in the order they ran. */
