@@ -1,10 +1,13 @@
 // The bundle: sizes of what dist/ ships, and which packages are in it, from
 // esbuild's metafile for the same BUILDS as `npm run package` (built in
-// memory: dist/ is not touched).
+// memory: dist/ is not touched). The goal: no dependency bytes in the
+// entry, every dependency bundled and every import declared, and none of
+// zod's locales or undici in the action's files.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Esbuild from 'esbuild';
+import { round, type Ctx, type Results } from './lib.js';
 
 export interface PackageUse {
   name: string;
@@ -35,7 +38,7 @@ export interface BundleReport {
   dependencies: string[];
   /** package.json dependencies that no bundle contains. */
   unbundledDependencies: string[];
-  /** Packages src imports that package.json does not declare. */
+  /** Packages src imports that package.json declares neither as a dependency nor as a dev dependency. */
   undeclared: string[];
   /** Bundled packages that src does not import itself. */
   transitive: PackageUse[];
@@ -128,8 +131,10 @@ export async function bundleReport(root: string, esbuild: typeof Esbuild): Promi
     p.onlyFromCommonJs = p.importedFrom.length > 0 && p.importedFrom.every((f) => inputs[f]?.format === 'cjs');
   }
 
-  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
   const dependencies = Object.keys(manifest.dependencies ?? {});
+  // The package installs with no runtime dependencies (the bundle holds them): what src imports is declared as a dev dependency.
+  const declared = [...dependencies, ...Object.keys(manifest.devDependencies ?? {})];
   const bundledNames = new Set([...packages.values()].map((p) => p.name));
   const byName = new Map<string, number>();
   for (const p of packages.values()) byName.set(p.name, (byName.get(p.name) ?? 0) + 1);
@@ -158,10 +163,78 @@ export async function bundleReport(root: string, esbuild: typeof Esbuild): Promi
     srcImports: [...srcImports].sort(),
     dependencies,
     unbundledDependencies: dependencies.filter((d) => !bundledNames.has(d)),
-    undeclared: [...srcImports].filter((n) => !dependencies.includes(n)).sort(),
+    undeclared: [...srcImports].filter((n) => !declared.includes(n)).sort(),
     transitive: list.filter((p) => !p.importedBySrc),
     duplicates: [...byName].filter(([, n]) => n > 1).map(([name]) => name),
     entryDependencyBytes,
     unwanted,
+  };
+}
+
+export async function bundleSection(ctx: Ctx, res: Results, esbuild: typeof Esbuild): Promise<void> {
+  const b = await bundleReport(ctx.root, esbuild);
+  const kb = (n: number) => `${round(n / 1024, 1)} KB`;
+  for (const f of b.dist) res.figures.push({ id: `bundle.${f.file}`, figure: `bundle: ${f.file}`, value: f.bytes, unit: 'bytes', holds: null });
+  res.figures.push(
+    { id: 'bundle.total', figure: 'bundle: dist/ total', value: b.distTotal, unit: 'bytes', holds: null },
+    { id: 'bundle.entryDeps', figure: 'bundle: dependency bytes in dist/index.js', value: b.entryDependencyBytes, unit: 'bytes', goal: '0 (cold start)', holds: b.entryDependencyBytes === 0 },
+    {
+      id: 'bundle.unbundled',
+      figure: 'bundle: package.json dependencies in no bundle',
+      value: b.unbundledDependencies.join(', ') || 'none',
+      goal: 'none',
+      holds: b.unbundledDependencies.length === 0,
+    },
+    { id: 'bundle.undeclared', figure: 'bundle: src imports not in package.json', value: b.undeclared.join(', ') || 'none', goal: 'none', holds: b.undeclared.length === 0 },
+    ...(b.packages[0] ? [{ id: 'bundle.largest', figure: 'bundle: largest package (action / cli)', value: `${b.packages[0].name} ${kb(b.packages[0].actionBytes)} / ${kb(b.packages[0].cliBytes)}`, holds: null }] : []),
+    ...(b.transitive[0]
+      ? [
+          {
+            id: 'bundle.largestTransitive',
+            figure: 'bundle: largest package src does not import',
+            value: `${b.transitive[0].name} ${kb(b.transitive[0].bytes)} ← ${b.transitive[0].importedFrom[0]?.replace(/^.*node_modules\//, '') ?? '?'}`,
+            holds: null,
+          },
+        ]
+      : []),
+    {
+      id: 'bundle.transitive',
+      figure: 'bundle: bundled packages src does not import',
+      value: `${b.transitive.length} (${kb(b.transitive.reduce((a, p) => a + p.bytes, 0))})`,
+      goal: 'each needed by a src import',
+      holds: null,
+    },
+  );
+  const actionUnwanted = b.unwanted.filter((u) => u.file !== 'dist/cli.js');
+  const unwantedBytes = actionUnwanted.reduce((a, u) => a + u.zodLocales + u.undici, 0);
+  res.figures.push({
+    id: 'bundle.actionUnwanted',
+    figure: "bundle: zod's locales and undici in the action's files",
+    value: unwantedBytes,
+    unit: 'bytes',
+    goal: '0',
+    holds: unwantedBytes === 0,
+    ...(actionUnwanted.length ? { note: actionUnwanted.map((u) => `${u.file}: zod locales ${u.zodLocales}, undici ${u.undici}`).join('; ') } : {}),
+  });
+  ctx.log(`  zod's locales and undici: ${b.unwanted.length ? b.unwanted.map((u) => `${u.file} ${kb(u.zodLocales)} / ${kb(u.undici)}`).join(', ') : 'in no output file'}`);
+  ctx.log(`  dist/: ${b.dist.map((f) => `${f.file} ${kb(f.bytes)}`).join(', ')}; total ${kb(b.distTotal)} (a fresh build of src now: ${kb(b.freshTotal)})`);
+  ctx.log(`  src imports: ${b.srcImports.join(', ')}`);
+  ctx.log('  packages in the bundles (bytes in the action files / in dist/cli.js; * = imported by src; (cjs) = only CommonJS modules import it, so esbuild keeps it whole whether or not it is called):');
+  for (const p of b.packages) {
+    const via = p.importedBySrc ? '' : ` ← ${p.importedFrom.slice(0, 3).join(', ')}${p.importedFrom.length > 3 ? ', …' : ''}${p.onlyFromCommonJs ? ' (cjs)' : ''}`;
+    ctx.log(`    ${p.importedBySrc ? '*' : ' '} ${p.name}@${p.version} ${kb(p.actionBytes)} / ${kb(p.cliBytes)}${via}`);
+  }
+  if (b.unbundledDependencies.length) ctx.log(`  package.json dependencies in no bundle: ${b.unbundledDependencies.join(', ')}`);
+  if (b.duplicates.length) ctx.log(`  bundled in two versions: ${b.duplicates.join(', ')}`);
+  res.goals.push({
+    goal: 'earlier: bundle',
+    figure: `dependency bytes in dist/index.js ${b.entryDependencyBytes}; zod's locales and undici in the action's files ${unwantedBytes} bytes; unbundled dependencies: ${b.unbundledDependencies.join(', ') || 'none'}; undeclared imports: ${b.undeclared.join(', ') || 'none'}`,
+    against: '0 bytes; 0 bytes; none; none',
+    holds: b.entryDependencyBytes === 0 && unwantedBytes === 0 && b.unbundledDependencies.length === 0 && b.undeclared.length === 0,
+  });
+  res.details.bundle = {
+    ...b,
+    packages: b.packages.map((p) => ({ ...p, importedFrom: p.importedFrom.slice(0, 5) })),
+    transitive: b.transitive.map((p) => ({ name: p.name, bytes: p.bytes, via: p.importedFrom.slice(0, 5) })),
   };
 }

@@ -7,6 +7,7 @@ import { newOverview, type SessionStatus } from '../src/core/overview.js';
 import { marker, trackingComment } from '../src/core/render.js';
 import { datePrefix, slugify } from '../src/session/naming.js';
 import type { FakeGitHub, RecordedRequest } from '../test/helpers/fake-github.js';
+import type { TraceHome } from './git-trace.js';
 import { baseEnv, git, readUsage, runProc, tempDir, type Ctx, type ProcResult } from './lib.js';
 
 export const REPOSITORY = 'Codertocat/Hello-World';
@@ -100,8 +101,10 @@ export interface ActionOptions {
   event: string;
   payload: Record<string, unknown>;
   agentPath: string;
-  /** HOME for this run (e.g. one whose .gitconfig turns trace2 on). */
+  /** HOME for this run. */
   home?: string;
+  /** Git's trace2 on for this run: its `git` wrapper first on PATH (the action's git reads no config of ours). */
+  trace?: TraceHome;
   /** More action inputs (name → value). */
   inputs?: Record<string, string>;
   timeoutMs?: number;
@@ -128,6 +131,7 @@ export async function runBuiltAction(ctx: Ctx, options: ActionOptions): Promise<
   writeFileSync(summaryFile, '');
   const env = baseEnv(ctx, {
     ...(options.home ? { HOME: options.home } : {}),
+    ...(options.trace ? { HOME: options.trace.home, PATH: `${options.trace.bin}:${process.env.PATH ?? '/usr/bin:/bin'}` } : {}),
     GITHUB_ACTIONS: 'true',
     GITHUB_EVENT_NAME: options.event,
     GITHUB_EVENT_PATH: eventPath,
@@ -171,56 +175,4 @@ export function countEndpoints(requests: RecordedRequest[]): Record<string, numb
   const counts: Record<string, number> = {};
   for (const r of requests) counts[endpoint(r)] = (counts[endpoint(r)] ?? 0) + 1;
   return Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1]));
-}
-
-// ---------------------------------------------------------------- git trace2
-
-/** A HOME whose .gitconfig makes every git process append trace2 events to `file`. */
-export function traceHome(ctx: Ctx): { home: string; file: string } {
-  const home = tempDir(ctx, 'trace-home');
-  const file = join(home, 'trace2.jsonl');
-  writeFileSync(join(home, '.gitconfig'), `[trace2]\n\teventTarget = ${file}\n\teventBrief = false\n`);
-  return { home, file };
-}
-
-export interface GitTrace {
-  /** Top-level git commands (started by samocode): count and total wall ms per subcommand. */
-  commands: Record<string, { count: number; ms: number }>;
-  totalMs: number;
-  processes: number;
-}
-
-/** Sums what git spent per top-level command, from trace2 `start`/`exit` events. */
-export function readTrace(file: string): GitTrace {
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
-  const starts = new Map<string, string>();
-  const commands: Record<string, { count: number; ms: number }> = {};
-  let totalMs = 0;
-  let processes = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith('{')) continue;
-    let e: { event?: string; sid?: string; argv?: string[]; t_abs?: number };
-    try {
-      e = JSON.parse(line);
-    } catch {
-      continue;
-    }
-    if (!e.sid) continue;
-    if (e.event === 'start') {
-      processes++;
-      if (e.sid.includes('/')) continue; // a child of a git command (receive-pack, pack-objects, …): inside its parent's time
-      const argv = e.argv ?? [];
-      let i = 1;
-      while (i < argv.length && argv[i]!.startsWith('-')) i += argv[i] === '-c' || argv[i] === '-C' ? 2 : 1;
-      starts.set(e.sid, argv[i] ?? '?');
-    } else if (e.event === 'exit' && starts.has(e.sid)) {
-      const name = starts.get(e.sid)!;
-      const ms = (e.t_abs ?? 0) * 1000;
-      const c = (commands[name] ??= { count: 0, ms: 0 });
-      c.count++;
-      c.ms += ms;
-      totalMs += ms;
-    }
-  }
-  return { commands: Object.fromEntries(Object.entries(commands).sort((a, b) => b[1].ms - a[1].ms)), totalMs, processes };
 }

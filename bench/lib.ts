@@ -251,6 +251,11 @@ export function median(values: number[]): number {
 
 export const round = (n: number, digits = 2) => (Number.isFinite(n) ? Math.round(n * 10 ** digits) / 10 ** digits : n);
 
+export const ms = (n: number) => `${round(n, 1)} ms`;
+
+/** Iterations of the loop sections (terminal, github) and of the agent's direct spawns they subtract. */
+export const LOOP_ITERATIONS = 50;
+
 /** Iteration start times (ms) from `_signals.jsonl` lines. */
 export function historyTimes(text: string): { iteration: number; at: number; phase: string }[] {
   return text
@@ -283,14 +288,15 @@ export interface Figure {
   note?: string;
 }
 
-/** One of issue 14's five goals: a ratio or a count measured in this run, its floor or peer, held or not. */
+/** A goal as the bench reports it: a ratio or a count measured in this run, its floor or peer, held or not. */
 export interface Goal {
   goal: string;
   figure: string;
   /** The floor or the peer it is measured against. */
   against: string;
-  /** null when it could not be measured (a peer unavailable). */
+  /** null when it could not be measured (a peer unavailable, or its section crashed). */
   holds: boolean | null;
+  crashed?: boolean;
   note?: string;
 }
 
@@ -301,8 +307,10 @@ export interface Results {
   notes: string[];
 }
 
+export const heldWord = (g: Goal) => (g.crashed ? 'crashed' : g.holds === null ? 'unavailable' : g.holds ? 'held' : 'not held');
+
 export function goalsTable(goals: Goal[]): string {
-  const rows = goals.map((g) => [g.goal, g.figure, g.against, g.holds === null ? 'unavailable' : g.holds ? 'held' : 'NOT HELD']);
+  const rows = goals.map((g) => [g.goal, g.figure, g.against, heldWord(g)]);
   const head = ['goal', 'figure', 'floor or peer', ''];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;

@@ -1,7 +1,7 @@
-// Goal 2, no agent no cost: a chat line on an issue whose session waits for
-// plan approval, through dist/index.js against the API stand-in and a local
-// bare remote. It starts no agent; what it writes to GitHub, the commits it
-// pushes and the labels it changes are counted.
+// An earlier goal, no agent no cost: a chat line on an issue whose session
+// waits for plan approval, through dist/index.js against the API stand-in and
+// a local bare remote. It starts no agent; what it writes to GitHub, the
+// commits it pushes and the labels it changes are counted.
 import type { SessionStatus } from '../src/core/overview.js';
 import { marker, trackingComment } from '../src/core/render.js';
 import { FakeGitHub, type RecordedRequest } from '../test/helpers/fake-github.js';

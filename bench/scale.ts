@@ -110,4 +110,10 @@ export async function scaleSection(ctx: Ctx, res: Results): Promise<void> {
     { id: 'scale.refused', figure: `requests refused for the rate limit (at once / one at a time)`, value: `${together.refused} / ${alone.refused}`, holds: null },
   );
   res.details.scale = { sessions: SESSIONS, limit: LIMIT, oneAtATime: alone, atOnce: together, ratio: round(ratio, 3) };
+  res.goals.push({
+    goal: 'earlier: many sessions at once',
+    figure: `${SESSIONS} at once ${round(together.wallMs / 1000, 1)} s = ${round(ratio)}x; ${together.done} done, ${together.blocked} blocked; ${round(perSession(together), 1)} writes a session`,
+    against: `the same sessions one at a time under the same limit, ${round(alone.wallMs / 1000, 1)} s (<= 1.0x, all done, none blocked); ${round(perSession(alone), 1)} writes a session`,
+    holds: ratio <= 1 && together.done === SESSIONS && together.blocked === 0 && perSession(together) <= perSession(alone),
+  });
 }
