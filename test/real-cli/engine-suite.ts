@@ -36,6 +36,8 @@ export interface EngineCase {
   timeoutS: number;
   /** What the CLI tries to reach beyond the stand-in, as the egress trap records it (nothing, by default). */
   egress?: string[];
+  /** The engine goes through the model gateway: GitHub mode runs the agent in its restricted network, where the stand-in is reachable only through the relay. */
+  gateway?: boolean;
 }
 
 export const API_KEY = 'k-stand-in-0000';
@@ -106,9 +108,9 @@ export function engineSuite(engine: EngineCase): void {
         model: engine.model,
         'cli-path': engine.bin,
         'agent-user': 'auto',
-        // The stand-in is on this host's loopback, which the agent's restricted namespace cannot reach, and
-        // these engines do not go through the model gateway yet: the runner's network, with the egress trap.
-        'agent-network': 'open',
+        // The stand-in is on this host's loopback, which the agent's restricted namespace cannot reach: an engine
+        // through the model gateway reaches it by the relay; one not yet through it gets the runner's network, with the egress trap.
+        'agent-network': engine.gateway ? 'restricted' : 'open',
         ...(timeoutMin ? { 'iteration-timeout': timeoutMin } : {}),
       },
       env: {
@@ -219,6 +221,8 @@ export function engineSuite(engine: EngineCase): void {
         // The agent's whole environment went back to the model in the shell's output: no GitHub token in it.
         expect(shellOutput(model)).toContain('env: SAMOCODE_PHASE=init');
         expect(shellOutput(model)).not.toMatch(/env: (GITHUB_TOKEN|GH_TOKEN)=/);
+        // Through the gateway, the model's key is the relay's: the agent's environment holds a placeholder.
+        if (engine.gateway) expect(shellOutput(model)).not.toContain(API_KEY);
         for (const request of model.requests) {
           expect(JSON.stringify(request.headers)).not.toContain(TOKEN);
           expect(JSON.stringify(request.body ?? '')).not.toContain(TOKEN);
