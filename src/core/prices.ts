@@ -48,6 +48,10 @@ export const PRICE_TABLE: PriceTable = {
     'gemini-2.5-pro': { input: 1.25, output: 10, cacheRead: 0.125 },
     'gemini-2.5-flash-lite': { input: 0.1, output: 0.4, cacheRead: 0.01 },
     'gemini-2.5-flash': { input: 0.3, output: 2.5, cacheRead: 0.03 },
+    // The Gemini 3 previews the Gemini CLI picks (0.61), from the same pricing page as quoted on 2026-03-28 (prompts up to 200k tokens).
+    'gemini-3.1-pro': { input: 2, output: 12, cacheRead: 0.2 },
+    'gemini-3-pro': { input: 2, output: 12, cacheRead: 0.2 },
+    'gemini-3-flash': { input: 0.5, output: 3, cacheRead: 0.05 },
   },
 };
 

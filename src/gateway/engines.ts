@@ -3,6 +3,7 @@
 // how its CLI is pointed at the relay with a placeholder key. A new engine
 // is a new entry here; the relay itself speaks every protocol in meter.ts.
 import { OPENCODE } from './engine-opencode.js';
+import { GEMINI } from './engine-gemini.js';
 
 export interface UpstreamAuth {
   /** Headers set on every forwarded request, e.g. `x-api-key` or `authorization`. */
@@ -85,7 +86,7 @@ const CODEX: EngineGateway = {
   ],
 };
 
-export const ENGINES: Record<string, EngineGateway> = { claude: CLAUDE, codex: CODEX, opencode: OPENCODE };
+export const ENGINES: Record<string, EngineGateway> = { claude: CLAUDE, codex: CODEX, gemini: GEMINI, opencode: OPENCODE };
 
 export function engineGateway(provider: string): EngineGateway | undefined {
   return ENGINES[provider];

@@ -167,7 +167,7 @@ export class ModelStandIn {
       record.answer = tool ? `shell via ${tool}` : 'reply';
       const usage = { ...DEFAULT_MODEL_USAGE, ...turn.usage };
       const streamed = this.dialect === 'gemini' ? path.endsWith(':streamGenerateContent') : call.body.stream === true;
-      return this.dialect === 'gemini' ? geminiReply(res, call, turn, tool, usage, streamed) : chatReply(res, call, turn, tool, usage, streamed);
+      return this.dialect === 'gemini' ? geminiReply(res, call, turn, tool, usage, streamed, path) : chatReply(res, call, turn, tool, usage, streamed);
     }
     if (record.method === 'GET' && /\/models$/.test(path)) return json(res, 200, { object: 'list', data: [], models: [] });
     if (this.dialect === 'gemini' && record.method === 'POST' && path.endsWith(':countTokens')) return json(res, 200, { totalTokens: 100 });
@@ -182,7 +182,7 @@ export class ModelStandIn {
 
 type Reply = Extract<ModelTurn, { kind: 'reply' }>;
 
-function geminiReply(res: ServerResponse, call: ModelCall, turn: Reply, tool: string | undefined, usage: ModelUsage, streamed: boolean): void {
+function geminiReply(res: ServerResponse, call: ModelCall, turn: Reply, tool: string | undefined, usage: ModelUsage, streamed: boolean, path: string): void {
   const parts: Record<string, unknown>[] = [];
   if (turn.text !== undefined) parts.push({ text: turn.text });
   if (tool) parts.push({ functionCall: { name: tool, args: SHELL_TOOLS[tool]!(turn.shell!) } });
@@ -194,7 +194,8 @@ function geminiReply(res: ServerResponse, call: ModelCall, turn: Reply, tool: st
       candidatesTokenCount: usage.output,
       totalTokenCount: usage.input + usage.output,
     },
-    modelVersion: 'stand-in',
+    // The model the path asked for, as the API names the one that answered.
+    modelVersion: /\/models\/([^/:]+):/.exec(path)?.[1] ?? 'stand-in',
     responseId: `standin-${call.index}`,
   };
   if (!streamed) return json(res, 200, chunk);
