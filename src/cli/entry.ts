@@ -1,5 +1,6 @@
 // The terminal entry: `samocode run|status|approve|install|init|doctor`. Each command is
 // a file; this one picks it and turns errors into exit codes, by their type.
+import './lean-heap.js';
 import { SessionStateError } from '../core/loop.js';
 import { MissingCliError } from '../providers/process.js';
 import { ScenarioError } from '../providers/script.js';

@@ -122,9 +122,12 @@ async function commitWorktree(session: OpenedSession, result: LoopResult): Promi
   );
 }
 
-/** `done: done: …` reads as a stutter: the agent's summary often starts with the word. */
+/**
+ * `done: done: …` reads as a stutter: the agent's summary often starts with the word.
+ * The dashes are escaped: one non-ASCII character in dist/cli.js makes V8 hold its whole source as two-byte text.
+ */
 function withoutLeadingDone(summary: string): string {
-  return summary.replace(/^\s*done\s*[:.\-–—]\s*/i, '').trim() || summary;
+  return summary.replace(/^\s*done\s*[:.\-\u2013\u2014]\s*/i, '').trim() || summary;
 }
 
 function finalLine(result: LoopResult, session: OpenedSession, config: RunConfig): { code: number; line: string } {

@@ -8,7 +8,7 @@ export type CommentMeaning =
   | { kind: 'command'; command: Command; rest: string }
   | { kind: 'text'; answers: { question: string; answer: string }[]; text: string };
 
-const ANSWER_LINE = /^\s*(?:[-*]\s*)?\*{0,2}(?:Q\s*)?(\d{1,3})\*{0,2}\s*[:.)\-–]\s*(.+?)\s*$/i;
+const ANSWER_LINE = /^\s*(?:[-*]\s*)?\*{0,2}(?:Q\s*)?(\d{1,3})\*{0,2}\s*[:.)\-\u2013]\s*(.+?)\s*$/i;
 
 export function readComment(body: string): CommentMeaning {
   const text = body.trim();

@@ -1,7 +1,7 @@
 // `_gates.json`: the orchestrator's own record of who answered and who
 // approved. The agent may write the file; the loop puts this record back
 // after every agent call, so only what the orchestrator recorded counts.
-import { z } from 'zod';
+import * as z from './schema.js';
 import { emptyReviewState, reviewStateSchema } from './review.js';
 
 /** Who gave an answer or an approval, when, and where it came from. */
@@ -9,23 +9,23 @@ const signedBy = {
   by: z.string(),
   at: z.string(),
   source: z.string(),
-  commentId: z.number().optional(),
+  commentId: z.optional(z.number()),
 };
 const answerRecord = z.object({ questions: z.array(z.string()), text: z.string(), ...signedBy });
 const approvalRecord = z.object({ plan: z.string(), blob: z.string(), ...signedBy });
 const gatesSchema = z.object({
-  asked: z.array(z.string()).default([]),
-  answers: z.array(answerRecord).default([]),
-  approvals: z.array(approvalRecord).default([]),
-  processedComments: z.array(z.number()).default([]),
+  asked: z._default(z.array(z.string()), []),
+  answers: z._default(z.array(answerRecord), []),
+  approvals: z._default(z.array(approvalRecord), []),
+  processedComments: z._default(z.array(z.number()), []),
   /** Set when the session starts waiting; answers must come after it. */
-  pending: z.object({ gate: z.string(), since: z.string() }).nullable().default(null),
+  pending: z._default(z.nullable(z.object({ gate: z.string(), since: z.string() })), null),
   /** The plan as last posted for review (GitHub mode): what `/approve` approves. */
-  posted: z.object({ file: z.string(), blob: z.string() }).nullable().default(null),
+  posted: z._default(z.nullable(z.object({ file: z.string(), blob: z.string() })), null),
   /** A run whose time budget ran out waiting for GitHub's rate limit (GitHub mode): said on the issue by a later run. */
-  slowed: z.object({ at: z.string(), run: z.string().optional() }).optional(),
+  slowed: z.optional(z.object({ at: z.string(), run: z.optional(z.string()) })),
   /** The session's pull request and its review rounds (GitHub mode). */
-  review: reviewStateSchema.default(emptyReviewState),
+  review: z._default(reviewStateSchema, emptyReviewState),
 });
 
 export type AnswerRecord = z.infer<typeof answerRecord>;

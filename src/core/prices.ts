@@ -2,7 +2,7 @@
 // repository, which the workflow may override (input model-prices). The
 // model gateway turns the usage it meters into dollars with it; this is the
 // cost of record, the CLI's own figure is kept beside it for comparison.
-import { z } from 'zod';
+import * as z from './schema.js';
 import type { TokenUsage } from './ports.js';
 
 /** US dollars per million tokens. `cacheRead`/`cacheWrite` default to `input` when a model has no cache price. */
@@ -56,12 +56,12 @@ export const PRICE_TABLE: PriceTable = {
 };
 
 const priceSchema = z.strictObject({
-  input: z.number().nonnegative(),
-  output: z.number().nonnegative(),
-  cacheRead: z.number().nonnegative().optional(),
-  cacheWrite: z.number().nonnegative().optional(),
+  input: z.number().check(z.nonnegative()),
+  output: z.number().check(z.nonnegative()),
+  cacheRead: z.optional(z.number().check(z.nonnegative())),
+  cacheWrite: z.optional(z.number().check(z.nonnegative())),
 });
-const overrideSchema = z.record(z.string().min(1), priceSchema);
+const overrideSchema = z.record(z.string().check(z.minLength(1)), priceSchema);
 
 /**
  * The input's JSON (`{"model-or-prefix": {"input": 3, "output": 15, "cacheRead": 0.3, "cacheWrite": 3.75}}`,

@@ -17,7 +17,7 @@ const SUGGESTION = /^\s*(?:[-*]\s*)?\*\*Suggestion:?\*\*:?\s*(.*)$/i;
 /** `**Answer:** A`, `- **Answer:** A`, `Answer: A`, `**Answer**: A`. */
 const ANSWER = /^\s*(?:[-*]\s*)?(?:\*\*Answer:?\*\*:?|Answer:)\s*(.*)$/i;
 /** `Q1: A` on a line of its own, as an issue comment gives answers. */
-const ANSWER_BY_NUMBER = /^\s*(?:[-*]\s*)?\*{0,2}Q\s*(\d{1,3})\*{0,2}\s*[:.)\-–]\s*(.+?)\s*$/i;
+const ANSWER_BY_NUMBER = /^\s*(?:[-*]\s*)?\*{0,2}Q\s*(\d{1,3})\*{0,2}\s*[:.)\-\u2013]\s*(.+?)\s*$/i;
 /** Still open: empty, or a placeholder such as `_waiting_`, `*pending*`, `(TBD)`. */
 function isPlaceholder(value: string): boolean {
   const bare = value.replace(/[\s_*()[\]-]+/g, ' ').trim().toLowerCase();

@@ -2,7 +2,7 @@
 // is more work for the same session. Pure: which review items are new and
 // from whom, how a round starts, what the agent is given, and what it said
 // it did (`_review.json`).
-import { z } from 'zod';
+import * as z from './schema.js';
 import { checksLine, type CheckResult } from './checks.js';
 import { cleanUntrusted } from './clean.js';
 import { ownMarker } from './marker.js';
@@ -58,18 +58,18 @@ export interface ReviewState {
 }
 
 export const reviewStateSchema = z.object({
-  pull: z.number().nullable().default(null),
-  rounds: z.number().default(0),
-  open: z.object({ round: z.number(), by: z.string(), threads: z.array(z.string()) }).nullable().default(null),
-  seenThreads: z.record(z.string(), z.number()).default({}),
-  seenReviews: z.array(z.number()).default([]),
-  lastComment: z.number().nullable().default(null),
-  refusedAt: z.number().nullable().default(null),
-  lastCheck: z
-    .object({ name: z.string(), sha: z.string(), passed: z.boolean(), url: z.string(), round: z.number().nullable() })
-    .nullable()
-    .default(null),
-  pendingTalk: z.array(z.number()).default([]),
+  pull: z._default(z.nullable(z.number()), null),
+  rounds: z._default(z.number(), 0),
+  open: z._default(z.nullable(z.object({ round: z.number(), by: z.string(), threads: z.array(z.string()) })), null),
+  seenThreads: z._default(z.record(z.string(), z.number()), {}),
+  seenReviews: z._default(z.array(z.number()), []),
+  lastComment: z._default(z.nullable(z.number()), null),
+  refusedAt: z._default(z.nullable(z.number()), null),
+  lastCheck: z._default(
+    z.nullable(z.object({ name: z.string(), sha: z.string(), passed: z.boolean(), url: z.string(), round: z.nullable(z.number()) })),
+    null,
+  ),
+  pendingTalk: z._default(z.array(z.number()), []),
 });
 
 export function emptyReviewState(): ReviewState {
@@ -168,8 +168,8 @@ export function reviewData(threads: ReviewThread[], reviews: Review[], comments:
 /** `_review.json`, written by the agent: which threads it addressed, and how. */
 const reviewReportSchema = z.object({
   threads: z
-    .array(z.object({ id: z.string().max(200), addressed: z.boolean(), reply: z.string().max(4_000) }))
-    .max(200),
+    .array(z.object({ id: z.string().check(z.maxLength(200)), addressed: z.boolean(), reply: z.string().check(z.maxLength(4_000)) }))
+    .check(z.maxLength(200)),
 });
 export type ReviewReport = z.infer<typeof reviewReportSchema>;
 

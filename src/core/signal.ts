@@ -1,6 +1,6 @@
 // The signal protocol (DESIGN §4). Every way a signal can be wrong ends as a
 // rejection with a reason that a person can act on; nothing here throws.
-import { z } from 'zod';
+import * as z from './schema.js';
 import {
   PHASE_TABLE,
   SIGNAL_STATUSES,
@@ -14,15 +14,15 @@ export const MAX_SIGNAL_BYTES = 64 * 1024;
 const MAX_TEXT = 8_000;
 
 const mustBeString = (issue: { input: unknown }) => (issue.input === undefined ? 'is required' : 'must be a string');
-const phaseField = z.string({ error: mustBeString }).refine(isPhase, {
-  error: (issue) => `unknown phase ${JSON.stringify(issue.input)}`,
-});
+const phaseField = z.string({ error: mustBeString }).check(
+  z.refine(isPhase, {
+    error: (issue) => `unknown phase ${JSON.stringify(issue.input)}`,
+  }),
+);
 const text = () =>
   z
     .string({ error: mustBeString })
-    .trim()
-    .min(1, { error: 'must not be empty' })
-    .max(MAX_TEXT, { error: `must be at most ${MAX_TEXT} characters` });
+    .check(z.trim(), z.minLength(1, { error: 'must not be empty' }), z.maxLength(MAX_TEXT, { error: `must be at most ${MAX_TEXT} characters` }));
 
 const continueSignal = z.object({ status: z.literal('continue'), phase: phaseField });
 const waitingSignal = z.object({
@@ -35,13 +35,13 @@ const waitingSignal = z.object({
 });
 const blockedSignal = z.object({
   status: z.literal('blocked'),
-  phase: phaseField.optional(),
+  phase: z.optional(phaseField),
   reason: text(),
-  needs: z.string({ error: mustBeString }).max(200).optional(),
+  needs: z.optional(z.string({ error: mustBeString }).check(z.maxLength(200))),
 });
 const doneSignal = z.object({
   status: z.literal('done'),
-  phase: z.literal('done', { error: 'must be "done"' }).optional(),
+  phase: z.optional(z.literal('done', { error: 'must be "done"' })),
   summary: text(),
 });
 

@@ -2,7 +2,7 @@
 // version it copied (for `doctor` to compare with the CLI's) and what the
 // workflow held when init wrote it (so that a later init can tell a person's
 // change from its own copy).
-import { z } from 'zod';
+import * as z from './schema.js';
 
 /** Where the vendored action lives in a repository, and the workflow beside it. */
 export const ACTION_DIR = '.github/actions/samocode';
@@ -14,9 +14,9 @@ const Record = z.object({
   /** The package version of the CLI that vendored it. */
   version: z.string(),
   /** sha256 over the vendored files' paths and bytes: two builds of one version differ here. */
-  digest: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+  digest: z.string().check(z.regex(/^sha256:[0-9a-f]{64}$/)),
   /** sha256 of the workflow as init last wrote it; null when init left a person's workflow in place. */
-  workflow: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+  workflow: z.nullable(z.string().check(z.regex(/^[0-9a-f]{64}$/))),
 });
 export type VendoredRecord = z.infer<typeof Record>;
 

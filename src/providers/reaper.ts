@@ -47,27 +47,55 @@ interface ProcEntry {
 // unknown size (as /proc's are) a fresh 64 KiB, and a scan reads one a process.
 const statBuffer = Buffer.allocUnsafe(4096);
 
-function readStat(pid: number): string {
+/** Reads `/proc/<pid>/stat` into statBuffer; returns its length. */
+function readStat(pid: number): number {
   const fd = openSync(`/proc/${pid}/stat`, 'r');
   try {
-    return statBuffer.toString('latin1', 0, readSync(fd, statBuffer, 0, statBuffer.length, 0));
+    return readSync(fd, statBuffer, 0, statBuffer.length, 0);
   } finally {
     closeSync(fd);
   }
 }
 
+const SPACE = 0x20;
+const CLOSE_PAREN = 0x29;
+const ZOMBIE = 0x5a; // 'Z'
+const DEAD = 0x58; // 'X'
+
+/**
+ * Parsed from the bytes, not from a string: a scan reads every process on
+ * the machine after every agent call, and a string split into its 50 fields
+ * for each was most of what the terminal loop allocated.
+ */
 function readEntry(pid: number): ProcEntry | undefined {
+  let end: number;
   try {
-    const stat = readStat(pid);
-    // The command name may hold spaces and parentheses: the fields start after the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const state = fields[0];
-    if (state === 'Z' || state === 'X') return undefined; // already dead, waiting for its parent
-    // fields[0] is stat's third field (state); starttime is its 22nd.
-    return { pid, ppid: Number(fields[1]), pgid: Number(fields[2]), sid: Number(fields[3]), startTicks: Number(fields[19]) };
+    end = readStat(pid);
   } catch {
     return undefined; // gone, or no /proc (not Linux)
   }
+  // The command name may hold spaces and parentheses: the fields start after the last ')'.
+  const start = statBuffer.lastIndexOf(CLOSE_PAREN, end - 1) + 2;
+  const state = statBuffer[start];
+  if (state === ZOMBIE || state === DEAD) return undefined; // already dead, waiting for its parent
+  // Field 0 from there is stat's third field (state), 1 ppid, 2 pgrp, 3 session; starttime is its 22nd, 19 here.
+  const entry: ProcEntry = { pid, ppid: NaN, pgid: NaN, sid: NaN, startTicks: NaN };
+  let field = 0;
+  let value = 0;
+  for (let i = start; i <= end && field <= 19; i++) {
+    const byte = i < end ? statBuffer[i]! : SPACE;
+    if (byte !== SPACE) {
+      value = value * 10 + byte - 0x30;
+      continue;
+    }
+    if (field === 1) entry.ppid = value;
+    else if (field === 2) entry.pgid = value;
+    else if (field === 3) entry.sid = value;
+    else if (field === 19) entry.startTicks = value;
+    field++;
+    value = 0;
+  }
+  return entry;
 }
 
 /** The real uid of a process; -1 when it is gone. */
@@ -85,23 +113,60 @@ export function startTicksOf(pid: number): number | undefined {
   return ticks !== undefined && Number.isFinite(ticks) ? ticks : undefined;
 }
 
-function listProcesses(): ProcEntry[] {
+function listProcesses(): Map<number, ProcEntry> {
+  const all = new Map<number, ProcEntry>();
   let names: string[];
   try {
     names = readdirSync('/proc');
   } catch {
-    return [];
+    return all;
   }
-  return names.filter((name) => /^\d+$/.test(name)).flatMap((name) => readEntry(Number(name)) ?? []);
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue; // not a process: /proc/self, /proc/meminfo, …
+    const entry = readEntry(Number(name));
+    if (entry) all.set(entry.pid, entry);
+  }
+  return all;
+}
+
+// One buffer for every /proc/<pid>/environ read, grown when a larger one comes:
+// read as a string, each environment became a copy in the old generation.
+let environBuffer = Buffer.allocUnsafe(64 * 1024);
+
+/** Reads `/proc/<pid>/environ` into environBuffer; returns its length. */
+function readEnviron(pid: number): number {
+  const fd = openSync(`/proc/${pid}/environ`, 'r');
+  try {
+    let length = 0;
+    for (;;) {
+      if (length === environBuffer.length) {
+        const bigger = Buffer.allocUnsafe(length * 2);
+        environBuffer.copy(bigger);
+        environBuffer = bigger;
+      }
+      const read = readSync(fd, environBuffer, length, environBuffer.length - length, null);
+      if (read === 0) return length;
+      length += read;
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function carriesMarker(pid: number, marker: string): boolean {
+  let length: number;
   try {
-    const environ = readFileSync(`/proc/${pid}/environ`, 'latin1');
-    return `\0${environ}`.includes(`\0${MARKER_VAR}=${marker}\0`);
+    length = readEnviron(pid);
   } catch {
     return false; // another user's process, or gone
   }
+  // `NAME=value\0` at the start of the block or right after another variable's \0.
+  const environ = environBuffer.subarray(0, length);
+  const entry = `${MARKER_VAR}=${marker}\0`;
+  for (let at = environ.indexOf(entry, 0, 'latin1'); at >= 0; at = environ.indexOf(entry, at + 1, 'latin1')) {
+    if (at === 0 || environ[at - 1] === 0) return true;
+  }
+  return false;
 }
 
 /** This process and its ancestors: never ours to kill. */
@@ -113,7 +178,7 @@ function protectedPids(all: Map<number, ProcEntry>): Set<number> {
 
 /** The live processes that belong to the call, descendants of any of them included. */
 export function findCallProcesses(call: AgentCall): number[] {
-  const all = new Map(listProcesses().map((entry) => [entry.pid, entry]));
+  const all = listProcesses();
   const spared = protectedPids(all);
   const found = new Set<number>();
   for (const entry of all.values()) {

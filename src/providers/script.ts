@@ -6,27 +6,27 @@ import { localMinuteStamp } from '../core/time.js';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { z } from 'zod';
+import * as z from '../core/schema.js';
 import { PHASES, type Phase } from '../core/phases.js';
 import type { Agent, AgentRequest, AgentResult } from '../core/ports.js';
 
 const stepSchema = z.object({
   /** Files to write, relative to the session folder. */
-  files: z.record(z.string(), z.string()).default({}),
+  files: z._default(z.record(z.string(), z.string()), {}),
   /** Files to write, relative to the working directory (the code). */
-  repoFiles: z.record(z.string(), z.string()).default({}),
+  repoFiles: z._default(z.record(z.string(), z.string()), {}),
   /** A line to add to the notebook's Flow Log. */
-  flow: z.string().optional(),
+  flow: z.optional(z.string()),
   /** The signal as an object, or as raw text (to play a malformed one); null writes none. */
   signal: z.union([z.record(z.string(), z.unknown()), z.string(), z.null()]),
-  stdout: z.array(z.string()).default([]),
-  delayMs: z.number().int().min(0).default(0),
-  exitCode: z.number().int().default(0),
-  costUsd: z.number().min(0).optional(),
+  stdout: z._default(z.array(z.string()), []),
+  delayMs: z._default(z.int().check(z.minimum(0)), 0),
+  exitCode: z._default(z.int(), 0),
+  costUsd: z.optional(z.number().check(z.minimum(0))),
 });
 const scenarioSchema = z.object({
-  name: z.string().default('scenario'),
-  phases: z.partialRecord(z.enum(PHASES), z.array(stepSchema).min(1)),
+  name: z._default(z.string(), 'scenario'),
+  phases: z.partialRecord(z.enum(PHASES), z.array(stepSchema).check(z.minLength(1))),
 });
 
 export type ScenarioStep = z.infer<typeof stepSchema>;

@@ -121,6 +121,25 @@ describe.skipIf(process.platform !== 'linux')('process lifetime', () => {
     await running;
   });
 
+  it("reads a process's group, session and start from /proc/<pid>/stat however its name is spelt", async () => {
+    // A command name with spaces and parentheses, as a CLI may give itself: the fields start after the last ')'.
+    const dir = mkdtempSync(join(tmpdir(), `samocode-reaper-name-${process.pid}-`));
+    const odd = join(dir, 'a) b (c');
+    execFileSync('cp', [execFileSync('sh', ['-c', 'command -v sleep'], { encoding: 'utf8' }).trim(), odd]);
+    const { spawn } = await import('node:child_process');
+    const child = spawn(odd, ['30'], { detached: true, stdio: 'ignore' });
+    try {
+      const stat = execFileSync('cat', [`/proc/${child.pid}/stat`], { encoding: 'utf8' });
+      expect(stat).toContain('(a) b (c)');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      expect(startTicksOf(child.pid!)).toBe(Number(fields[19]));
+      // Spawned detached: its own group and session, found by either.
+      expect(findCallProcesses({ pid: child.pid!, marker: 'none', startTicks: Number.MAX_SAFE_INTEGER })).toEqual([child.pid]);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
   it.skipIf(!asRoot)('with an agent user, a process with a cleaned environment that left the session is found by its uid', async () => {
     const out = outDir(root, 'clean-env');
     const running = runProcess({
