@@ -2,6 +2,8 @@
 // credential from the orchestrator's environment goes in which header, and
 // how its CLI is pointed at the relay with a placeholder key. A new engine
 // is a new entry here; the relay itself speaks every protocol in meter.ts.
+import { COPILOT_GATEWAY } from './engine-copilot.js';
+
 export interface UpstreamAuth {
   /** Headers set on every forwarded request, e.g. `x-api-key` or `authorization`. */
   headers: Record<string, string>;
@@ -79,7 +81,7 @@ const CODEX: EngineGateway = {
   ],
 };
 
-export const ENGINES: Record<string, EngineGateway> = { claude: CLAUDE, codex: CODEX };
+export const ENGINES: Record<string, EngineGateway> = { claude: CLAUDE, codex: CODEX, copilot: COPILOT_GATEWAY };
 
 export function engineGateway(provider: string): EngineGateway | undefined {
   return ENGINES[provider];
