@@ -36,6 +36,12 @@ export interface EngineCase {
   timeoutS: number;
   /** What the CLI tries to reach beyond the stand-in, as the egress trap records it (nothing, by default). */
   egress?: string[];
+  /**
+   * The agent's network in GitHub mode. `restricted` where the model gateway carries the engine: the
+   * relay, on the host, is then the agent's only way to the stand-in. `open` (the runner's network,
+   * with the egress trap) by default.
+   */
+  network?: 'restricted' | 'open';
 }
 
 export const API_KEY = 'k-stand-in-0000';
@@ -106,9 +112,8 @@ export function engineSuite(engine: EngineCase): void {
         model: engine.model,
         'cli-path': engine.bin,
         'agent-user': 'auto',
-        // The stand-in is on this host's loopback, which the agent's restricted namespace cannot reach, and
-        // these engines do not go through the model gateway yet: the runner's network, with the egress trap.
-        'agent-network': 'open',
+        // The stand-in is on this host's loopback, which the agent's restricted namespace cannot reach but through the relay.
+        'agent-network': engine.network ?? 'open',
         ...(timeoutMin ? { 'iteration-timeout': timeoutMin } : {}),
       },
       env: {
