@@ -5,8 +5,10 @@
 // real credential where that type's API wants it, with the custom headers
 // (COPILOT_PROVIDER_HEADERS) that may carry another. The CLI adds the API's
 // paths to its base URL, so the relay's root stands for the configured one.
-import type { EngineGateway, UpstreamAuth } from './engines.js';
+// No import of engines.ts (an import circle, types or not): the object is checked against EngineGateway where
+// engines.ts puts it in its table.
 
+type Credential = { headers: Record<string, string>; from: string } | { unsupported: string } | null;
 type ProviderType = 'openai' | 'azure' | 'anthropic';
 
 /** Where each provider type's API takes a key (a bearer token goes in `authorization` for all three). */
@@ -28,13 +30,13 @@ export function providerHeaders(text: string | undefined): Record<string, string
   return headers;
 }
 
-export const COPILOT_GATEWAY: EngineGateway = {
+export const COPILOT_GATEWAY = {
   engine: 'copilot',
   // Never used: without COPILOT_PROVIDER_BASE_URL the CLI talks to Copilot's own service, which the relay does not carry.
   defaultUpstream: 'https://api.openai.com/v1',
   upstreamVariable: 'COPILOT_PROVIDER_BASE_URL',
   agentPrefix: '',
-  errorStyle: 'openai',
+  errorStyle: 'openai' as const,
   secretVariables: [
     'COPILOT_PROVIDER_API_KEY',
     'COPILOT_PROVIDER_BEARER_TOKEN',
@@ -44,7 +46,7 @@ export const COPILOT_GATEWAY: EngineGateway = {
     // Not needed on a provider of one's own, and a credential all the same.
     'COPILOT_GITHUB_TOKEN',
   ],
-  credential(env): UpstreamAuth | { unsupported: string } | null {
+  credential(env: NodeJS.ProcessEnv): Credential {
     if (!env.COPILOT_PROVIDER_BASE_URL) {
       if (env.COPILOT_GITHUB_TOKEN) {
         return {
@@ -75,5 +77,5 @@ export const COPILOT_GATEWAY: EngineGateway = {
     if (!from && Object.keys(custom).length === 0) return null;
     return { headers: { ...key, ...custom }, from: [from, Object.keys(custom).length ? 'COPILOT_PROVIDER_HEADERS' : null].filter(Boolean).join(' and ') };
   },
-  agentEnv: (baseUrl, placeholder) => ({ COPILOT_PROVIDER_BASE_URL: baseUrl, COPILOT_PROVIDER_BEARER_TOKEN: placeholder }),
+  agentEnv: (baseUrl: string, placeholder: string) => ({ COPILOT_PROVIDER_BASE_URL: baseUrl, COPILOT_PROVIDER_BEARER_TOKEN: placeholder }),
 };
