@@ -4,6 +4,7 @@
 // is a new entry here; the relay itself speaks every protocol in meter.ts.
 import { OPENCODE } from './engine-opencode.js';
 import { GEMINI } from './engine-gemini.js';
+import { COPILOT_GATEWAY } from './engine-copilot.js';
 
 export interface UpstreamAuth {
   /** Headers set on every forwarded request, e.g. `x-api-key` or `authorization`. */
@@ -86,7 +87,7 @@ const CODEX: EngineGateway = {
   ],
 };
 
-export const ENGINES: Record<string, EngineGateway> = { claude: CLAUDE, codex: CODEX, gemini: GEMINI, opencode: OPENCODE };
+export const ENGINES: Record<string, EngineGateway> = { claude: CLAUDE, codex: CODEX, copilot: COPILOT_GATEWAY, gemini: GEMINI, opencode: OPENCODE };
 
 export function engineGateway(provider: string): EngineGateway | undefined {
   return ENGINES[provider];

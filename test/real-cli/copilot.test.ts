@@ -35,4 +35,6 @@ engineSuite({
   errorText: 'the stand-in refuses this request',
   // Under a load of 15 on 2 cores, as the agent user, its first model request came more than 9 s after start.
   timeoutS: 20,
+  // The model gateway carries its bring-your-own-key calls: the relay holds COPILOT_PROVIDER_API_KEY.
+  agentNetwork: 'restricted',
 });

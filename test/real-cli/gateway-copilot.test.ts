@@ -1,0 +1,179 @@
+// The model gateway with the real GitHub Copilot CLI on its bring-your-own-key
+// settings, against a loopback stand-in of OpenAI Chat Completions: through
+// the built action (dist/index.js, the agent as its own user in its
+// restricted network) and through dist/cli.js with SAMOCODE_GATEWAY=1. The
+// CLI gets the relay as COPILOT_PROVIDER_BASE_URL and the placeholder as its
+// bearer token; the relay holds COPILOT_PROVIDER_API_KEY.
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { useFakeGitHub } from '../helpers/fake-github.js';
+import { ModelStandIn, runShell, say, type ModelScript, type ModelTurn } from '../helpers/model-stand-in.js';
+import { ROOT, sessionFolder } from '../helpers/project.js';
+import { checkout, labeledEvent, makeRemote, remoteFile, runBuiltAction } from '../helpers/runner.js';
+import { baseEnv, checkCli, EgressTrap, history, makeRealCliProject, runSamocode, type Json } from './support.js';
+
+const BIN = join(ROOT, 'node_modules', '.bin', 'copilot');
+const REAL_KEY = 'sk-proj-CopilotGatewayKey-0123456789abcdefABCDEF';
+const MODEL = 'stand-in-model';
+const PRICE = { input: 1.25, output: 10, cacheRead: 0.125 };
+// The stand-in's usage for each answer: 1,000 prompt tokens of which 200 cached, 50 out.
+const COST = (800 * 1.25 + 50 * 10 + 200 * 0.125) / 1e6; // $0.001525
+
+const github = useFakeGitHub({ Codertocat: 'admin' });
+const shared = { dir: '', cache: '' };
+beforeAll(async () => {
+  await checkCli(BIN, '1.0.102');
+  // The CLI unpacks itself (about 235 MB) on first run: once for the file, where the agent user can read it.
+  shared.dir = mkdtempSync(join(tmpdir(), `samocode-gw-copilot-${process.pid}-`));
+  chmodSync(shared.dir, 0o755);
+  shared.cache = join(shared.dir, 'copilot-cache');
+  mkdirSync(shared.cache, { mode: 0o755 });
+  const unpacked = await execa(BIN, ['--version'], { env: { PATH: process.env.PATH!, HOME: shared.dir, COPILOT_CACHE_HOME: shared.cache }, extendEnv: false, reject: false, timeout: 120_000 });
+  if (unpacked.exitCode !== 0) throw new Error(`copilot --version: ${unpacked.stderr}`);
+}, 150_000);
+afterAll(() => rmSync(shared.dir, { recursive: true, force: true }));
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+const b64 = (text: string) => Buffer.from(text).toString('base64');
+
+/**
+ * What the agent does with its shell: write down its environment and the
+ * CLI's (its ancestors', read from /proc as the agent user may), look for
+ * the real key (given base64, so no command line holds it) in everything it
+ * can read, and call the stand-in directly with the placeholder. The Copilot
+ * CLI runs no command that names a path outside its folders, so the script
+ * is written into the work tree by the command itself.
+ */
+function probeTurn(upstream: string, then: string): ModelTurn {
+  const script = `import fs from 'node:fs'; import { execFileSync } from 'node:child_process';
+const key = Buffer.from(process.argv[2], 'base64').toString();
+const ancestors = [];
+for (let pid = process.ppid; pid > 1; ) {
+  let environ = null;
+  try { environ = Object.fromEntries(fs.readFileSync('/proc/' + pid + '/environ', 'utf8').split('\\0').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)])); } catch {}
+  ancestors.push({ pid, environ });
+  try { pid = Number(/^PPid:\\s+(\\d+)/m.exec(fs.readFileSync('/proc/' + pid + '/status', 'utf8'))[1]); } catch { break; }
+}
+const cli = ancestors.find((a) => a.environ && a.environ.COPILOT_PROVIDER_BASE_URL)?.environ ?? {};
+const places = [process.env.HOME, process.env.TMPDIR, process.cwd(), ...ancestors.map((a) => '/proc/' + a.pid + '/environ')].filter(Boolean);
+let grep = '';
+try { grep = execFileSync('grep', ['-lsF', '-r', key, ...places], { encoding: 'utf8' }); } catch (e) { grep = String(e.stdout || ''); }
+const direct = !${JSON.stringify(upstream)} ? 'not tried' : await fetch(${JSON.stringify(upstream)} + '/v1/chat/completions', { method: 'POST', headers: { authorization: 'Bearer ' + cli.COPILOT_PROVIDER_BEARER_TOKEN, 'content-type': 'application/json' }, body: JSON.stringify({ model: '${MODEL}', messages: [{ role: 'user', content: 'hi' }] }) }).then((r) => r.status, (e) => 'error ' + e.message);
+fs.writeFileSync(process.env.SAMOCODE_SESSION_PATH + '/probe.json', JSON.stringify({ uid: process.getuid(), env: process.env, cli, hits: grep.split('\\n').filter(Boolean), direct }));
+fs.writeFileSync('work.txt', 'work done before the budget ran out\\n');
+`;
+  return runShell(`printf '%s' '${b64(script)}' | base64 -d > probe.mjs && node probe.mjs ${b64(REAL_KEY)} && ${then}`);
+}
+
+const CONTINUE = `printf '%s' '{"status":"continue","phase":"investigation"}' > "$SAMOCODE_SESSION_PATH/_signal.json"`;
+
+async function standIn(script: ModelScript[]) {
+  const model = await ModelStandIn.start('chat', script);
+  cleanups.push(() => model.close());
+  return model;
+}
+
+describe('the model gateway with the real Copilot CLI (bring your own key)', () => {
+  it('dist/index.js: the key reaches only the stand-in; the agent holds a placeholder; usage is metered; the budget stops the second request', async () => {
+    let upstream = '';
+    const model = await standIn([() => probeTurn(upstream, CONTINUE), say('Done.')]);
+    upstream = model.url;
+    github.addIssue({ number: 721, title: 'Greet', body: 'Say hello.', labels: ['samocode'] });
+    const remote = makeRemote();
+    const run = await runBuiltAction({
+      apiUrl: github.url,
+      snapshotFrom: github,
+      workspace: checkout(remote),
+      event: 'issues',
+      payload: labeledEvent(721),
+      timeoutMs: 150_000,
+      // agent-user auto and agent-network restricted: the defaults.
+      inputs: { provider: 'copilot', 'cli-path': BIN, model: MODEL, 'model-prices': JSON.stringify({ [MODEL]: PRICE }), 'max-cost-usd': '0.001' },
+      env: {
+        COPILOT_PROVIDER_BASE_URL: `${model.url}/v1`,
+        COPILOT_PROVIDER_API_KEY: REAL_KEY,
+        COPILOT_OFFLINE: 'true',
+        COPILOT_CACHE_HOME: shared.cache,
+      },
+    });
+
+    expect(run.stdout, run.stdout + run.stderr).toMatch(/model gateway: copilot through the relay at http:\/\/(\d+\.){3}\d+:\d+ to http:\/\/127\.0\.0\.1:\d+\/v1, with the key from COPILOT_PROVIDER_API_KEY/);
+    const posts = model.modelRequests();
+    const relayed = posts.filter((r) => r.headers.authorization === `Bearer ${REAL_KEY}`);
+    expect(relayed.map((r) => r.answer)).toEqual(['shell via bash']);
+    expect(relayed[0]!.url).toBe('/v1/chat/completions');
+    // The agent's restricted network has no way to the stand-in but the relay: its direct call never arrived.
+    expect(posts.filter((r) => r.headers.authorization !== `Bearer ${REAL_KEY}`)).toEqual([]);
+    expect(model.requests.filter((r) => JSON.stringify(r.headers).includes('samocode-gateway-'))).toEqual([]);
+
+    const branch = 'samocode/721-greet';
+    const name = remoteFile(remote, branch, '.samocode/sessions/').split('\n').find((l) => /greet\/$/.test(l))!.replace(/\/$/, '');
+    const folder = `.samocode/sessions/${name}`;
+    const probe = JSON.parse(remoteFile(remote, branch, `${folder}/probe.json`)) as Json;
+    // The CLI's environment (its shell gets less): the relay on the host side of the agent's link, and the placeholder.
+    expect(probe.cli.COPILOT_PROVIDER_BASE_URL).toMatch(/^http:\/\/(\d+\.){3}\d+:\d+$/);
+    expect(probe.cli.COPILOT_PROVIDER_BASE_URL).not.toMatch(/^http:\/\/127\./);
+    expect(probe.cli.COPILOT_PROVIDER_BEARER_TOKEN).toMatch(/^samocode-gateway-[0-9a-f]{36}$/);
+    expect(probe.cli.COPILOT_PROVIDER_API_KEY).toBeUndefined();
+    expect(JSON.stringify(probe.cli)).not.toContain(REAL_KEY);
+    expect(JSON.stringify(probe.env)).not.toContain(REAL_KEY);
+    // The agent ran as a user of its own.
+    expect(probe.uid).not.toBe(0);
+    expect(probe.uid).not.toBe(process.getuid!());
+    expect(probe.hits).toEqual([]);
+    expect(probe.direct).toMatch(/^error /);
+
+    // What the relay metered is what the stand-in sent, priced from the table; the CLI's own usage file kept beside it.
+    const entry = JSON.parse(remoteFile(remote, branch, `${folder}/_signals.jsonl`).trim().split('\n')[0]!) as Json;
+    expect(entry).toMatchObject({ metered: true, usage: { inputTokens: 800, outputTokens: 50, cacheReadTokens: 200, cacheWriteTokens: 0 }, cacheShare: 0.2 });
+    expect(entry.costUsd).toBeCloseTo(COST, 10);
+    // The budget was spent by the first answer: the second request never reached the stand-in, and the session blocked saying why.
+    expect(run.outputs.status).toBe('blocked');
+    expect(entry.reason).toMatch(/^the budget of \$0\.001 is spent \(\$0\.0015 so far/);
+    expect(github.issues.get(721)!.comments.some((c) => c.body.includes('the budget of $0.001 is spent'))).toBe(true);
+    expect(remoteFile(remote, branch, 'work.txt')).toContain('work done');
+  }, 200_000);
+
+  it('dist/cli.js with SAMOCODE_GATEWAY=1: relays with the real key, gives the CLI the placeholder, meters each answer', async () => {
+    const model = await standIn([probeTurn('', `printf '%s' '{"status":"blocked","reason":"stop here"}' > "$SAMOCODE_SESSION_PATH/_signal.json"`), say('Stopping.')]);
+    const trap = await EgressTrap.start();
+    cleanups.push(() => trap.close());
+    const project = makeRealCliProject();
+    cleanups.push(() => rmSync(project.dir, { recursive: true, force: true }));
+    writeFileSync(join(project.dir, '.env'), `COPILOT_PATH=${BIN}\nCOPILOT_MODEL=${MODEL}\n`);
+    const env = {
+      ...baseEnv(project, trap),
+      COPILOT_PROVIDER_BASE_URL: `${model.url}/v1`,
+      COPILOT_PROVIDER_API_KEY: REAL_KEY,
+      COPILOT_OFFLINE: 'true',
+      COPILOT_CACHE_HOME: shared.cache,
+      SAMOCODE_GATEWAY: '1',
+      SAMOCODE_MODEL_PRICES: JSON.stringify({ [MODEL]: PRICE }),
+    };
+    const result = await runSamocode(project, ['run', '--config', '.samocode', '--session', 'gw', '--provider', 'copilot', '--task', 'Say hello'], env);
+
+    expect(result.stdout, result.stdout + result.stderr).toMatch(/samocode: model gateway: copilot through http:\/\/127\.0\.0\.1:\d+ to http:\/\/127\.0\.0\.1:\d+\/v1 \(key from COPILOT_PROVIDER_API_KEY\)/);
+    const requests = model.modelRequests();
+    expect(requests.map((r) => r.answer)).toEqual(['shell via bash', 'reply']);
+    expect(requests.every((r) => r.headers.authorization === `Bearer ${REAL_KEY}`)).toBe(true);
+    const folder = sessionFolder(project);
+    const [entry] = history(folder);
+    expect(entry).toMatchObject({ metered: true, usage: { inputTokens: 1_600, outputTokens: 100, cacheReadTokens: 400, cacheWriteTokens: 0 }, cacheShare: 0.2 });
+    expect(entry!.costUsd).toBeCloseTo(2 * COST, 10);
+    const probe = JSON.parse(readFileSync(join(folder, 'probe.json'), 'utf8')) as Json;
+    expect(probe.cli.COPILOT_PROVIDER_BEARER_TOKEN).toMatch(/^samocode-gateway-[0-9a-f]{36}$/);
+    expect(probe.cli.COPILOT_PROVIDER_BASE_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(probe.cli.COPILOT_PROVIDER_BASE_URL).not.toBe(`${model.url}/v1`);
+    expect(probe.cli.COPILOT_PROVIDER_API_KEY).toBeUndefined();
+    expect(JSON.stringify(probe.cli)).not.toContain(REAL_KEY);
+    // Terminal mode is the person's own: samocode's process, theirs, holds the key it was started with (DESIGN §6a).
+    expect(trap.attempts).toEqual([]);
+  }, 150_000);
+});
