@@ -17,19 +17,21 @@ export const DEFAULT_MAX_TURNS = 120;
 // sends on every call: a tool not listed is not sent) and --allowedTools
 // (acceptEdits plus an explicit allow-list runs unattended both as a user and
 // as root, where Claude refuses bypassPermissions unless told it is in a
-// sandbox we cannot promise). Every phase reads, searches, edits and runs
+// sandbox we cannot promise). Every phase reads, searches, writes and runs
 // commands, and may use the skills its prompt names; investigation and
 // planning may also look things up on the web. No phase prompt asks for
 // sub-agents, to-do lists or notebooks.
 // Searching is Bash's (grep, find): the Glob and Grep definitions cost 4 KB a
-// call for nothing Bash lacks. Skill only where `samocode install` has put
-// the skills and the phase uses one: otherwise it offers only the CLI's own,
-// which no phase uses.
+// call for nothing Bash lacks. Init changes no code, only the small notebook,
+// which Write rewrites whole: no Edit, whose definition is 1 KB a call. Skill
+// only where `samocode install` has put the skills and the phase uses one:
+// otherwise it offers only the CLI's own, which no phase uses.
 const BASE_TOOLS = ['Bash', 'Read', 'Write', 'Edit'];
 const WEB_TOOLS = ['WebFetch', 'WebSearch'];
 
 export function claudeTools(phase: Phase, skillsInstalled = false): string[] {
-  return [...BASE_TOOLS, ...(skillsInstalled && PHASE_SKILLS[phase].length > 0 ? ['Skill'] : []), ...(phase === 'investigation' || phase === 'planning' ? WEB_TOOLS : [])];
+  const base = phase === 'init' ? BASE_TOOLS.filter((tool) => tool !== 'Edit') : BASE_TOOLS;
+  return [...base, ...(skillsInstalled && PHASE_SKILLS[phase].length > 0 ? ['Skill'] : []), ...(phase === 'investigation' || phase === 'planning' ? WEB_TOOLS : [])];
 }
 
 /** Every tool some phase gets. */

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PHASES, type Phase } from '../core/phases.js';
 import type { AgentRequest } from '../core/ports.js';
+import { workflowForPhase } from '../core/workflow-prompt.js';
 
 /** The package root: the first folder above this file that holds `prompts/workflow.md`. */
 export function packageRoot(from: string = dirname(fileURLToPath(import.meta.url))): string {
@@ -24,9 +25,9 @@ function withoutFrontMatter(markdown: string): string {
 
 export function loadPrompts(root: string = packageRoot()): PromptSet {
   const dir = join(root, 'prompts');
-  const workflow = readFileSync(join(dir, 'workflow.md'), 'utf8').trim();
-  const agents = new Map<Phase, string>(PHASES.map((phase) => [phase, withoutFrontMatter(readFileSync(join(dir, `${phase}.md`), 'utf8'))]));
-  return (phase) => ({ workflow, agent: agents.get(phase)! });
+  const workflow = readFileSync(join(dir, 'workflow.md'), 'utf8');
+  const prompts = new Map(PHASES.map((phase) => [phase, { workflow: workflowForPhase(workflow, phase), agent: withoutFrontMatter(readFileSync(join(dir, `${phase}.md`), 'utf8')) }]));
+  return (phase) => prompts.get(phase)!;
 }
 
 /**

@@ -130,7 +130,12 @@ describe('claude: the real CLI against a loopback Anthropic stand-in', () => {
     expect(requests.map((r) => claudeContext(messagesText(r.body)).phase)).toEqual([
       'init', 'init', 'investigation', 'investigation', 'requirements', 'requirements',
     ]);
-    expect(requests[0]!.body.tools!.map((t) => t.name)).toEqual(expect.arrayContaining(['Bash', 'Write', 'Read', 'Edit']));
+    // Init rewrites the notebook whole and gets no Edit; the later phases do, and only the sections of the workflow they use.
+    expect(requests[0]!.body.tools!.map((t) => t.name)).toEqual(expect.arrayContaining(['Bash', 'Write', 'Read']));
+    expect(requests[0]!.body.tools!.map((t) => t.name)).not.toContain('Edit');
+    expect(requests[2]!.body.tools!.map((t) => t.name)).toEqual(expect.arrayContaining(['Bash', 'Write', 'Read', 'Edit']));
+    expect(firstText).not.toContain('## Gates');
+    expect(messagesText(requests[4]!.body)).toContain('## Gates');
 
     // The tools ran, and their results went back to the model without an error.
     const toolResults = (r: (typeof requests)[number]) => ((r.body.messages!.at(-1)!.content as Json[]) ?? []).filter((b) => b.type === 'tool_result');

@@ -82,8 +82,8 @@ describe('the claude provider', () => {
     // Only what a phase uses is defined (and sent on every call); Skill only once `samocode install` put the skills there.
     expect(claudeTools('implementation')).toEqual(['Bash', 'Read', 'Write', 'Edit']);
     expect(claudeTools('quality', true)).toEqual(['Bash', 'Read', 'Write', 'Edit', 'Skill']);
-    // Init uses no skill: no Skill tool, so no skill list either.
-    expect(claudeTools('init', true)).toEqual(['Bash', 'Read', 'Write', 'Edit']);
+    // Init uses no skill: no Skill tool, so no skill list either; it rewrites the notebook whole: no Edit.
+    expect(claudeTools('init', true)).toEqual(['Bash', 'Read', 'Write']);
     expect(CLAUDE_TOOLS).toEqual(expect.arrayContaining(['Bash', 'Read', 'Write', 'Edit', 'Skill', 'WebFetch', 'WebSearch']));
     expect(call!.argv).not.toContain('--dangerously-skip-permissions');
     expect(call!.argv).not.toContain('--model');
