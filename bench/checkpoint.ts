@@ -1,5 +1,5 @@
 // Goal 3, the checkpoint on a big tree: a generated 50,000-file tree (one
-// git fast-import into a bare remote), two clones of it, and 10 iterations
+// git fast-import into a bare remote), two clones of it, and 20 iterations
 // of the same one-line change in each, interleaved: one committed and pushed
 // through SessionBranch.checkpoint (what a GitHub-mode iteration does), the
 // other by a bare `git add -A && git commit -q -m x && git push -q`, the
@@ -19,7 +19,7 @@ import { git, gitInput, median, round, tempDir, type Ctx, type Results } from '.
 
 const FILES = 50_000;
 const PER_DIR = 100;
-const ITERATIONS = 10;
+const ITERATIONS = 20;
 const BRANCH = 'samocode/1-bench-checkpoint';
 
 /** A bare remote whose main holds FILES files of about 1 KB in FILES/PER_DIR folders, in one commit. */

@@ -26,16 +26,19 @@ export class Git {
     private readonly before: BeforeGit = async () => {},
   ) {}
 
-  /** Runs git; resolves with stdout, rejects with a GitError carrying stderr. */
-  async raw(args: string[]): Promise<string> {
+  /** Runs git (with `input` on its stdin); resolves with stdout, rejects with a GitError carrying stderr. */
+  async raw(args: string[], input?: string): Promise<string> {
     await this.before();
-    return spawnGit(this.cwd, this.env, args);
+    return spawnGit(this.cwd, this.env, args, input);
   }
 }
 
-function spawnGit(cwd: string, env: Record<string, string>, args: string[]): Promise<string> {
+function spawnGit(cwd: string, env: Record<string, string>, args: string[], input?: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const child = spawn('git', args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    // git may exit before reading it all (a bad argument): its error is the one to report.
+    child.stdin.on('error', () => {});
+    child.stdin.end(input);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));

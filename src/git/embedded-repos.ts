@@ -1,20 +1,12 @@
 // Repositories inside the work tree: gitlinks in the index, and untracked
-// folders with a `.git` of their own (git adds each as one gitlink). For
+// folders with a `.git` of their own (git would add each as one gitlink). For
 // these, `git add` runs `git status` inside the repository, which reads that
 // repository's own config: a filter or fsmonitor the agent wrote there would
 // run in the orchestrator's git, with its environment. So the orchestrator's
-// git never looks inside them: they are left out of every `git add`.
+// git never looks inside them: the index's are left out of its status and of
+// every staging, and the untracked ones are never staged.
 import { statSync } from 'node:fs';
 import type { Git } from './command.js';
-
-export interface EmbeddedRepos {
-  /** Gitlinks already in the index (a submodule of the base, or committed before): kept as they are. */
-  linked: string[];
-  /** Untracked repositories: never committed. */
-  untracked: string[];
-  /** Untracked files under the forced paths that a .gitignore hides: only then is a forced add needed. */
-  ignoredForced: boolean;
-}
 
 const split = (out: string) => out.split('\0').filter(Boolean);
 
@@ -65,19 +57,7 @@ export class GitlinkCache {
   }
 }
 
-/** `forced` are the paths added even where ignored: repositories in them count too. */
-export async function findEmbeddedRepos(git: Git, forced: string[] = [], gitlinks?: GitlinkCache): Promise<EmbeddedRepos> {
-  const linked = gitlinks ? await gitlinks.current(git) : await listGitlinks(git);
-  const others = split(await git.raw(['ls-files', '-o', '-z', '--exclude-standard']));
-  const visible = new Set(others);
-  const underForced = forced.length ? split(await git.raw(['ls-files', '-o', '-z', '--', ...forced])) : [];
-  others.push(...underForced);
-  // ls-files names an untracked repository as a folder, with the trailing slash.
-  const untracked = [...new Set(others.filter((path) => path.endsWith('/')).map((path) => path.slice(0, -1)))];
-  return { linked, untracked, ignoredForced: underForced.some((path) => !visible.has(path)) };
-}
-
-/** Pathspecs that keep `git add` out of these repositories. */
-export function excludeRepos(repos: EmbeddedRepos): string[] {
-  return [...repos.linked, ...repos.untracked].map((path) => `:(exclude,literal)${path}`);
+/** Pathspecs that keep git out of these repositories. */
+export function excludeRepos(paths: string[]): string[] {
+  return paths.map((path) => `:(exclude,literal)${path}`);
 }

@@ -39,6 +39,10 @@ const FIXED_CONFIG: [string, string][] = [
   ['status.submoduleSummary', 'false'],
   ['fetch.recurseSubmodules', 'false'],
   ['push.recurseSubmodules', 'no'],
+  // Speed, not safety: a checkpoint writes the index three times (status's
+  // refresh, the staging, the tree); split, each write is the entries that
+  // changed, not the whole index of a big tree.
+  ['core.splitIndex', 'true'],
 ];
 
 export function hermeticEnv(options: HermeticEnvOptions): Record<string, string> {

@@ -6,11 +6,13 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redactor } from '../core/redact.js';
 import { checkBranchName } from './branch-name.js';
-import { excludeRepos, findEmbeddedRepos, GitlinkCache } from './embedded-repos.js';
+import { changedSince, commitTree, stagePaths, writeTree, type Staged } from './commit-index.js';
+import { excludeRepos, GitlinkCache } from './embedded-repos.js';
 import { AnotherRunError, BranchConflictError } from './errors.js';
 import { committedSince, protectedAmong, restoreFromBase, type Protection } from './protected-paths.js';
 import { holdRecords, type HeldRecords } from './held-records.js';
 import { scrubForCommit } from './scrub.js';
+import { workTreeChanges } from './work-tree-changes.js';
 import type { Workspace } from './workspace.js';
 
 export interface SessionBranchOptions {
@@ -23,6 +25,10 @@ export interface SessionBranchOptions {
   /** Waits between push attempts (ms, times the attempt squared). */
   retryDelayMs?: number;
 }
+
+const split = (out: string) => out.split('\0').filter(Boolean);
+/** One path is the other or lies under it. */
+const overlaps = (a: string, b: string) => a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
 
 const CLAIM = /^samocode: run (\S+) takes the session/;
 /** Network trouble or a 5xx from the server: worth another try. */
@@ -85,21 +91,29 @@ export class SessionBranch {
     return holdRecords(this.git, this.workspace.path, paths, own);
   }
 
-  /** Stages everything and returns what is staged (a rename as its two sides). */
-  private async stage(): Promise<{ path: string; deleted: boolean }[]> {
+  /**
+   * Stages what changed in the work tree, repositories inside it left out,
+   * and writes the index's tree; returns it, the commit HEAD is on, and what
+   * the tree changes from that commit (a rename as its two sides).
+   */
+  private async stage(): Promise<{ head: string | null; tree: string; staged: Staged[] }> {
     const forced = this.options.forceAdd ?? [];
-    const repos = await findEmbeddedRepos(this.git, forced, this.gitlinks);
-    const skip = excludeRepos(repos);
-    if (repos.untracked.length) this.options.onLeftOut?.(repos.untracked.map((path) => ({ path, why: 'a git repository inside the work tree: not committed, and not looked into' })));
-    await this.git.raw(['add', '-A', '--', '.', ...skip]);
-    // The session folder is committed even where a .gitignore hides it; when nothing of it is hidden, add -A took it all.
-    if (repos.ignoredForced) await this.git.raw(['add', '-A', '-f', '--ignore-errors', '--', ...forced, ...skip]).catch(() => '');
+    const linked = await this.gitlinks.current(this.git);
+    const changes = await workTreeChanges(this.git, excludeRepos(linked));
+    // Status wrote back what it learned of unchanged files, never a gitlink.
     this.gitlinks.settle();
-    const out = await this.git.raw(['diff', '--cached', '--no-renames', '--name-status', '-z', 'HEAD']);
-    const parts = out.split('\0').filter(Boolean);
-    const staged: { path: string; deleted: boolean }[] = [];
-    for (let i = 0; i + 1 < parts.length; i += 2) staged.push({ path: parts[i + 1]!, deleted: parts[i] === 'D' });
-    return staged;
+    // The session folder is committed even where a .gitignore hides it: what is hidden under it is listed then only.
+    const hidden = changes.ignored.some((path) => forced.some((f) => overlaps(path.replace(/\/$/, ''), f)));
+    const underForced = hidden ? split(await this.git.raw(['ls-files', '-o', '-z', '--', ...forced])) : [];
+    const untracked = [...new Set([...changes.repos, ...underForced.filter((p) => p.endsWith('/')).map((p) => p.slice(0, -1))])];
+    if (untracked.length) this.options.onLeftOut?.(untracked.map((path) => ({ path, why: 'a git repository inside the work tree: not committed, and not looked into' })));
+    const outside = (path: string) => !path.endsWith('/') && !untracked.some((repo) => path === repo || path.startsWith(`${repo}/`));
+    // Hidden files under the session folder go in by name (`add -f` with an exclude pathspec would leave them out).
+    await stagePaths(this.git, [...new Set([...changes.tracked, ...changes.untracked, ...underForced])].filter(outside));
+    this.gitlinks.settle();
+    const tree = await writeTree(this.git);
+    this.gitlinks.settle();
+    return { head: changes.head, tree, staged: await changedSince(this.git, changes.head, tree) };
   }
 
   /** Protected paths back from base; returns whether anything was put back. */
@@ -116,26 +130,27 @@ export class SessionBranch {
 
   /** Commits everything; true when there was something to commit. */
   async commit(message: string, options: { allowEmpty?: boolean; committedToo?: boolean } = {}): Promise<boolean> {
-    let staged = await this.stage();
-    if (await this.protect(staged.map((s) => s.path), options.committedToo ?? false)) staged = await this.stage();
+    let { head, tree, staged } = await this.stage();
+    if (await this.protect(staged.map((s) => s.path), options.committedToo ?? false)) ({ head, tree, staged } = await this.stage());
     const present = staged.filter((s) => !s.deleted).map((s) => s.path);
     const { scrubbed, leftOut } = await scrubForCommit(this.workspace.path, present, this.options.redactor);
-    if (scrubbed.length) await this.git.raw(['add', '-f', '--', ...scrubbed]);
+    await stagePaths(this.git, scrubbed);
     if (leftOut.length) {
-      await this.git.raw(['reset', '-q', 'HEAD', '--', ...leftOut.map((f) => f.path)]);
+      await this.git.raw(['--literal-pathspecs', 'reset', '-q', 'HEAD', '--', ...leftOut.map((f) => f.path)]);
       this.gitlinks.forget();
       this.options.onLeftOut?.(leftOut);
       const out = new Set(leftOut.map((f) => f.path));
       staged = staged.filter((s) => !out.has(s.path));
     }
+    if (scrubbed.length || leftOut.length) tree = await writeTree(this.git);
+    this.gitlinks.settle();
     if (!staged.length && !options.allowEmpty) return false;
     const notes = [
       ...(scrubbed.length ? [`samocode replaced a secret value in: ${scrubbed.join(', ')}`] : []),
       ...(leftOut.length ? [`samocode left out: ${leftOut.map((f) => `${f.path} (${f.why})`).join('; ')}`] : []),
     ];
     const full = notes.length ? `${message}\n\n${this.options.redactor.redact(notes.join('\n'))}` : message;
-    await this.git.raw(['commit', '--no-verify', '-q', ...(options.allowEmpty ? ['--allow-empty'] : []), '-m', full]);
-    this.gitlinks.settle();
+    await commitTree(this.git, tree, head, full);
     this.unpushed = true;
     return true;
   }
