@@ -300,4 +300,39 @@ describe("the model gateway with the real Copilot CLI on Copilot's own service (
     expect(entry.costUsd ?? 0).toBe(0);
     expect(remoteFile(remote, branch, 'work.txt')).toContain('work done');
   }, 200_000);
+
+  it('dist/cli.js with SAMOCODE_GATEWAY=1: the relay signs in and calls the model with the token; the CLI gets the placeholder; tokens metered, no cost', async () => {
+    const OWN_TOKEN = 'github_pat_11CopilotTerminalToken_abcdefABCDEF0123456789abcdefABCDEF0123456789abcdefABCDEF01';
+    const model = await standIn([probeTurn('', `printf '%s' '{"status":"blocked","reason":"stop here"}' > "$SAMOCODE_SESSION_PATH/_signal.json"`, { key: OWN_TOKEN, model: 'gpt-5-mini' }), say('Stopping.')]);
+    model.models = [catalogEntry('gpt-5-mini')];
+    const ghApi = await githubStandIn(model.url);
+    const trap = await EgressTrap.start();
+    cleanups.push(() => trap.close());
+    const project = makeRealCliProject();
+    cleanups.push(() => rmSync(project.dir, { recursive: true, force: true }));
+    writeFileSync(join(project.dir, '.env'), `COPILOT_PATH=${BIN}\nCOPILOT_MODEL=gpt-5-mini\n`);
+    const env = { ...baseEnv(project, trap), COPILOT_GITHUB_TOKEN: OWN_TOKEN, COPILOT_DEBUG_GITHUB_API_URL: ghApi.url, COPILOT_CACHE_HOME: shared.cache, SAMOCODE_GATEWAY: '1' };
+    const result = await runSamocode(project, ['run', '--config', '.samocode', '--session', 'gw-own', '--provider', 'copilot', '--task', 'Say hello'], env);
+
+    expect(result.stdout, result.stdout + result.stderr).toMatch(
+      /samocode: model gateway: copilot through http:\/\/127\.0\.0\.1:\d+ to https:\/\/api\.githubcopilot\.com and http:\/\/127\.0\.0\.1:\d+ \(key from COPILOT_GITHUB_TOKEN\); Copilot's own service bills premium requests/,
+    );
+    expect(ghApi.requests.map((r) => r.url.split('?')[0])).toContain('/copilot_internal/user');
+    expect(ghApi.requests.every((r) => r.headers.authorization?.replace(/^bearer /i, 'Bearer ') === `Bearer ${OWN_TOKEN}`)).toBe(true);
+    const requests = model.modelRequests();
+    expect(requests.map((r) => r.answer)).toEqual(['shell via bash', 'reply']);
+    expect(model.requests.every((r) => r.headers.authorization === `Bearer ${OWN_TOKEN}`)).toBe(true);
+    const folder = sessionFolder(project);
+    const [entry] = history(folder);
+    expect(entry).toMatchObject({ metered: true, usage: { inputTokens: 1_600, outputTokens: 100, cacheReadTokens: 400, cacheWriteTokens: 0 }, signal: { status: 'blocked', reason: 'stop here' } });
+    expect(entry!.costUsd ?? 0).toBe(0);
+    const probe = JSON.parse(readFileSync(join(folder, 'probe.json'), 'utf8')) as Json;
+    expect(probe.cli.COPILOT_GITHUB_TOKEN).toMatch(/^github_pat_samocodegateway[0-9a-f]{36}$/);
+    expect(probe.cli.COPILOT_API_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(probe.cli.COPILOT_DEBUG_GITHUB_API_URL).toBe(probe.cli.COPILOT_API_URL);
+    expect(JSON.stringify(probe.cli)).not.toContain(OWN_TOKEN);
+    expect(probe.relayed).toEqual({ '/user/repos': 404, '/repos/octo/hello/contents/README.md': 404, '/user': 404 });
+    // The CLI's one look for a newer release (api.github.com, through the proxy) is all it tried beyond the relay.
+    expect(trap.attempts.filter((a) => a !== 'CONNECT api.github.com:443')).toEqual([]);
+  }, 150_000);
 });
