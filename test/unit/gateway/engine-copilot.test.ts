@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PRICE_TABLE } from '../../../src/core/prices.js';
 import { COPILOT_GATEWAY, providerHeaders } from '../../../src/gateway/engine-copilot.js';
 import { engineGateway } from '../../../src/gateway/engines.js';
+import { ModelGateway } from '../../../src/gateway/gateway.js';
 import { RelayServer } from '../../../src/gateway/relay.js';
 
 const BASE = { COPILOT_PROVIDER_BASE_URL: 'https://models.example.com/v1' };
@@ -159,6 +160,15 @@ describe('the copilot engine of the gateway', () => {
     expect(calls).toEqual([expect.objectContaining({ model: 'gpt-5-mini', usage: { inputTokens: 30, outputTokens: 4, cacheReadTokens: 0, cacheWriteTokens: 0 } })]);
     expect(calls[0]!.costUsd).toBeUndefined();
     expect(refused).toEqual([]);
+  });
+
+  it('refuses to start with a GitHub API that is not a URL, naming it', async () => {
+    const env = { COPILOT_GITHUB_TOKEN: 'github_pat_own', COPILOT_DEBUG_GITHUB_API_URL: 'github.test' };
+    const auth = COPILOT_GATEWAY.credential(env);
+    if (!auth || 'unsupported' in auth) throw new Error('expected a credential');
+    await expect(ModelGateway.start({ engine: COPILOT_GATEWAY, auth, env, prices: PRICE_TABLE, spentUsd: 0, relayScript: '/nonexistent/relay.js' })).rejects.toThrow(
+      'the GitHub API the copilot CLI signs in at is not a URL: "github.test"',
+    );
   });
 
   it('through the relay: an Azure call keeps its project path, and its key lands in api-key in place of the placeholder', async () => {
