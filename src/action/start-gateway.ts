@@ -47,8 +47,12 @@ export async function startGateway(kit: Toolkit, issue: IssueInfo, session: GitH
     return failOnIssue(kit, issue.number, `the model gateway cannot start: ${(error as Error).message}`);
   }
   const hidden = [...engine.secretVariables, ...(engine.secretVariablesIn?.(process.env) ?? []), ...(engine.engine === 'codex' ? codexEnvKeys(process.env) : [])];
-  const line = `${engine.engine} through the relay at ${gateway.baseUrl} to ${gateway.upstream}, with the key from ${auth.from}; prices of ${inputs.prices.date}`;
+  const github = engine.github?.(process.env);
+  const costNote = engine.costNote?.(process.env);
+  const to = github ? `${gateway.upstream} (or the Copilot API its sign-in names) and ${github.upstream} for ${github.paths.join(', ')} only` : gateway.upstream;
+  const line = `${engine.engine} through the relay at ${gateway.baseUrl} to ${to}, with the key from ${auth.from}; ${costNote ?? `prices of ${inputs.prices.date}`}`;
   kit.log.info(`model gateway: ${line}`);
+  if (costNote && inputs.maxCostUsd !== undefined) kit.log.warning(`model gateway: max-cost-usd ${inputs.maxCostUsd} is not enforced: ${costNote}`);
   return { gateway, line, hidden };
 }
 

@@ -34,5 +34,8 @@ export async function startTerminalGateway(provider: string, store: SessionStore
   const status = parseStatus(await store.readOverview());
   const gateway = await ModelGateway.start({ engine, auth, env, prices, ...(maxCostUsd !== undefined ? { maxCostUsd } : {}), spentUsd: status.ok ? status.status.costUsd : 0 });
   const hidden = [...engine.secretVariables, ...(engine.secretVariablesIn?.(env) ?? []), ...(provider === 'codex' ? codexEnvKeys(env) : [])];
-  return { gateway, hidden, line: `model gateway: ${provider} through ${gateway.baseUrl} to ${gateway.upstream} (key from ${auth.from})` };
+  const costNote = engine.costNote?.(env);
+  const github = engine.github?.(env);
+  const to = github ? `${gateway.upstream} and ${github.upstream}` : gateway.upstream;
+  return { gateway, hidden, line: `model gateway: ${provider} through ${gateway.baseUrl} to ${to} (key from ${auth.from})${costNote ? `; ${costNote}` : ''}` };
 }

@@ -15,6 +15,20 @@ export interface UpstreamAuth {
   from: string;
 }
 
+/**
+ * A GitHub API the relay stands for beside the model's (Copilot's sign-in):
+ * GET of the listed paths only, with the same credential; nothing else of
+ * that API goes through.
+ */
+export interface GitHubRoute {
+  upstream: string;
+  paths: string[];
+  /** The answer at this path names the model API (`endpoints.api`): the relay's upstream from then on, and the relay itself in the answer the agent reads. */
+  discoveryPath?: string;
+  /** Requests under this prefix are answered 204 and go nowhere (telemetry, which the CLI sends without a key). */
+  dropPrefix?: string;
+}
+
 export type ErrorStyle = 'anthropic' | 'openai' | 'gemini';
 
 export interface EngineGateway {
@@ -38,6 +52,12 @@ export interface EngineGateway {
   secretVariablesIn?(env: NodeJS.ProcessEnv): string[];
   /** Arguments that do the same for a CLI that reads no variable for it. */
   agentArgs?(baseUrl: string): string[];
+  /** How the placeholder starts, for a CLI that refuses a key not shaped like its vendor's. */
+  placeholderPrefix?(env: NodeJS.ProcessEnv): string | undefined;
+  /** A GitHub API the relay also stands for, with the same credential. */
+  github?(env: NodeJS.ProcessEnv): GitHubRoute | undefined;
+  /** Set when the engine's calls have no dollar price: why, for the log; the relay then counts tokens, no cost, and holds no budget. */
+  costNote?(env: NodeJS.ProcessEnv): string | undefined;
 }
 
 const truthy = (value: string | undefined) => value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';

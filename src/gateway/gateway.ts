@@ -92,10 +92,18 @@ export class ModelGateway {
     } catch {
       throw new Error(`${engine.upstreamVariable} is not a URL: "${upstream}"`);
     }
+    const github = engine.github?.(options.env);
+    if (github) {
+      try {
+        new URL(github.upstream);
+      } catch {
+        throw new Error(`the GitHub API the ${engine.engine} CLI signs in at is not a URL: "${github.upstream}"`);
+      }
+    }
     const listenHost = options.listenHost ?? '127.0.0.1';
     // The credential goes over the IPC channel; the relay's environment holds only what running node needs.
     const child = fork(options.relayScript ?? relayScriptPath(), [], { env: { PATH: options.env.PATH ?? '' }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'json' });
-    const placeholder = `samocode-gateway-${randomBytes(18).toString('hex')}`;
+    const placeholder = `${engine.placeholderPrefix?.(options.env) ?? 'samocode-gateway-'}${randomBytes(18).toString('hex')}`;
     const port = await new Promise<number>((resolve, reject) => {
       const onExit = (code: number | null, signal: string | null) => reject(new Error(`the model gateway's relay ended at start (${signal ?? `exit ${code}`})`));
       child.once('exit', onExit);
@@ -118,6 +126,8 @@ export class ModelGateway {
           prices: options.prices,
           ...(options.maxCostUsd !== undefined ? { maxCostUsd: options.maxCostUsd } : {}),
           spentUsd: options.spentUsd,
+          ...(github ? { github } : {}),
+          ...(engine.costNote?.(options.env) ? { unpriced: true } : {}),
           host: listenHost,
           port: options.listenPort ?? 0,
         },

@@ -13,7 +13,7 @@ import type { Transform } from 'node:stream';
 import { budgetSpent } from '../core/budget.js';
 import type { TokenUsage } from '../core/ports.js';
 import { costOf, priceOf, type PriceTable } from '../core/prices.js';
-import type { ErrorStyle, UpstreamAuth } from './engines.js';
+import type { ErrorStyle, GitHubRoute, UpstreamAuth } from './engines.js';
 import { protocolOf, relayable, requestedModel, UsageMeter, type Protocol } from './meter.js';
 import { SseReader } from './sse.js';
 
@@ -37,6 +37,10 @@ export interface RelayConfig {
   host: string;
   port: number;
   maxRequestBytes?: number;
+  /** A GitHub API the relay also stands for (Copilot's sign-in). */
+  github?: GitHubRoute;
+  /** The calls have no dollar price: tokens are metered, no cost, and no budget is held. */
+  unpriced?: boolean;
 }
 
 /** One model call as the relay saw it. */
@@ -64,7 +68,7 @@ export class RelayServer {
   private spent: number;
   private inFlight = 0;
   private idle: (() => void)[] = [];
-  private readonly upstream: URL;
+  private upstream: URL;
 
   constructor(
     private readonly config: RelayConfig,
@@ -137,7 +141,18 @@ export class RelayServer {
     // The body is read first, whatever the answer: a client still sending could not read an answer given earlier.
     const body = await this.readBody(req);
     if (body === 'aborted') return;
+    const github = this.config.github;
+    // Nothing is forwarded, so no key is asked for: the CLI sends its telemetry without one.
+    if (github?.dropPrefix && (url.pathname === github.dropPrefix || url.pathname.startsWith(`${github.dropPrefix}/`))) {
+      res.writeHead(204);
+      return void res.end();
+    }
     if (!this.fromAgent(req, url)) return this.fail(res, 401, 'authentication_error', 'samocode model gateway: this request does not carry the key the gateway gave the agent');
+    const bare = url.pathname.replace(/\/+$/, '');
+    if (github?.paths.includes(bare)) {
+      if (method !== 'GET') return this.fail(res, 405, 'invalid_request_error', `samocode model gateway: only GET ${bare} is relayed to the GitHub API`);
+      return this.forwardToGitHub(req, res, github, bare + url.search);
+    }
     const path = this.apiPath(url.pathname);
     if (path === null || !relayable(method, path)) {
       return this.fail(res, 404, 'not_found_error', `samocode model gateway: ${method} ${url.pathname} is not a model call the gateway relays`);
@@ -192,7 +207,7 @@ export class RelayServer {
 
   private budgetRefusal(model: string | undefined): string | null {
     const max = this.config.maxCostUsd;
-    if (max === undefined) return null;
+    if (max === undefined || this.config.unpriced) return null;
     if (this.spent >= max) return budgetSpent(max, this.spent);
     if (!model || !priceOf(this.config.prices, model)) {
       return `the model ${model ? `"${model}"` : 'of this request'} has no price in the gateway's table, so max-cost-usd cannot be held; add it with the model-prices input`;
@@ -275,6 +290,69 @@ export class RelayServer {
     upstream.end(body);
   }
 
+  /**
+   * One of the GitHub API's allow-listed paths, with the credential. The
+   * sign-in answer names the model API: the relay goes there from then on,
+   * and the agent reads the relay's own address in its place.
+   */
+  private forwardToGitHub(req: IncomingMessage, res: ServerResponse, github: GitHubRoute, path: string): void {
+    const api = new URL(github.upstream);
+    const target = new URL(`${api.pathname.replace(/\/+$/, '')}${path}`, api);
+    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    const discovery = github.discoveryPath !== undefined && path.split('?')[0] === github.discoveryPath;
+    const upstream = send(target, { method: 'GET', headers: this.upstreamHeaders(req.headers, 0) }, (answer) => {
+      const status = answer.statusCode ?? 502;
+      if (!discovery || status !== 200) {
+        res.writeHead(status, answer.statusMessage ?? '', passedHeaders(answer.headers));
+        answer.pipe(res);
+        return;
+      }
+      const chunks: Buffer[] = [];
+      answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+      answer.on('error', () => res.destroy());
+      answer.on('end', () => {
+        const text = this.discovered(Buffer.concat(chunks).toString('utf8'), `http://${req.headers.host ?? `${this.config.host}:${this.config.port}`}`);
+        const headers = passedHeaders(answer.headers);
+        delete headers['content-length'];
+        delete headers['content-encoding'];
+        res.writeHead(status, answer.statusMessage ?? '', { ...headers, 'content-length': Buffer.byteLength(text) });
+        res.end(text);
+      });
+    });
+    upstream.on('error', (error: NodeJS.ErrnoException) => {
+      if (!res.headersSent) this.fail(res, 502, 'api_error', `samocode model gateway: the GitHub API ${target.host} cannot be reached: ${error.code ?? error.message}`);
+      else res.destroy();
+    });
+    res.on('close', () => {
+      if (!res.writableFinished) upstream.destroy();
+    });
+    upstream.end();
+  }
+
+  /** The sign-in answer with the relay in place of its endpoints; the model API it names becomes the upstream. */
+  private discovered(text: string, relay: string): string {
+    let answer: Record<string, unknown>;
+    try {
+      answer = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      return text;
+    }
+    const endpoints = answer.endpoints;
+    if (!endpoints || typeof endpoints !== 'object' || Array.isArray(endpoints)) return text;
+    const named = (endpoints as Record<string, unknown>).api;
+    if (typeof named === 'string') {
+      try {
+        const api = new URL(named);
+        if (api.protocol === 'https:' || api.protocol === 'http:') this.upstream = api;
+      } catch {
+        // not a URL: the upstream stays the default
+      }
+    }
+    const rewritten: Record<string, unknown> = { ...(endpoints as Record<string, unknown>), api: relay };
+    if ('telemetry' in rewritten) rewritten.telemetry = relay;
+    return JSON.stringify({ ...answer, endpoints: rewritten });
+  }
+
   private upstreamHeaders(incoming: IncomingHttpHeaders, length: number): OutgoingHttpHeaders {
     const headers: OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(incoming)) {
@@ -295,7 +373,7 @@ export class RelayServer {
   private record(path: string, status: number, meter: UsageMeter): void {
     const { model, usage } = meter.result();
     const price = model ? priceOf(this.config.prices, model) : undefined;
-    const costUsd = usage && price ? costOf(price, usage) : undefined;
+    const costUsd = usage && price && !this.config.unpriced ? costOf(price, usage) : undefined;
     if (costUsd !== undefined) this.spent += costUsd;
     this.events.metered({ path, status, ...(model ? { model } : {}), ...(usage ? { usage } : {}), ...(costUsd !== undefined ? { costUsd } : {}) });
   }

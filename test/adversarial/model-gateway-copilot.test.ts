@@ -1,9 +1,10 @@
 // The Copilot CLI and the model gateway, through the built action with a
 // fake CLI that writes down what it was given: on Copilot's own service (its
-// GitHub token) the relay carries nothing, so the run says so and the CLI
-// holds that token itself, never the workflow's; with model-gateway: on the
-// run fails before the agent starts. Bring-your-own-key through the relay is
-// tested with the real CLI in test/real-cli/gateway-copilot.test.ts.
+// GitHub token) the relay holds that token and the CLI gets the relay's
+// address and a placeholder, never the token nor the workflow's; with
+// model-gateway: off the CLI holds its own token, still never the workflow's.
+// Both modes through the relay are tested with the real CLI in
+// test/real-cli/gateway-copilot.test.ts.
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { useFakeGitHub } from '../helpers/fake-github.js';
@@ -39,19 +40,20 @@ async function start(issue: number, inputs: Record<string, string>) {
 }
 
 describe("the Copilot CLI on Copilot's own service and the model gateway (dist/index.js)", () => {
-  it('auto: the gateway is not used and the run says why; the CLI holds its own token, never the workflow’s', async () => {
+  it('auto: the relay holds the token; the CLI gets the relay for both its addresses and a placeholder, never the token nor the workflow’s', async () => {
     const { run, result } = await start(821, {});
-    expect(run.summary).toMatch(
-      /\*\*Model gateway:\*\* not used: the Copilot CLI on Copilot's own service signs in with its GitHub token \(COPILOT_GITHUB_TOKEN\) at api\.github\.com and then calls the Copilot API with it; the gateway carries its bring-your-own-key settings \(COPILOT_PROVIDER_\*\) only; the agent holds its own credential/,
-    );
-    expect(run.stdout).toContain('::warning::');
-    expect(result).toEqual({ COPILOT_GITHUB_TOKEN: COPILOT_TOKEN });
+    expect(run.summary).toMatch(/\*\*Model gateway:\*\* copilot through the relay at http:\/\/\S+ to https:\/\/api\.githubcopilot\.com \(or the Copilot API its sign-in names\) and https:\/\/api\.github\.com for \/copilot_internal\/user, .* only, with the key from COPILOT_GITHUB_TOKEN/);
+    expect(result).toEqual({
+      COPILOT_GITHUB_TOKEN: expect.stringMatching(/^github_pat_samocodegateway[0-9a-f]{36}$/),
+      COPILOT_DEBUG_GITHUB_API_URL: expect.stringMatching(/^http:\/\/(\d+\.){3}\d+:\d+$/),
+      COPILOT_API_URL: expect.stringMatching(/^http:\/\/(\d+\.){3}\d+:\d+$/),
+    });
+    expect(JSON.stringify(result)).not.toContain(COPILOT_TOKEN);
   });
 
-  it('on: the run fails before the agent starts, and the issue says why', async () => {
-    const { run, result } = await start(822, { 'model-gateway': 'on' });
-    expect(result).toBeNull();
-    expect(run.stdout).toContain("::error::samocode: the model gateway cannot run (input model-gateway: on): the Copilot CLI on Copilot's own service signs in with its GitHub token");
-    expect(github.issues.get(822)!.comments.some((c) => c.body.includes('the model gateway cannot run'))).toBe(true);
+  it('off: the CLI holds its own token, and the run says so; never the workflow’s', async () => {
+    const { run, result } = await start(822, { 'model-gateway': 'off' });
+    expect(run.summary).toMatch(/\*\*Model gateway:\*\* off \(input model-gateway\): the agent holds its own credential/);
+    expect(result).toEqual({ COPILOT_GITHUB_TOKEN: COPILOT_TOKEN });
   });
 });

@@ -154,7 +154,8 @@ signal({ status: 'blocked', reason: 'looked' });`,
         env: { GITHUB_TOKEN: TOKEN, GH_TOKEN: TOKEN, COPILOT_GITHUB_TOKEN: own },
       });
     };
-    const ran = await run(26, {});
+    // Without the model gateway the CLI holds its own token (through it, a placeholder: test/adversarial/model-gateway-copilot.test.ts).
+    const ran = await run(26, { 'model-gateway': 'off' });
     expect(ran.outputs.status).toBe('blocked');
     expect(JSON.parse(readFileSync(join(cli.dir, 'seen-1.json'), 'utf8'))).toEqual({ own, github: null, gh: null });
 

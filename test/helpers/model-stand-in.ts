@@ -93,6 +93,8 @@ export function shellToolOf(dialect: Dialect, body: Record<string, any>): string
 export class ModelStandIn {
   readonly requests: RecordedModelRequest[] = [];
   url = '';
+  /** What GET /models lists (Copilot's own service offers only the models listed there). */
+  models: unknown[] = [];
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
   private calls = 0;
@@ -169,7 +171,7 @@ export class ModelStandIn {
       const streamed = this.dialect === 'gemini' ? path.endsWith(':streamGenerateContent') : call.body.stream === true;
       return this.dialect === 'gemini' ? geminiReply(res, call, turn, tool, usage, streamed, path) : chatReply(res, call, turn, tool, usage, streamed);
     }
-    if (record.method === 'GET' && /\/models$/.test(path)) return json(res, 200, { object: 'list', data: [], models: [] });
+    if (record.method === 'GET' && /\/models$/.test(path)) return json(res, 200, { object: 'list', data: this.models, models: [] });
     if (this.dialect === 'gemini' && record.method === 'POST' && path.endsWith(':countTokens')) return json(res, 200, { totalTokens: 100 });
     return json(res, 404, this.errorBody(404, `the stand-in does not serve ${record.method} ${path}`));
   }

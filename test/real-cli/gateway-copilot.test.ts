@@ -7,9 +7,11 @@
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { useFakeGitHub } from '../helpers/fake-github.js';
+import { listenOnLoopback } from '../helpers/http.js';
 import { ModelStandIn, runShell, say, type ModelScript, type ModelTurn } from '../helpers/model-stand-in.js';
 import { ROOT, sessionFolder } from '../helpers/project.js';
 import { checkout, labeledEvent, makeRemote, remoteFile, runBuiltAction } from '../helpers/runner.js';
@@ -51,7 +53,11 @@ const b64 = (text: string) => Buffer.from(text).toString('base64');
  * CLI runs no command that names a path outside its folders, so the script
  * is written into the work tree by the command itself.
  */
-function probeTurn(upstream: string, then: string): ModelTurn {
+function probeTurn(upstream: string, then: string, own?: { key: string; model: string }): ModelTurn {
+  const key = own?.key ?? REAL_KEY;
+  const mark = own ? 'COPILOT_API_URL' : 'COPILOT_PROVIDER_BASE_URL';
+  const token = own ? 'COPILOT_GITHUB_TOKEN' : 'COPILOT_PROVIDER_BEARER_TOKEN';
+  const path = own ? '/chat/completions' : '/v1/chat/completions';
   const script = `import fs from 'node:fs'; import { execFileSync } from 'node:child_process';
 const key = Buffer.from(process.argv[2], 'base64').toString();
 const ancestors = [];
@@ -61,15 +67,18 @@ for (let pid = process.ppid; pid > 1; ) {
   ancestors.push({ pid, environ });
   try { pid = Number(/^PPid:\\s+(\\d+)/m.exec(fs.readFileSync('/proc/' + pid + '/status', 'utf8'))[1]); } catch { break; }
 }
-const cli = ancestors.find((a) => a.environ && a.environ.COPILOT_PROVIDER_BASE_URL)?.environ ?? {};
+const cli = ancestors.find((a) => a.environ && a.environ.${mark})?.environ ?? {};
 const places = [process.env.HOME, process.env.TMPDIR, process.cwd(), ...ancestors.map((a) => '/proc/' + a.pid + '/environ')].filter(Boolean);
 let grep = '';
 try { grep = execFileSync('grep', ['-lsF', '-r', key, ...places], { encoding: 'utf8' }); } catch (e) { grep = String(e.stdout || ''); }
-const direct = !${JSON.stringify(upstream)} ? 'not tried' : await fetch(${JSON.stringify(upstream)} + '/v1/chat/completions', { method: 'POST', headers: { authorization: 'Bearer ' + cli.COPILOT_PROVIDER_BEARER_TOKEN, 'content-type': 'application/json' }, body: JSON.stringify({ model: '${MODEL}', messages: [{ role: 'user', content: 'hi' }] }) }).then((r) => r.status, (e) => 'error ' + e.message);
-fs.writeFileSync(process.env.SAMOCODE_SESSION_PATH + '/probe.json', JSON.stringify({ uid: process.getuid(), env: process.env, cli, hits: grep.split('\\n').filter(Boolean), direct }));
+const direct = !${JSON.stringify(upstream)} ? 'not tried' : await fetch(${JSON.stringify(upstream)} + '${path}', { method: 'POST', headers: { authorization: 'Bearer ' + cli.${token}, 'content-type': 'application/json' }, body: JSON.stringify({ model: '${own?.model ?? MODEL}', messages: [{ role: 'user', content: 'hi' }] }) }).then((r) => r.status, (e) => 'error ' + e.message);
+// Through the relay with the placeholder: GitHub paths the relay does not carry.
+const relayed = {};
+for (const p of ${JSON.stringify(own ? ['/user/repos', '/repos/octo/hello/contents/README.md', '/user'] : [])}) relayed[p] = await fetch(cli.COPILOT_DEBUG_GITHUB_API_URL + p, { headers: { authorization: 'Bearer ' + cli.COPILOT_GITHUB_TOKEN } }).then((r) => r.status, (e) => 'error ' + e.message);
+fs.writeFileSync(process.env.SAMOCODE_SESSION_PATH + '/probe.json', JSON.stringify({ uid: process.getuid(), env: process.env, cli, hits: grep.split('\\n').filter(Boolean), direct, relayed }));
 fs.writeFileSync('work.txt', 'work done before the budget ran out\\n');
 `;
-  return runShell(`printf '%s' '${b64(script)}' | base64 -d > probe.mjs && node probe.mjs ${b64(REAL_KEY)} && ${then}`);
+  return runShell(`printf '%s' '${b64(script)}' | base64 -d > probe.mjs && node probe.mjs ${b64(key)} && ${then}`);
 }
 
 const CONTINUE = `printf '%s' '{"status":"continue","phase":"investigation"}' > "$SAMOCODE_SESSION_PATH/_signal.json"`;
@@ -175,5 +184,155 @@ describe('the model gateway with the real Copilot CLI (bring your own key)', () 
     expect(JSON.stringify(probe.cli)).not.toContain(REAL_KEY);
     // Terminal mode is the person's own: samocode's process, theirs, holds the key it was started with (DESIGN §6a).
     expect(trap.attempts).toEqual([]);
+  }, 150_000);
+});
+
+/** A loopback stand-in of the api.github.com paths the CLI signs in through; its sign-in answer names `api` as the Copilot API. Anything else: 404, recorded. */
+async function githubStandIn(api: string) {
+  const requests: { method: string; url: string; headers: IncomingHttpHeaders }[] = [];
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
+      const path = (req.url ?? '').split('?')[0];
+      const answer =
+        path === '/copilot_internal/user'
+          ? { login: 'octocat', copilot_plan: 'individual', chat_enabled: true, endpoints: { api, telemetry: 'https://telemetry.individual.githubcopilot.com', proxy: 'https://proxy.individual.githubcopilot.com' } }
+          : ['/copilot_internal/managed_settings', '/copilot_internal/team_customizations', '/copilot/mcp_registry'].includes(path!)
+            ? {}
+            : null;
+      res.writeHead(answer ? 200 : 404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(answer ?? { message: 'Not Found' }));
+    });
+  });
+  const url = await listenOnLoopback(server);
+  cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
+  return { url, requests };
+}
+
+/** A model as Copilot's catalog lists it: the CLI takes --model only for a listed one, and calls Chat Completions for one that offers it. */
+const catalogEntry = (id: string) => ({
+  id,
+  name: id,
+  object: 'model',
+  vendor: 'OpenAI',
+  version: id,
+  model_picker_enabled: true,
+  capabilities: { family: id, type: 'chat', object: 'model_capabilities', tokenizer: 'o200k_base', limits: { max_context_window_tokens: 128000, max_output_tokens: 16384, max_prompt_tokens: 128000 }, supports: { streaming: true, tool_calls: true, parallel_tool_calls: true } },
+  policy: { state: 'enabled', terms: 'stand-in' },
+  preview: false,
+  supported_endpoints: ['/chat/completions'],
+  billing: { is_premium: true, multiplier: 1 },
+});
+
+describe("the model gateway with the real Copilot CLI on Copilot's own service (its GitHub token)", () => {
+  it('dist/index.js: the token reaches only the stand-ins, through the relay and the sign-in paths it carries; the agent holds a placeholder; tokens are metered, cost is not', async () => {
+    const OWN_TOKEN = 'github_pat_11CopilotOwnToken0000_abcdefABCDEF0123456789abcdefABCDEF0123456789abcdefABCDEF01';
+    const OWN_MODEL = 'gpt-5-mini';
+    let upstream = '';
+    const stop = `printf '%s' '{"status":"blocked","reason":"stop here"}' > "$SAMOCODE_SESSION_PATH/_signal.json"`;
+    const model = await standIn([() => probeTurn(upstream, stop, { key: OWN_TOKEN, model: OWN_MODEL }), say('Stopping.')]);
+    model.models = [catalogEntry(OWN_MODEL)];
+    upstream = model.url;
+    const ghApi = await githubStandIn(model.url);
+    github.addIssue({ number: 731, title: 'Greet', body: 'Say hello.', labels: ['samocode'] });
+    const remote = makeRemote();
+    const run = await runBuiltAction({
+      apiUrl: github.url,
+      snapshotFrom: github,
+      workspace: checkout(remote),
+      event: 'issues',
+      payload: labeledEvent(731),
+      timeoutMs: 150_000,
+      // agent-user auto and agent-network restricted: the defaults. A budget, which premium requests cannot be held to.
+      inputs: { provider: 'copilot', 'cli-path': BIN, model: OWN_MODEL, 'max-cost-usd': '0.001' },
+      env: {
+        COPILOT_GITHUB_TOKEN: OWN_TOKEN,
+        // The CLI's own variable for its GitHub API: the relay's upstream for the sign-in paths.
+        COPILOT_DEBUG_GITHUB_API_URL: ghApi.url,
+        COPILOT_CACHE_HOME: shared.cache,
+      },
+    });
+
+    expect(run.stdout, run.stdout + run.stderr).toMatch(
+      /model gateway: copilot through the relay at http:\/\/(\d+\.){3}\d+:\d+ to https:\/\/api\.githubcopilot\.com \(or the Copilot API its sign-in names\) and http:\/\/127\.0\.0\.1:\d+ for \/copilot_internal\/user, .* only, with the key from COPILOT_GITHUB_TOKEN; Copilot's own service bills premium requests/,
+    );
+    expect(run.stdout).toContain("::warning::samocode: model gateway: max-cost-usd 0.001 is not enforced: Copilot's own service bills premium requests");
+    // The sign-in went through the relay with the real token, to the listed paths only.
+    const signIn = ghApi.requests;
+    expect(signIn.map((r) => r.url.split('?')[0])).toContain('/copilot_internal/user');
+    expect(signIn.every((r) => r.headers.authorization?.replace(/^bearer /i, 'Bearer ') === `Bearer ${OWN_TOKEN}`)).toBe(true);
+    expect(signIn.every((r) => r.method === 'GET' && ['/copilot_internal/user', '/copilot_internal/managed_settings', '/copilot_internal/team_customizations', '/copilot/mcp_registry'].includes(r.url.split('?')[0]!))).toBe(true);
+    // The Copilot API named in the sign-in answer got the model calls, with the real token only.
+    const posts = model.modelRequests();
+    const relayed = posts.filter((r) => r.headers.authorization === `Bearer ${OWN_TOKEN}`);
+    expect(relayed.map((r) => r.answer)).toEqual(['shell via bash', 'reply']);
+    expect(relayed[0]!.url).toBe('/chat/completions');
+    expect(posts.filter((r) => r.headers.authorization !== `Bearer ${OWN_TOKEN}`)).toEqual([]);
+    expect(model.requests.filter((r) => JSON.stringify(r.headers).includes('samocode'))).toEqual([]);
+    expect(model.requests.every((r) => r.headers.authorization === `Bearer ${OWN_TOKEN}`)).toBe(true);
+
+    const branch = 'samocode/731-greet';
+    const name = remoteFile(remote, branch, '.samocode/sessions/').split('\n').find((l) => /greet\/$/.test(l))!.replace(/\/$/, '');
+    const folder = `.samocode/sessions/${name}`;
+    const probe = JSON.parse(remoteFile(remote, branch, `${folder}/probe.json`)) as Json;
+    // The CLI's environment: the relay for both of its addresses, and a placeholder shaped like a fine-grained token.
+    expect(probe.cli.COPILOT_API_URL).toMatch(/^http:\/\/(\d+\.){3}\d+:\d+$/);
+    expect(probe.cli.COPILOT_API_URL).not.toMatch(/^http:\/\/127\./);
+    expect(probe.cli.COPILOT_DEBUG_GITHUB_API_URL).toBe(probe.cli.COPILOT_API_URL);
+    expect(probe.cli.COPILOT_GITHUB_TOKEN).toMatch(/^github_pat_samocodegateway[0-9a-f]{36}$/);
+    expect(JSON.stringify(probe.cli)).not.toContain(OWN_TOKEN);
+    expect(JSON.stringify(probe.env)).not.toContain(OWN_TOKEN);
+    expect(probe.uid).not.toBe(0);
+    expect(probe.uid).not.toBe(process.getuid!());
+    expect(probe.hits).toEqual([]);
+    // Straight to the Copilot API with the placeholder: the restricted network has no way there.
+    expect(probe.direct).toMatch(/^error /);
+    // GitHub paths the relay does not carry: refused there, never at the stand-in.
+    expect(probe.relayed).toEqual({ '/user/repos': 404, '/repos/octo/hello/contents/README.md': 404, '/user': 404 });
+    expect(signIn.filter((r) => /^\/(user|repos)/.test(r.url))).toEqual([]);
+
+    // The signal was taken; the tokens are what the relay metered, the cost none: premium requests have no dollar price.
+    expect(run.outputs.status, run.stdout).toBe('blocked');
+    const entry = JSON.parse(remoteFile(remote, branch, `${folder}/_signals.jsonl`).trim().split('\n')[0]!) as Json;
+    expect(entry).toMatchObject({ phase: 'init', verdict: 'accepted', signal: { status: 'blocked', reason: 'stop here' } });
+    expect(entry).toMatchObject({ metered: true, usage: { inputTokens: 1_600, outputTokens: 100, cacheReadTokens: 400, cacheWriteTokens: 0 } });
+    expect(entry.costUsd ?? 0).toBe(0);
+    expect(remoteFile(remote, branch, 'work.txt')).toContain('work done');
+  }, 200_000);
+
+  it('dist/cli.js with SAMOCODE_GATEWAY=1: the relay signs in and calls the model with the token; the CLI gets the placeholder; tokens metered, no cost', async () => {
+    const OWN_TOKEN = 'github_pat_11CopilotTerminalToken_abcdefABCDEF0123456789abcdefABCDEF0123456789abcdefABCDEF01';
+    const model = await standIn([probeTurn('', `printf '%s' '{"status":"blocked","reason":"stop here"}' > "$SAMOCODE_SESSION_PATH/_signal.json"`, { key: OWN_TOKEN, model: 'gpt-5-mini' }), say('Stopping.')]);
+    model.models = [catalogEntry('gpt-5-mini')];
+    const ghApi = await githubStandIn(model.url);
+    const trap = await EgressTrap.start();
+    cleanups.push(() => trap.close());
+    const project = makeRealCliProject();
+    cleanups.push(() => rmSync(project.dir, { recursive: true, force: true }));
+    writeFileSync(join(project.dir, '.env'), `COPILOT_PATH=${BIN}\nCOPILOT_MODEL=gpt-5-mini\n`);
+    const env = { ...baseEnv(project, trap), COPILOT_GITHUB_TOKEN: OWN_TOKEN, COPILOT_DEBUG_GITHUB_API_URL: ghApi.url, COPILOT_CACHE_HOME: shared.cache, SAMOCODE_GATEWAY: '1' };
+    const result = await runSamocode(project, ['run', '--config', '.samocode', '--session', 'gw-own', '--provider', 'copilot', '--task', 'Say hello'], env);
+
+    expect(result.stdout, result.stdout + result.stderr).toMatch(
+      /samocode: model gateway: copilot through http:\/\/127\.0\.0\.1:\d+ to https:\/\/api\.githubcopilot\.com and http:\/\/127\.0\.0\.1:\d+ \(key from COPILOT_GITHUB_TOKEN\); Copilot's own service bills premium requests/,
+    );
+    expect(ghApi.requests.map((r) => r.url.split('?')[0])).toContain('/copilot_internal/user');
+    expect(ghApi.requests.every((r) => r.headers.authorization?.replace(/^bearer /i, 'Bearer ') === `Bearer ${OWN_TOKEN}`)).toBe(true);
+    const requests = model.modelRequests();
+    expect(requests.map((r) => r.answer)).toEqual(['shell via bash', 'reply']);
+    expect(model.requests.every((r) => r.headers.authorization === `Bearer ${OWN_TOKEN}`)).toBe(true);
+    const folder = sessionFolder(project);
+    const [entry] = history(folder);
+    expect(entry).toMatchObject({ metered: true, usage: { inputTokens: 1_600, outputTokens: 100, cacheReadTokens: 400, cacheWriteTokens: 0 }, signal: { status: 'blocked', reason: 'stop here' } });
+    expect(entry!.costUsd ?? 0).toBe(0);
+    const probe = JSON.parse(readFileSync(join(folder, 'probe.json'), 'utf8')) as Json;
+    expect(probe.cli.COPILOT_GITHUB_TOKEN).toMatch(/^github_pat_samocodegateway[0-9a-f]{36}$/);
+    expect(probe.cli.COPILOT_API_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(probe.cli.COPILOT_DEBUG_GITHUB_API_URL).toBe(probe.cli.COPILOT_API_URL);
+    expect(JSON.stringify(probe.cli)).not.toContain(OWN_TOKEN);
+    expect(probe.relayed).toEqual({ '/user/repos': 404, '/repos/octo/hello/contents/README.md': 404, '/user': 404 });
+    // The CLI's one look for a newer release (api.github.com, through the proxy) is all it tried beyond the relay.
+    expect(trap.attempts.filter((a) => a !== 'CONNECT api.github.com:443')).toEqual([]);
   }, 150_000);
 });
