@@ -9,9 +9,8 @@
 // the conversation so far; after a tool call the next request ends with the
 // `tool_result`. A 400 is tried again up to five times with fewer beta
 // features, so an error turn is best given as `otherwise` (every request).
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
-import { listenOnLoopback, readBody } from './http.js';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { LoopbackStandIn, readBody } from './http.js';
 
 export interface AnthropicUsage {
   input_tokens: number;
@@ -96,17 +95,16 @@ export function messagesText(body: MessagesBody): string {
   return [textOf(body.system), ...(body.messages ?? []).map((m) => textOf(m.content))].join('\n');
 }
 
-export class AnthropicStandIn {
+export class AnthropicStandIn extends LoopbackStandIn {
   readonly requests: RecordedRequest[] = [];
-  url = '';
-  private server: Server | null = null;
-  private readonly sockets = new Set<Socket>();
   private calls = 0;
 
   constructor(
     private readonly script: AnthropicScript[],
     private readonly options: AnthropicStandInOptions = {},
-  ) {}
+  ) {
+    super();
+  }
 
   static async start(script: AnthropicScript[], options: AnthropicStandInOptions = {}): Promise<AnthropicStandIn> {
     const standIn = new AnthropicStandIn(script, options);
@@ -119,28 +117,8 @@ export class AnthropicStandIn {
     return this.requests.filter((r) => r.url.startsWith('/v1/messages') && !r.url.startsWith('/v1/messages/')) as (RecordedRequest & { body: MessagesBody })[];
   }
 
-  /** Connections still open: a hung request's stays open until the client goes away. */
-  get openConnections(): number {
-    return this.sockets.size;
-  }
 
-  async close(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((done) => (this.server ? this.server.close(() => done()) : done()));
-  }
-
-  private async listen(): Promise<void> {
-    this.server = createServer((req, res) => void this.handle(req, res).catch(() => res.destroy()));
-    this.server.on('connection', (socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-      // A CLI killed mid-request resets its connection: expected, not the stand-in's failure.
-      socket.on('error', () => socket.destroy());
-    });
-    this.url = await listenOnLoopback(this.server);
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     const record: RecordedRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, answer: 'other' };
     this.requests.push(record);

@@ -4,9 +4,8 @@
 // Copilot's bring-your-own-key provider). Each request is answered by the
 // next turn of a script (a reply, a shell command through the shell tool the
 // request offers, an API error, or no answer at all) and recorded.
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
-import { listenOnLoopback, readBody } from './http.js';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { LoopbackStandIn, readBody } from './http.js';
 
 export interface ModelUsage {
   input: number;
@@ -90,20 +89,19 @@ export function shellToolOf(dialect: Dialect, body: Record<string, any>): string
   return Object.keys(SHELL_TOOLS).find((name) => names.includes(name));
 }
 
-export class ModelStandIn {
+export class ModelStandIn extends LoopbackStandIn {
   readonly requests: RecordedModelRequest[] = [];
-  url = '';
   /** What GET /models lists (Copilot's own service offers only the models listed there). */
   models: unknown[] = [];
-  private server: Server | null = null;
-  private readonly sockets = new Set<Socket>();
   private calls = 0;
 
   private constructor(
     readonly dialect: Dialect,
     private readonly script: ModelScript[],
     private readonly otherwise?: ModelScript,
-  ) {}
+  ) {
+    super();
+  }
 
   static async start(dialect: Dialect, script: ModelScript[], otherwise?: ModelScript): Promise<ModelStandIn> {
     const standIn = new ModelStandIn(dialect, script, otherwise);
@@ -116,25 +114,6 @@ export class ModelStandIn {
     return this.requests.filter((r) => r.call !== undefined);
   }
 
-  /** Connections still open: a hung request's stays open until the client goes away. */
-  get openConnections(): number {
-    return this.sockets.size;
-  }
-
-  async close(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((done) => (this.server ? this.server.close(() => done()) : done()));
-  }
-
-  private async listen(): Promise<void> {
-    this.server = createServer((req, res) => void this.handle(req, res).catch(() => res.destroy()));
-    this.server.on('connection', (socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-      socket.on('error', () => socket.destroy());
-    });
-    this.url = await listenOnLoopback(this.server);
-  }
 
   private isModelRequest(method: string, path: string): boolean {
     if (method !== 'POST') return false;
@@ -142,7 +121,7 @@ export class ModelStandIn {
     return /\/chat\/completions$/.test(path);
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     const record: RecordedModelRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, answer: 'other' };
     this.requests.push(record);

@@ -14,9 +14,9 @@
 // get "code mode", a custom `exec` tool in an `additional_tools` input item
 // that runs JavaScript calling `tools.exec_command`. A shell turn uses
 // whichever of these the request offers.
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { listenOnLoopback, readBody } from './http.js';
+import { LoopbackStandIn, readBody } from './http.js';
 
 export interface OpenAIUsage {
   input_tokens: number;
@@ -166,17 +166,16 @@ function shellCall(tool: ShellTool, command: string, id: string): Record<string,
   }
 }
 
-export class OpenAIStandIn {
+export class OpenAIStandIn extends LoopbackStandIn {
   readonly requests: RecordedRequest[] = [];
-  url = '';
-  private server: Server | null = null;
-  private readonly sockets = new Set<Socket>();
   private calls = 0;
 
   constructor(
     private readonly script: OpenAIScript[],
     private readonly options: OpenAIStandInOptions = {},
-  ) {}
+  ) {
+    super();
+  }
 
   static async start(script: OpenAIScript[], options: OpenAIStandInOptions = {}): Promise<OpenAIStandIn> {
     const standIn = new OpenAIStandIn(script, options);
@@ -189,33 +188,15 @@ export class OpenAIStandIn {
     return this.requests.filter((r) => r.method === 'POST' && r.url.split('?')[0] === '/v1/responses') as (RecordedRequest & { body: ResponsesBody })[];
   }
 
-  /** Connections still open: a hung request's stays open until the client goes away. */
-  get openConnections(): number {
-    return this.sockets.size;
-  }
-
-  async close(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((done) => (this.server ? this.server.close(() => done()) : done()));
-  }
-
-  private async listen(): Promise<void> {
-    this.server = createServer((req, res) => void this.handle(req, res).catch(() => res.destroy()));
-    this.server.on('connection', (socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-      // A CLI killed mid-request resets its connection: expected, not the stand-in's failure.
-      socket.on('error', () => socket.destroy());
-    });
+  protected override prepare(server: Server): void {
     // The built-in provider tries a WebSocket first; a configured one should not, and is refused if it does.
-    this.server.on('upgrade', (req: IncomingMessage, socket: Socket) => {
+    server.on('upgrade', (req: IncomingMessage, socket: Socket) => {
       this.requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: undefined, answer: 'upgrade' });
       socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
     });
-    this.url = await listenOnLoopback(this.server);
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     const record: RecordedRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, answer: 'other' };
     this.requests.push(record);
