@@ -12,6 +12,7 @@ import type { ActiveIntent } from './intent.js';
 import type { OpenedBranch } from './open-branch.js';
 import { failOnIssue } from './post-notice.js';
 import type { Toolkit } from './toolkit.js';
+import { isoStamp } from '../core/time.js';
 
 export interface GitHubSession {
   folder: string;
@@ -65,7 +66,7 @@ export async function openSession(
   }
   const created = overview === null;
   if (overview === null) {
-    overview = newOverview({ sessionName: folder, startedAt: new Date(kit.startedAt).toISOString(), task: issueText, workingDir: '.', source: issue.url });
+    overview = newOverview({ sessionName: folder, startedAt: isoStamp(kit.startedAt), task: issueText, workingDir: '.', source: issue.url });
     await store.writeOverview(overview);
     kit.log.info(`new session ${folder} on ${opened.branch.name}`);
   }

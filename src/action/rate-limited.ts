@@ -9,6 +9,7 @@ import type { IssueInfo } from '../github/repo-api.js';
 import type { OpenedBranch } from './open-branch.js';
 import type { GitHubSession } from './open-session.js';
 import type { Toolkit } from './toolkit.js';
+import { isoStamp } from '../core/time.js';
 
 /** How far a run got: what there is to save when the budget runs out. */
 export interface Reached {
@@ -41,7 +42,7 @@ async function saveSession(kit: Toolkit, reached: Reached): Promise<boolean> {
   const { opened, session } = reached;
   if (!opened || !session) return false;
   const gates = await session.store.readGates();
-  await session.store.writeGates({ ...gates, slowed: { at: new Date().toISOString(), run: kit.config.runner.runUrl } });
+  await session.store.writeGates({ ...gates, slowed: { at: isoStamp(Date.now()), run: kit.config.runner.runUrl } });
   if (!reached.claimed) await opened.branch.claim(kit.runId, "slowed by GitHub's rate limit");
   await opened.branch.checkpoint("samocode: slowed by GitHub's rate limit; the session continues in a new run");
   return true;

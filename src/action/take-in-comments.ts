@@ -14,6 +14,7 @@ import { TRACKING_MARKER, TrackingComment } from '../github/tracking.js';
 import type { ActiveIntent } from './intent.js';
 import type { GitHubSession } from './open-session.js';
 import type { Toolkit } from './toolkit.js';
+import { isoStamp } from '../core/time.js';
 
 export interface TakenIn {
   intake: IntakeResult;
@@ -30,7 +31,7 @@ export interface TakenIn {
 export async function takeInComments(kit: Toolkit, intent: ActiveIntent, issue: IssueInfo, session: GitHubSession): Promise<TakenIn> {
   const { store } = session;
   const comments = await kit.api.comments(issue.number);
-  const runStart = new Date(kit.startedAt).toISOString();
+  const runStart = isoStamp(kit.startedAt);
   let status = session.status;
   if (session.created) status = startAfterOldComments(status, comments, runStart);
   // Found here, made at the end of the run (or before a gate's comment), so that making it is not a write of its own.
@@ -48,7 +49,7 @@ export async function takeInComments(kit: Toolkit, intent: ActiveIntent, issue: 
     selection.take,
     selection.lastId,
     mayGovern,
-    new Date().toISOString(),
+    isoStamp(Date.now()),
   );
   // Adding the trigger label again resumes a blocked session.
   if (intent.kind === 'start' && intake.status.blocked) {

@@ -18,6 +18,7 @@ import type { ActiveIntent } from './intent.js';
 import type { OpenedBranch } from './open-branch.js';
 import type { GitHubSession } from './open-session.js';
 import type { Toolkit } from './toolkit.js';
+import { isoStamp } from '../core/time.js';
 
 export interface ReviewIntake {
   /** Data blocks for the agent: the threads, reviews and comments of the round. */
@@ -40,7 +41,7 @@ export async function takeInReview(kit: Toolkit, intent: ActiveIntent, issue: Is
   }
   // Only a pull request event, or a done session with a pull request, looks at the review: it costs three calls.
   if (pull === null || (intent.kind !== 'review' && session.status.next.kind !== 'done')) return NONE;
-  const runStart = new Date(kit.startedAt).toISOString();
+  const runStart = isoStamp(kit.startedAt);
   const [conversation, threads, reviews] = await Promise.all([kit.api.comments(pull), kit.pulls.threads(pull), kit.pulls.reviews(pull)]);
   let state: ReviewState = { ...gates.review, pull };
   const fresh = conversation.filter((c) => c.id > (state.lastComment ?? 0) && !ownMarker(c.body) && Date.parse(c.createdAt) <= kit.startedAt);

@@ -6,6 +6,7 @@ import { findSession, personName } from './open-session.js';
 import { loadPaths } from './project.js';
 import { EXIT } from './exit-codes.js';
 import { UsageError, err, out, shellWord } from './usage.js';
+import { isoStamp } from '../core/time.js';
 
 export async function approve(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { config: { type: 'string' }, session: { type: 'string' } } });
@@ -23,7 +24,7 @@ export async function approve(args: string[]): Promise<number> {
     return EXIT.error;
   }
   const gates = await store.readGates();
-  await store.writeGates(recordApproval(gates, { plan: plan.file, blob: plan.blob, by: personName(), at: new Date().toISOString(), source: 'samocode approve' }));
+  await store.writeGates(recordApproval(gates, { plan: plan.file, blob: plan.blob, by: personName(), at: isoStamp(Date.now()), source: 'samocode approve' }));
   const target = `--config ${shellWord(paths.configFile)} --session ${shellWord(values.session)}`;
   out(`samocode: approved ${plan.file} (blob ${plan.blob.slice(0, 12)}) for ${found.folder}; run \`samocode run ${target}\` to continue`);
   return EXIT.done;

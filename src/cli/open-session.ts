@@ -11,6 +11,7 @@ import { FsSessionStore } from '../session/fs-store.js';
 import { checkSessionName, resolveSessionName } from '../session/naming.js';
 import type { ProjectPaths } from '../session/terminal-config.js';
 import { prepareWorktree, type Worktree } from '../git/worktree.js';
+import { isoStamp } from '../core/time.js';
 
 export interface OpenedSession {
   name: string;
@@ -105,7 +106,7 @@ export async function openTerminalSession(paths: ProjectPaths, options: OpenOpti
     await mkdir(found.path, { recursive: true });
     overview = newOverview({
       sessionName: found.folder,
-      startedAt: options.now.toISOString(),
+      startedAt: isoStamp(options.now),
       task: options.task,
       dive: options.dive,
       workingDir: worktree.path,
@@ -113,7 +114,7 @@ export async function openTerminalSession(paths: ProjectPaths, options: OpenOpti
     await store.writeOverview(overview);
     notices.push(`new session ${found.folder}`);
   } else if (options.task || options.dive) {
-    const at = options.now.toISOString().slice(0, 16).replace('T', ' ');
+    const at = isoStamp(options.now).slice(0, 16).replace('T', ' ');
     let updated = overview;
     for (const [title, text] of [['Task', options.task], ['Dive', options.dive]] as const) {
       const kept = keepSection(updated, title, text, at);
@@ -130,7 +131,7 @@ export async function openTerminalSession(paths: ProjectPaths, options: OpenOpti
   if (status.next.kind === 'waiting' && status.next.gate === 'qa_answers') {
     const gates = await store.readGates();
     const qa = await store.readQa();
-    const updated = recordFileAnswers(gates, qa, personName(), options.now.toISOString());
+    const updated = recordFileAnswers(gates, qa, personName(), isoStamp(options.now));
     if (updated !== gates) {
       await store.writeGates(updated);
       notices.push(`took in ${updated.answers.length - gates.answers.length} answer(s) from _qa.md`);

@@ -11,7 +11,7 @@ import { saveStatus, type Outcome, type RunContext } from './run-context.js';
 import { MAX_SIGNAL_BYTES, validateSignal, type SignalVerdict } from './signal.js';
 import type { SessionStatus } from './status.js';
 import { cacheShare } from './spend.js';
-import { utcLogStamp } from './time.js';
+import { isoStamp, utcLogStamp } from './time.js';
 import { applySignal, blockedTransition, type Transition } from './transition.js';
 
 export interface IterationResult {
@@ -202,7 +202,7 @@ function historyEntry(turn: Turn, report: AgentReport, judged: Judgement): Histo
     iteration: turn.totalIteration,
     phase: turn.phase,
     phaseIteration: turn.iteration,
-    at: new Date(turn.startedAt).toISOString(),
+    at: isoStamp(turn.startedAt),
     signal: verdict.ok ? verdict.signal : signalFile.text === null ? null : truncate(signalFile.text, 2_000),
     verdict: judged.verdict,
     ...(judged.reason ? { reason: judged.reason } : {}),
@@ -220,7 +220,7 @@ function iterationRecord(turn: Turn, report: AgentReport, judged: Judgement, now
     totalIteration: turn.totalIteration,
     phase: turn.phase,
     iteration: turn.iteration,
-    startedAt: new Date(turn.startedAt).toISOString(),
+    startedAt: isoStamp(turn.startedAt),
     durationMs: now - turn.startedAt,
     signal: verdict.ok ? verdict.signal.status : signalFile.text === null ? 'none' : 'invalid',
     verdict: judged.verdict,

@@ -6,6 +6,7 @@ import { writeStatus } from './overview.js';
 import type { Gate, Phase } from './phases.js';
 import type { Agent, Clock, IterationRecord, Reporter, SessionStore } from './ports.js';
 import type { SessionStatus } from './status.js';
+import { isoStamp } from './time.js';
 
 export interface LoopPorts {
   agent: Agent;
@@ -49,7 +50,7 @@ export interface RunContext {
 }
 
 export function nowIso(ctx: RunContext): string {
-  return new Date(ctx.ports.clock.now()).toISOString();
+  return isoStamp(ctx.ports.clock.now());
 }
 
 /** Writes the status keys into the notebook and the notebook to the store. */

@@ -5,6 +5,7 @@
 import { ownMarker } from '../core/marker.js';
 import type { Review, ReviewComment, ReviewThread } from '../core/review.js';
 import { RepositoryCalls } from './repository-calls.js';
+import { isoStamp } from '../core/time.js';
 
 export interface PullInfo {
   number: number;
@@ -141,7 +142,7 @@ export class PullRequestApi extends RepositoryCalls {
       authorType: r.user?.type ?? 'User',
       state: r.state,
       body: r.body ?? '',
-      submittedAt: r.submitted_at ?? new Date(0).toISOString(),
+      submittedAt: r.submitted_at ?? isoStamp(0),
     }));
   }
 

@@ -90,9 +90,14 @@ export const agentName = (phase: Phase) => `samocode-${phase}`;
  * prompt, and stays byte-identical between the iterations of one phase.
  */
 export function claudeAgents(request: AgentRequest): string {
-  const prompt = `${request.prompt.workflow}\n\n${request.prompt.agent}`;
-  return JSON.stringify({ [agentName(request.phase)]: { description: `The ${request.phase} phase of a samocode session.`, prompt } });
+  const { phase, prompt: { workflow, agent } } = request;
+  if (lastAgents?.phase === phase && lastAgents.workflow === workflow && lastAgents.agent === agent) return lastAgents.json;
+  const prompt = `${workflow}\n\n${agent}`;
+  const json = JSON.stringify({ [agentName(phase)]: { description: `The ${phase} phase of a samocode session.`, prompt } });
+  lastAgents = { phase, workflow, agent, json };
+  return json;
 }
+let lastAgents: { phase: Phase; workflow: string; agent: string; json: string } | undefined;
 
 export function claudeArgs(request: AgentRequest, settings: Pick<ProviderSettings, 'model' | 'maxTurns' | 'extraArgs'> & { env?: NodeJS.ProcessEnv }): string[] {
   const list = claudeTools(request.phase, skillsInstalled(settings.env));

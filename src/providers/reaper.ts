@@ -4,7 +4,6 @@
 // its environment. Every live call is in a registry, so that a signal handler
 // in an entry can end them all before it checkpoints.
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
 
 /**
@@ -13,9 +12,17 @@ import { closeSync, openSync, readFileSync, readSync, readdirSync } from 'node:f
  */
 export const MARKER_VAR = '_SAMOCODE_AGENT_CALL';
 
+/**
+ * Unique, not secret: the agent reads it in its own environment anyway. The
+ * pid and the start time tell this run from any other on the machine, the
+ * count one call from the next. Not from node:crypto: loading that module
+ * costs a terminal run about 0.5 MiB (the bench's goal 3) for nothing else.
+ */
 export function newMarker(): string {
-  return randomBytes(12).toString('hex');
+  return `${process.pid}-${RUN_STARTED}-${++markersMade}`;
 }
+const RUN_STARTED = Date.now().toString(36);
+let markersMade = 0;
 
 export interface AgentCall {
   /** The CLI's pid; it is spawned detached, so this is also its group and session id. */

@@ -4,6 +4,7 @@
 // its pid cannot be checked from here.
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { isoStamp } from '../core/time.js';
 
 export interface LockHolder {
   pid: number;
@@ -47,7 +48,7 @@ function create(path: string, holder: LockHolder): boolean {
 }
 
 export function acquireRunLock(path: string, now: Date = new Date()): LockResult {
-  const me: LockHolder = { pid: process.pid, host: hostname(), startedAt: now.toISOString() };
+  const me: LockHolder = { pid: process.pid, host: hostname(), startedAt: isoStamp(now) };
   const release = () => {
     if (readHolder(path)?.pid === me.pid) rmSync(path, { force: true });
   };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { PHASE_SKILLS } from '../../../src/core/phases.js';
-import { CLAUDE_CLI, CLAUDE_TOOLS, claudeArgs, claudeTools, skillSettings } from '../../../src/providers/claude.js';
+import { CLAUDE_CLI, CLAUDE_TOOLS, claudeAgents, claudeArgs, claudeTools, skillSettings } from '../../../src/providers/claude.js';
 import { CliAgent } from '../../../src/providers/cli-agent.js';
 import { createAgent, type ProviderSettings } from '../../../src/providers/index.js';
 import { MissingCliError } from '../../../src/providers/process.js';
@@ -300,3 +300,20 @@ setTimeout(() => {}, 30000);`,
     expect(await agent.run(await makeRequest())).toEqual({ exitCode: 0, timedOut: false });
   });
 });
+
+describe('the phase agent in --agents', () => {
+  it('is made once per phase and prompt, and made again when either changes', async () => {
+    const base = await makeRequest();
+    const expected = (phase: string, workflow: string, agent: string) => JSON.stringify({ [`samocode-${phase}`]: { description: `The ${phase} phase of a samocode session.`, prompt: `${workflow}\n\n${agent}` } });
+    const calls: [typeof base, string][] = [
+      [base, expected('investigation', PROMPT.workflow, PROMPT.agent)],
+      [{ ...base, iteration: 3 }, expected('investigation', PROMPT.workflow, PROMPT.agent)],
+      [{ ...base, phase: 'testing' }, expected('testing', PROMPT.workflow, PROMPT.agent)],
+      [{ ...base, prompt: { ...PROMPT, agent: 'other instructions' } }, expected('investigation', PROMPT.workflow, 'other instructions')],
+      [{ ...base, prompt: { ...PROMPT, workflow: 'other workflow' } }, expected('investigation', 'other workflow', PROMPT.agent)],
+      [base, expected('investigation', PROMPT.workflow, PROMPT.agent)],
+    ];
+    for (const [request, json] of calls) expect(claudeAgents(request)).toBe(json);
+  });
+});
+

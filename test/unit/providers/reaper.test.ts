@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { prepareAgentUser, type AgentIdentity } from '../../../src/providers/agent-user.js';
 import { runProcess } from '../../../src/providers/process.js';
-import { findCallProcesses, liveCalls, reapAll, startTicksOf } from '../../../src/providers/reaper.js';
+import { findCallProcesses, liveCalls, newMarker, reapAll, startTicksOf } from '../../../src/providers/reaper.js';
 
 const asRoot = process.platform === 'linux' && process.getuid?.() === 0;
 const log = { write: () => {}, close: async () => {} };
@@ -44,6 +44,14 @@ const cases: { name: string; isolated: boolean }[] = [
   { name: 'without an agent user', isolated: false },
   { name: 'with an agent user', isolated: true },
 ];
+
+describe('the call marker', () => {
+  it('is new for every call and names this process', () => {
+    const markers = Array.from({ length: 1000 }, newMarker);
+    expect(new Set(markers).size).toBe(1000);
+    for (const marker of markers) expect(marker).toMatch(new RegExp(`^${process.pid}-[0-9a-z]+-\\d+$`));
+  });
+});
 
 describe.skipIf(process.platform !== 'linux')('process lifetime', () => {
   const root = mkdtempSync(join(tmpdir(), 'samocode-reaper-'));
