@@ -4,6 +4,7 @@
 import { AllowListError, parseAllowEntry } from '../core/egress.js';
 import { PRICE_TABLE, withOverride, type PriceTable } from '../core/prices.js';
 import { PROVIDERS, isProvider, type ProviderName } from '../providers/settings.js';
+import { input, listInput } from './intent-settings.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -81,11 +82,6 @@ export interface ActionConfig {
 }
 
 /** The runner's `INPUT_<NAME>` variable, trimmed, as @actions/core reads it. */
-export function input(env: NodeJS.ProcessEnv, name: string): string {
-  return (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
-}
-
-export const listInput = (env: NodeJS.ProcessEnv, name: string) => input(env, name).split(/[\s,]+/).filter(Boolean);
 
 function numberInput(env: NodeJS.ProcessEnv, name: string, fallback: number | undefined): number | undefined {
   const raw = input(env, name);
@@ -196,17 +192,6 @@ function readRunner(env: NodeJS.ProcessEnv): Runner {
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ActionConfig {
   return { inputs: readInputs(env), runner: readRunner(env) };
-}
-
-/** What the cheap entry needs to decide whether to act, without failing on the rest. */
-export function intentSettings(env: NodeJS.ProcessEnv = process.env) {
-  const path = env.GITHUB_WORKFLOW_REF?.split('@')[0]?.split('/').slice(2).join('/') || undefined;
-  return {
-    triggerLabel: input(env, 'trigger-label') || 'samocode',
-    allowedBots: listInput(env, 'allowed-bots'),
-    branchPrefix: input(env, 'branch-prefix') || 'samocode/',
-    ownWorkflow: { name: env.GITHUB_WORKFLOW || undefined, path },
-  };
 }
 
 function spacingOf(raw: string | undefined): number | undefined {

@@ -2,7 +2,7 @@
 // decided from the payload alone, before anything heavy is loaded.
 import { readFileSync } from 'node:fs';
 import { decideIntent } from '../core/intent.js';
-import { intentSettings } from './config.js';
+import { intentSettings } from './intent-settings.js';
 
 function readPayload(path: string | undefined): Record<string, unknown> {
   if (!path) return {};
