@@ -6,8 +6,8 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OpenAIStandIn, runShell, say, type OpenAIScript } from '../helpers/openai-stand-in.js';
 import { useFakeGitHub } from '../helpers/fake-github.js';
-import { checkout, labeledEvent, makeRemote, remoteFile, runBuiltAction } from '../helpers/runner.js';
-import { checkCli, CODEX_BIN, CONTINUE, EgressTrap, probeCommand, pushedProbe, pushedSession, type Json } from './support.js';
+import { remoteFile } from '../helpers/runner.js';
+import { checkCli, CODEX_BIN, CONTINUE, EgressTrap, probeCommand, pushedProbe, pushedSession, runOnNewIssue, type Json } from './support.js';
 
 const REAL_KEY = 'sk-proj-RealGatewayKey-0123456789abcdefABCDEF';
 const MODEL = 'stand-in-model';
@@ -34,14 +34,7 @@ describe('the model gateway with the real Codex CLI (dist/index.js)', () => {
     upstream = standIn.url;
     const trap = await EgressTrap.start();
     cleanups.push(() => standIn.close(), () => trap.close());
-    github.addIssue({ number: 711, title: 'Greet', body: 'Say hello.', labels: ['samocode'] });
-    const remote = makeRemote();
-    const run = await runBuiltAction({
-      apiUrl: github.url,
-      snapshotFrom: github,
-      workspace: checkout(remote),
-      event: 'issues',
-      payload: labeledEvent(711),
+    const { run, remote } = await runOnNewIssue(github, 711, {
       timeoutMs: 120_000,
       inputs: { provider: 'codex', 'cli-path': CODEX_BIN, model: MODEL, 'model-prices': JSON.stringify({ [MODEL]: PRICE }), 'max-cost-usd': '0.002' },
       env: {

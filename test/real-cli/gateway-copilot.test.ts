@@ -14,8 +14,8 @@ import { useFakeGitHub } from '../helpers/fake-github.js';
 import { listenOnLoopback } from '../helpers/http.js';
 import { ModelStandIn, runShell, say, type ModelScript, type ModelTurn } from '../helpers/model-stand-in.js';
 import { ROOT, sessionFolder } from '../helpers/project.js';
-import { checkout, labeledEvent, makeRemote, remoteFile, runBuiltAction } from '../helpers/runner.js';
-import { baseEnv, checkCli, CONTINUE, EgressTrap, history, makeRealCliProject, probeCommand, pushedProbe, pushedSession, runSamocode, type Json, type ProbeAttempt } from './support.js';
+import { remoteFile } from '../helpers/runner.js';
+import { baseEnv, checkCli, CONTINUE, EgressTrap, history, makeRealCliProject, probeCommand, pushedProbe, pushedSession, runOnNewIssue, runSamocode, type Json, type ProbeAttempt } from './support.js';
 
 const BIN = join(ROOT, 'node_modules', '.bin', 'copilot');
 const REAL_KEY = 'sk-proj-CopilotGatewayKey-0123456789abcdefABCDEF';
@@ -75,14 +75,7 @@ describe('the model gateway with the real Copilot CLI (bring your own key)', () 
     let upstream = '';
     const model = await standIn([() => probeTurn(upstream, CONTINUE), say('Done.')]);
     upstream = model.url;
-    github.addIssue({ number: 721, title: 'Greet', body: 'Say hello.', labels: ['samocode'] });
-    const remote = makeRemote();
-    const run = await runBuiltAction({
-      apiUrl: github.url,
-      snapshotFrom: github,
-      workspace: checkout(remote),
-      event: 'issues',
-      payload: labeledEvent(721),
+    const { run, remote } = await runOnNewIssue(github, 721, {
       timeoutMs: 150_000,
       // agent-user auto and agent-network restricted: the defaults.
       inputs: { provider: 'copilot', 'cli-path': BIN, model: MODEL, 'model-prices': JSON.stringify({ [MODEL]: PRICE }), 'max-cost-usd': '0.001' },
@@ -214,14 +207,7 @@ describe("the model gateway with the real Copilot CLI on Copilot's own service (
     model.models = [catalogEntry(OWN_MODEL)];
     upstream = model.url;
     const ghApi = await githubStandIn(model.url);
-    github.addIssue({ number: 731, title: 'Greet', body: 'Say hello.', labels: ['samocode'] });
-    const remote = makeRemote();
-    const run = await runBuiltAction({
-      apiUrl: github.url,
-      snapshotFrom: github,
-      workspace: checkout(remote),
-      event: 'issues',
-      payload: labeledEvent(731),
+    const { run, remote } = await runOnNewIssue(github, 731, {
       timeoutMs: 150_000,
       // agent-user auto and agent-network restricted: the defaults. A budget, which premium requests cannot be held to.
       inputs: { provider: 'copilot', 'cli-path': BIN, model: OWN_MODEL, 'max-cost-usd': '0.001' },

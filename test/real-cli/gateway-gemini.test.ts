@@ -12,8 +12,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { useFakeGitHub } from '../helpers/fake-github.js';
 import { ModelStandIn, runShell, say, type ModelScript } from '../helpers/model-stand-in.js';
 import { ROOT, sessionFolder } from '../helpers/project.js';
-import { checkout, labeledEvent, makeRemote, remoteFile, runBuiltAction } from '../helpers/runner.js';
-import { baseEnv, checkCli, CONTINUE, EgressTrap, history, makeRealCliProject, probeCommand, pushedProbe, pushedSession, readLogs, runSamocode, type Json, type ProbeOptions } from './support.js';
+import { remoteFile } from '../helpers/runner.js';
+import { baseEnv, checkCli, CONTINUE, EgressTrap, history, makeRealCliProject, probeCommand, pushedProbe, pushedSession, runOnNewIssue, readLogs, runSamocode, type Json, type ProbeOptions } from './support.js';
 
 const GEMINI_BIN = join(ROOT, 'node_modules', '.bin', 'gemini');
 const REAL_KEY = 'AIzaSyRealGatewayKey-0123456789abcdefABCD';
@@ -66,14 +66,7 @@ describe('the model gateway with the real Gemini CLI (dist/index.js, restricted 
     upstream = standIn.url;
     const trap = await EgressTrap.start();
     cleanups.push(() => standIn.close(), () => trap.close());
-    github.addIssue({ number: 721, title: 'Greet', body: 'Say hello.', labels: ['samocode'] });
-    const remote = makeRemote();
-    const run = await runBuiltAction({
-      apiUrl: github.url,
-      snapshotFrom: github,
-      workspace: checkout(remote),
-      event: 'issues',
-      payload: labeledEvent(721),
+    const { run, remote } = await runOnNewIssue(github, 721, {
       timeoutMs: 180_000,
       inputs: { provider: 'gemini', 'cli-path': GEMINI_BIN, model: MODEL, 'agent-user': 'auto', 'agent-network': 'restricted', 'max-cost-usd': '0.005' },
       env: { GEMINI_API_KEY: REAL_KEY, GOOGLE_GEMINI_BASE_URL: standIn.url, HTTPS_PROXY: trap.url, HTTP_PROXY: trap.url, NO_PROXY: '127.0.0.1,localhost' },

@@ -12,8 +12,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ModelStandIn, runShell, say, type ModelScript } from '../helpers/model-stand-in.js';
 import { useFakeGitHub } from '../helpers/fake-github.js';
 import { ROOT, sessionFolder } from '../helpers/project.js';
-import { checkout, labeledEvent, makeRemote, remoteFile, runBuiltAction } from '../helpers/runner.js';
-import { baseEnv, checkCli, CONTINUE, EgressTrap, history, makeRealCliProject, probeCommand, pushedProbe, pushedSession, runSamocode, type Json, type ProbeOptions } from './support.js';
+import { remoteFile } from '../helpers/runner.js';
+import { baseEnv, checkCli, CONTINUE, EgressTrap, history, makeRealCliProject, probeCommand, pushedProbe, pushedSession, runOnNewIssue, runSamocode, type Json, type ProbeOptions } from './support.js';
 
 const OPENCODE_BIN = join(ROOT, 'node_modules', '.bin', 'opencode');
 const REAL_KEY = 'sk-selfhosted-RealGatewayKey-0123456789abcdef';
@@ -73,14 +73,7 @@ describe('the model gateway with the real opencode CLI', () => {
     upstream = standIn.url;
     const trap = await EgressTrap.start();
     cleanups.push(() => standIn.close(), () => trap.close());
-    github.addIssue({ number: 721, title: 'Greet', body: 'Say hello.', labels: ['samocode'] });
-    const remote = makeRemote();
-    const run = await runBuiltAction({
-      apiUrl: github.url,
-      snapshotFrom: github,
-      workspace: checkout(remote),
-      event: 'issues',
-      payload: labeledEvent(721),
+    const { run, remote } = await runOnNewIssue(github, 721, {
       timeoutMs: 150_000,
       inputs: {
         provider: 'opencode',
@@ -133,13 +126,7 @@ describe('the model gateway with the real opencode CLI', () => {
     cleanups.push(() => standIn.close());
     const two = JSON.parse(workflowConfig(standIn.url));
     two.provider.other = { npm: '@ai-sdk/openai-compatible', options: { baseURL: 'http://127.0.0.1:9/v1', apiKey: 'sk-other-0123456789' }, models: { m: {} } };
-    github.addIssue({ number: 722, title: 'Greet', body: 'Say hello.', labels: ['samocode'] });
-    const run = await runBuiltAction({
-      apiUrl: github.url,
-      snapshotFrom: github,
-      workspace: checkout(makeRemote()),
-      event: 'issues',
-      payload: labeledEvent(722),
+    const { run } = await runOnNewIssue(github, 722, {
       timeoutMs: 60_000,
       inputs: { provider: 'opencode', 'cli-path': OPENCODE_BIN, model: `selfhosted/${MODEL}`, 'model-gateway': 'on' },
       env: { OPENCODE_CONFIG_CONTENT: JSON.stringify(two), [KEY_VARIABLE]: REAL_KEY },

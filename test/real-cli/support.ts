@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { CLI, makeProject, ROOT, type CliRun, type Project } from '../helpers/project.js';
-import { remoteFile, type Remote } from '../helpers/runner.js';
+import type { FakeGitHub } from '../helpers/fake-github.js';
+import { checkout, labeledEvent, makeRemote, remoteFile, runBuiltAction, type ActionRun, type Remote, type RunOptions } from '../helpers/runner.js';
 
 export const CLAUDE_BIN = join(ROOT, 'node_modules', '.bin', 'claude');
 export const CODEX_BIN = join(ROOT, 'node_modules', '.bin', 'codex');
@@ -308,6 +309,14 @@ export function probeCommand(key: string, options: ProbeOptions, then: string): 
 
 /** The signal a probing turn leaves when the iteration should go on. */
 export const CONTINUE = `printf '%s' '{"status":"continue","phase":"investigation"}' > "$SAMOCODE_SESSION_PATH/_signal.json"`;
+
+/** dist/index.js as a runner starts it when `issue` (a task titled Greet, new) is labelled samocode, on a checkout of a fresh remote. */
+export async function runOnNewIssue(github: FakeGitHub, issue: number, options: Pick<RunOptions, 'inputs' | 'env' | 'timeoutMs'>): Promise<{ run: ActionRun; remote: Remote }> {
+  github.addIssue({ number: issue, title: 'Greet', body: 'Say hello.', labels: ['samocode'] });
+  const remote = makeRemote();
+  const run = await runBuiltAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(issue), ...options });
+  return { run, remote };
+}
 
 /** The session a run for `issue` pushed to `remote` (a task titled Greet). */
 export function pushedSession(remote: Remote, issue: number): { branch: string; folder: string } {
