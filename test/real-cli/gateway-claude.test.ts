@@ -4,14 +4,12 @@
 // (agent-user auto; the tests run as root) and gets the relay's address and
 // a placeholder key; the relay adds the real key, meters each answer, and
 // holds max-cost-usd between two requests of one iteration.
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AnthropicStandIn, callTools, hang, say, type AnthropicScript } from '../helpers/anthropic-stand-in.js';
 import { useFakeGitHub } from '../helpers/fake-github.js';
 import { checkout, commentEvent, labeledEvent, makeRemote, remoteFile, runBuiltAction, type Remote } from '../helpers/runner.js';
-import { checkCli, CLAUDE_BIN, type Json } from './support.js';
+import { checkCli, CLAUDE_BIN, CONTINUE, probeCommand, pushedProbe, pushedSession, type Json, type ProbeOptions } from './support.js';
 
 const REAL_KEY = 'sk-ant-api03-RealGatewayKey-0123456789abcdefABCDEF';
 const MODEL = 'claude-sonnet-4-5-20250929';
@@ -28,45 +26,24 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-/** A folder the agent user may read, for the scripts it runs. */
-function sharedDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'samocode-gateway-'));
-  chmodSync(dir, 0o755);
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
 /**
- * What the agent does with its shell: write its environment down, look for
- * the real key (given base64, so the command line holds no copy of it) in
- * everything it can read, call the upstream directly with the key it has,
- * and throw a malformed request, a body that is not JSON and a huge body at
- * the relay. Each outcome goes into probe.json in the session folder.
+ * What the agent's probe tries beside its search for the key: the upstream
+ * directly with the placeholder, and at the relay a malformed request, a
+ * body that is not JSON, a huge body and a guessed key.
  */
-function probeScript(dir: string, upstream: string): string {
-  const path = join(dir, 'probe.mjs');
-  writeFileSync(
-    path,
-    `import fs from 'node:fs'; import net from 'node:net'; import { execFileSync } from 'node:child_process';
-const key = Buffer.from(process.argv[2], 'base64').toString();
-const out = { env: process.env, hits: [] };
-let grep = '';
-try { grep = execFileSync('grep', ['-rlsF', key, process.env.HOME, process.env.TMPDIR, process.cwd(), '/proc/' + process.ppid + '/environ'], { encoding: 'utf8' }); } catch (e) { grep = String(e.stdout || ''); }
-out.hits = grep.split('\\n').filter(Boolean);
-const base = process.env.ANTHROPIC_BASE_URL;
-const post = (url, body, headers = {}) => fetch(url, { method: 'POST', headers: { 'x-api-key': process.env.ANTHROPIC_API_KEY, 'anthropic-version': '2023-06-01', 'content-type': 'application/json', ...headers }, body }).then((r) => r.status, (e) => 'error ' + e.message);
-out.direct = await post(${JSON.stringify(upstream)} + '/v1/messages', JSON.stringify({ model: '${MODEL}', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }));
-out.garbage = await new Promise((done) => { const s = net.connect(new URL(base).port, new URL(base).hostname, () => s.write('\\x00\\x01 NOT HTTP\\r\\n\\r\\n')); let got = ''; s.on('data', (d) => (got += d)); s.on('close', () => done(got.split('\\r\\n')[0])); s.on('error', (e) => done('error ' + e.message)); });
-out.notJson = await post(base + '/v1/messages', '{"model": ');
-out.huge = await post(base + '/v1/messages', 'x'.repeat(40 * 1024 * 1024));
-out.noKey = await post(base + '/v1/messages', '{}', { 'x-api-key': 'sk-ant-guess' });
-fs.writeFileSync(process.env.SAMOCODE_SESSION_PATH + '/probe.json', JSON.stringify(out));
-fs.writeFileSync('work.txt', 'work done before the budget ran out\\n');
-console.log('probed');
-`,
-  );
-  chmodSync(path, 0o644);
-  return path;
+function probeOptions(upstream: string): ProbeOptions {
+  const headers = { 'x-api-key': '{env.ANTHROPIC_API_KEY}', 'anthropic-version': '2023-06-01', 'content-type': 'application/json' };
+  const relay = '{env.ANTHROPIC_BASE_URL}/v1/messages';
+  return {
+    work: true,
+    attempts: [
+      { name: 'direct', url: `${upstream}/v1/messages`, headers, body: JSON.stringify({ model: MODEL, max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }) },
+      { name: 'garbage', url: '{env.ANTHROPIC_BASE_URL}', raw: '\x00\x01 NOT HTTP\r\n\r\n' },
+      { name: 'notJson', url: relay, headers, body: '{"model": ' },
+      { name: 'huge', url: relay, headers, body: { bytes: 40 * 1024 * 1024 } },
+      { name: 'noKey', url: relay, headers: { ...headers, 'x-api-key': 'sk-ant-guess' }, body: '{}' },
+    ],
+  };
 }
 
 async function setUp(issue: number, script: AnthropicScript[]) {
@@ -95,28 +72,17 @@ function signals(remote: Remote, branch: string, folder: string): Json[] {
   return remoteFile(remote, branch, `${folder}/_signals.jsonl`).trim().split('\n').map((l) => JSON.parse(l) as Json);
 }
 
-function sessionOf(remote: Remote, issue: number): { branch: string; folder: string } {
-  const branch = `samocode/${issue}-greet`;
-  const tree = remoteFile(remote, branch, '.samocode/sessions/');
-  const name = tree.split('\n').find((l) => /greet\/$/.test(l))!.replace(/\/$/, '');
-  return { branch, folder: `.samocode/sessions/${name}` };
-}
-
-const b64 = (text: string) => Buffer.from(text).toString('base64');
-
 describe('the model gateway with the real Claude Code CLI (dist/index.js)', () => {
   it('the key reaches only the stand-in; the agent holds a placeholder the API refuses; the relay survives bad requests; usage is metered; the budget stops the second request', async () => {
-    const dir = sharedDir();
     let upstream = '';
     const script: AnthropicScript[] = [
-      () => callTools({ name: 'Bash', input: { command: `node ${join(dir, 'probe.mjs')} ${b64(REAL_KEY)} && printf '%s' '{"status":"continue","phase":"investigation"}' > "$SAMOCODE_SESSION_PATH/_signal.json"`, description: 'probe' } }),
+      () => callTools({ name: 'Bash', input: { command: probeCommand(REAL_KEY, probeOptions(upstream), CONTINUE), description: 'probe' } }),
       // The first run's second request never reaches the stand-in: the resumed run's first does.
       () => callTools({ name: 'Bash', input: { command: 'echo resumed > resumed.txt', description: 'resume' } }),
       say('Done.'),
     ];
     const { standIn, remote, run } = await setUp(701, script);
     upstream = standIn.url;
-    probeScript(dir, upstream);
 
     const first = await run('issues', labeledEvent(701), { 'max-cost-usd': '0.01' });
 
@@ -129,8 +95,8 @@ describe('the model gateway with the real Claude Code CLI (dist/index.js)', () =
     expect(direct).toEqual([]);
 
     // What the agent could see: the relay's address and the placeholder, never the key.
-    const { branch, folder } = sessionOf(remote, 701);
-    const probe = JSON.parse(remoteFile(remote, branch, `${folder}/probe.json`)) as Json;
+    const { branch, folder } = pushedSession(remote, 701);
+    const probe = pushedProbe(remote, 701);
     // The relay listens on the host side of the agent's link, not on loopback.
     expect(probe.env.ANTHROPIC_BASE_URL).toMatch(/^http:\/\/(\d+\.){3}\d+:\d+$/);
     expect(probe.env.ANTHROPIC_BASE_URL).not.toMatch(/^http:\/\/127\./);
@@ -202,7 +168,7 @@ describe('the model gateway with the real Claude Code CLI (dist/index.js)', () =
     const run = await set.run('issues', labeledEvent(702), {});
     expect(killed).toHaveLength(1);
     expect(run.outputs.status).toBe('blocked');
-    const { branch, folder } = sessionOf(set.remote, 702);
+    const { branch, folder } = pushedSession(set.remote, 702);
     const [entry] = signals(set.remote, branch, folder);
     expect(entry!.reason).toMatch(/the model gateway's relay stopped \(killed by SIGKILL\), so the agent could reach no model/);
     expect(remoteFile(set.remote, branch, 'step.txt')).toBe('first step\n');

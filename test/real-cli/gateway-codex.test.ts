@@ -3,14 +3,11 @@
 // that takes only the real key. Codex reads no base-URL variable: the
 // gateway gives it a model provider of its own with `-c`, pointing at the
 // relay, with a placeholder in OPENAI_API_KEY.
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OpenAIStandIn, runShell, say, type OpenAIScript } from '../helpers/openai-stand-in.js';
 import { useFakeGitHub } from '../helpers/fake-github.js';
-import { checkout, labeledEvent, makeRemote, remoteFile, runBuiltAction } from '../helpers/runner.js';
-import { checkCli, CODEX_BIN, EgressTrap, type Json } from './support.js';
+import { remoteFile } from '../helpers/runner.js';
+import { checkCli, CODEX_BIN, CONTINUE, EgressTrap, probeCommand, pushedProbe, pushedSession, runOnNewIssue, type Json } from './support.js';
 
 const REAL_KEY = 'sk-proj-RealGatewayKey-0123456789abcdefABCDEF';
 const MODEL = 'stand-in-model';
@@ -28,35 +25,16 @@ afterEach(async () => {
 
 describe('the model gateway with the real Codex CLI (dist/index.js)', () => {
   it('the key reaches only the stand-in; the agent holds a placeholder the API refuses; usage is metered; the budget stops the second request', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'samocode-gateway-'));
-    chmodSync(dir, 0o755);
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    let upstream = '';
     const script: OpenAIScript[] = [
-      runShell(`node ${join(dir, 'probe.mjs')} ${Buffer.from(REAL_KEY).toString('base64')} && printf '%s' '{"status":"continue","phase":"investigation"}' > "$SAMOCODE_SESSION_PATH/_signal.json"`),
+      () => runShell(probeCommand(REAL_KEY, { attempts: [{ name: 'direct', url: `${upstream}/v1/responses`, headers: { authorization: 'Bearer {env.OPENAI_API_KEY}', 'content-type': 'application/json' }, body: JSON.stringify({ model: MODEL, input: 'hi' }) }] }, CONTINUE)),
       say('Done.'),
     ];
     const standIn = await OpenAIStandIn.start(script, { apiKey: REAL_KEY, usage: USAGE });
+    upstream = standIn.url;
     const trap = await EgressTrap.start();
     cleanups.push(() => standIn.close(), () => trap.close());
-    writeFileSync(
-      join(dir, 'probe.mjs'),
-      `import fs from 'node:fs'; import { execFileSync } from 'node:child_process';
-const key = Buffer.from(process.argv[2], 'base64').toString();
-let grep = '';
-try { grep = execFileSync('grep', ['-rlsF', key, process.env.HOME, process.env.TMPDIR, process.cwd(), '/proc/' + process.ppid + '/environ'], { encoding: 'utf8' }); } catch (e) { grep = String(e.stdout || ''); }
-const direct = await fetch(${JSON.stringify(standIn.url)} + '/v1/responses', { method: 'POST', headers: { authorization: 'Bearer ' + process.env.OPENAI_API_KEY, 'content-type': 'application/json' }, body: JSON.stringify({ model: '${MODEL}', input: 'hi' }) }).then((r) => r.status, (e) => 'error ' + e.message);
-fs.writeFileSync(process.env.SAMOCODE_SESSION_PATH + '/probe.json', JSON.stringify({ env: process.env, hits: grep.split('\\n').filter(Boolean), direct }));
-`,
-    );
-    chmodSync(join(dir, 'probe.mjs'), 0o644);
-    github.addIssue({ number: 711, title: 'Greet', body: 'Say hello.', labels: ['samocode'] });
-    const remote = makeRemote();
-    const run = await runBuiltAction({
-      apiUrl: github.url,
-      snapshotFrom: github,
-      workspace: checkout(remote),
-      event: 'issues',
-      payload: labeledEvent(711),
+    const { run, remote } = await runOnNewIssue(github, 711, {
       timeoutMs: 120_000,
       inputs: { provider: 'codex', 'cli-path': CODEX_BIN, model: MODEL, 'model-prices': JSON.stringify({ [MODEL]: PRICE }), 'max-cost-usd': '0.002' },
       env: {
@@ -76,10 +54,8 @@ fs.writeFileSync(process.env.SAMOCODE_SESSION_PATH + '/probe.json', JSON.stringi
     const direct = posts.filter((r) => r.headers.authorization !== `Bearer ${REAL_KEY}`);
     expect(direct).toEqual([]);
 
-    const branch = 'samocode/711-greet';
-    const name = remoteFile(remote, branch, '.samocode/sessions/').split('\n').find((l) => /greet\/$/.test(l))!.replace(/\/$/, '');
-    const folder = `.samocode/sessions/${name}`;
-    const probe = JSON.parse(remoteFile(remote, branch, `${folder}/probe.json`)) as Json;
+    const { branch, folder } = pushedSession(remote, 711);
+    const probe = pushedProbe(remote, 711);
     expect(probe.env.OPENAI_API_KEY).toMatch(/^samocode-gateway-/);
     expect(JSON.stringify(probe.env)).not.toContain(REAL_KEY);
     // What the agent writes is scrubbed of known secrets before it is committed: a scrubbed mark would hide the key.

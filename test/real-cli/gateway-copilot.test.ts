@@ -14,8 +14,8 @@ import { useFakeGitHub } from '../helpers/fake-github.js';
 import { listenOnLoopback } from '../helpers/http.js';
 import { ModelStandIn, runShell, say, type ModelScript, type ModelTurn } from '../helpers/model-stand-in.js';
 import { ROOT, sessionFolder } from '../helpers/project.js';
-import { checkout, labeledEvent, makeRemote, remoteFile, runBuiltAction } from '../helpers/runner.js';
-import { baseEnv, checkCli, EgressTrap, history, makeRealCliProject, runSamocode, type Json } from './support.js';
+import { remoteFile } from '../helpers/runner.js';
+import { baseEnv, checkCli, CONTINUE, EgressTrap, history, makeRealCliProject, probeCommand, pushedProbe, pushedSession, runOnNewIssue, runSamocode, type Json, type ProbeAttempt } from './support.js';
 
 const BIN = join(ROOT, 'node_modules', '.bin', 'copilot');
 const REAL_KEY = 'sk-proj-CopilotGatewayKey-0123456789abcdefABCDEF';
@@ -43,45 +43,26 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-const b64 = (text: string) => Buffer.from(text).toString('base64');
-
 /**
- * What the agent does with its shell: write down its environment and the
- * CLI's (its ancestors', read from /proc as the agent user may), look for
- * the real key (given base64, so no command line holds it) in everything it
- * can read, and call the stand-in directly with the placeholder. The Copilot
- * CLI runs no command that names a path outside its folders, so the script
- * is written into the work tree by the command itself.
+ * The agent's probe: the CLI's environment is read from its ancestors (its
+ * shell gets less), each of whose environments is searched for the key; it
+ * calls the stand-in directly with the placeholder, and on Copilot's own
+ * service asks the relay for GitHub paths it does not carry.
  */
 function probeTurn(upstream: string, then: string, own?: { key: string; model: string }): ModelTurn {
-  const key = own?.key ?? REAL_KEY;
-  const mark = own ? 'COPILOT_API_URL' : 'COPILOT_PROVIDER_BASE_URL';
-  const token = own ? 'COPILOT_GITHUB_TOKEN' : 'COPILOT_PROVIDER_BEARER_TOKEN';
-  const path = own ? '/chat/completions' : '/v1/chat/completions';
-  const script = `import fs from 'node:fs'; import { execFileSync } from 'node:child_process';
-const key = Buffer.from(process.argv[2], 'base64').toString();
-const ancestors = [];
-for (let pid = process.ppid; pid > 1; ) {
-  let environ = null;
-  try { environ = Object.fromEntries(fs.readFileSync('/proc/' + pid + '/environ', 'utf8').split('\\0').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)])); } catch {}
-  ancestors.push({ pid, environ });
-  try { pid = Number(/^PPid:\\s+(\\d+)/m.exec(fs.readFileSync('/proc/' + pid + '/status', 'utf8'))[1]); } catch { break; }
+  const token = own ? '{cli.COPILOT_GITHUB_TOKEN}' : '{cli.COPILOT_PROVIDER_BEARER_TOKEN}';
+  const direct: ProbeAttempt = {
+    name: 'direct',
+    url: upstream + (own ? '/chat/completions' : '/v1/chat/completions'),
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model: own?.model ?? MODEL, messages: [{ role: 'user', content: 'hi' }] }),
+  };
+  const relayed = (own ? ['/user/repos', '/repos/octo/hello/contents/README.md', '/user'] : []).map(
+    (path): ProbeAttempt => ({ group: 'relayed', name: path, url: `{cli.COPILOT_DEBUG_GITHUB_API_URL}${path}`, headers: { authorization: 'Bearer {cli.COPILOT_GITHUB_TOKEN}' } }),
+  );
+  const options = { cliMark: own ? 'COPILOT_API_URL' : 'COPILOT_PROVIDER_BASE_URL', work: true, attempts: [...(upstream ? [direct] : []), ...relayed] };
+  return runShell(probeCommand(own?.key ?? REAL_KEY, options, then));
 }
-const cli = ancestors.find((a) => a.environ && a.environ.${mark})?.environ ?? {};
-const places = [process.env.HOME, process.env.TMPDIR, process.cwd(), ...ancestors.map((a) => '/proc/' + a.pid + '/environ')].filter(Boolean);
-let grep = '';
-try { grep = execFileSync('grep', ['-lsF', '-r', key, ...places], { encoding: 'utf8' }); } catch (e) { grep = String(e.stdout || ''); }
-const direct = !${JSON.stringify(upstream)} ? 'not tried' : await fetch(${JSON.stringify(upstream)} + '${path}', { method: 'POST', headers: { authorization: 'Bearer ' + cli.${token}, 'content-type': 'application/json' }, body: JSON.stringify({ model: '${own?.model ?? MODEL}', messages: [{ role: 'user', content: 'hi' }] }) }).then((r) => r.status, (e) => 'error ' + e.message);
-// Through the relay with the placeholder: GitHub paths the relay does not carry.
-const relayed = {};
-for (const p of ${JSON.stringify(own ? ['/user/repos', '/repos/octo/hello/contents/README.md', '/user'] : [])}) relayed[p] = await fetch(cli.COPILOT_DEBUG_GITHUB_API_URL + p, { headers: { authorization: 'Bearer ' + cli.COPILOT_GITHUB_TOKEN } }).then((r) => r.status, (e) => 'error ' + e.message);
-fs.writeFileSync(process.env.SAMOCODE_SESSION_PATH + '/probe.json', JSON.stringify({ uid: process.getuid(), env: process.env, cli, hits: grep.split('\\n').filter(Boolean), direct, relayed }));
-fs.writeFileSync('work.txt', 'work done before the budget ran out\\n');
-`;
-  return runShell(`printf '%s' '${b64(script)}' | base64 -d > probe.mjs && node probe.mjs ${b64(key)} && ${then}`);
-}
-
-const CONTINUE = `printf '%s' '{"status":"continue","phase":"investigation"}' > "$SAMOCODE_SESSION_PATH/_signal.json"`;
 
 async function standIn(script: ModelScript[]) {
   const model = await ModelStandIn.start('chat', script);
@@ -94,14 +75,7 @@ describe('the model gateway with the real Copilot CLI (bring your own key)', () 
     let upstream = '';
     const model = await standIn([() => probeTurn(upstream, CONTINUE), say('Done.')]);
     upstream = model.url;
-    github.addIssue({ number: 721, title: 'Greet', body: 'Say hello.', labels: ['samocode'] });
-    const remote = makeRemote();
-    const run = await runBuiltAction({
-      apiUrl: github.url,
-      snapshotFrom: github,
-      workspace: checkout(remote),
-      event: 'issues',
-      payload: labeledEvent(721),
+    const { run, remote } = await runOnNewIssue(github, 721, {
       timeoutMs: 150_000,
       // agent-user auto and agent-network restricted: the defaults.
       inputs: { provider: 'copilot', 'cli-path': BIN, model: MODEL, 'model-prices': JSON.stringify({ [MODEL]: PRICE }), 'max-cost-usd': '0.001' },
@@ -122,10 +96,8 @@ describe('the model gateway with the real Copilot CLI (bring your own key)', () 
     expect(posts.filter((r) => r.headers.authorization !== `Bearer ${REAL_KEY}`)).toEqual([]);
     expect(model.requests.filter((r) => JSON.stringify(r.headers).includes('samocode-gateway-'))).toEqual([]);
 
-    const branch = 'samocode/721-greet';
-    const name = remoteFile(remote, branch, '.samocode/sessions/').split('\n').find((l) => /greet\/$/.test(l))!.replace(/\/$/, '');
-    const folder = `.samocode/sessions/${name}`;
-    const probe = JSON.parse(remoteFile(remote, branch, `${folder}/probe.json`)) as Json;
+    const { branch, folder } = pushedSession(remote, 721);
+    const probe = pushedProbe(remote, 721);
     // The CLI's environment (its shell gets less): the relay on the host side of the agent's link, and the placeholder.
     expect(probe.cli.COPILOT_PROVIDER_BASE_URL).toMatch(/^http:\/\/(\d+\.){3}\d+:\d+$/);
     expect(probe.cli.COPILOT_PROVIDER_BASE_URL).not.toMatch(/^http:\/\/127\./);
@@ -235,14 +207,7 @@ describe("the model gateway with the real Copilot CLI on Copilot's own service (
     model.models = [catalogEntry(OWN_MODEL)];
     upstream = model.url;
     const ghApi = await githubStandIn(model.url);
-    github.addIssue({ number: 731, title: 'Greet', body: 'Say hello.', labels: ['samocode'] });
-    const remote = makeRemote();
-    const run = await runBuiltAction({
-      apiUrl: github.url,
-      snapshotFrom: github,
-      workspace: checkout(remote),
-      event: 'issues',
-      payload: labeledEvent(731),
+    const { run, remote } = await runOnNewIssue(github, 731, {
       timeoutMs: 150_000,
       // agent-user auto and agent-network restricted: the defaults. A budget, which premium requests cannot be held to.
       inputs: { provider: 'copilot', 'cli-path': BIN, model: OWN_MODEL, 'max-cost-usd': '0.001' },
@@ -272,10 +237,8 @@ describe("the model gateway with the real Copilot CLI on Copilot's own service (
     expect(model.requests.filter((r) => JSON.stringify(r.headers).includes('samocode'))).toEqual([]);
     expect(model.requests.every((r) => r.headers.authorization === `Bearer ${OWN_TOKEN}`)).toBe(true);
 
-    const branch = 'samocode/731-greet';
-    const name = remoteFile(remote, branch, '.samocode/sessions/').split('\n').find((l) => /greet\/$/.test(l))!.replace(/\/$/, '');
-    const folder = `.samocode/sessions/${name}`;
-    const probe = JSON.parse(remoteFile(remote, branch, `${folder}/probe.json`)) as Json;
+    const { branch, folder } = pushedSession(remote, 731);
+    const probe = pushedProbe(remote, 731);
     // The CLI's environment: the relay for both of its addresses, and a placeholder shaped like a fine-grained token.
     expect(probe.cli.COPILOT_API_URL).toMatch(/^http:\/\/(\d+\.){3}\d+:\d+$/);
     expect(probe.cli.COPILOT_API_URL).not.toMatch(/^http:\/\/127\./);

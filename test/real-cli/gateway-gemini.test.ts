@@ -6,15 +6,14 @@
 // the real key in `x-goog-api-key`, meters each streamed answer, prices it
 // from the table and holds max-cost-usd between two requests of one
 // iteration. The stand-in of the Gemini API records every request's headers.
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { useFakeGitHub } from '../helpers/fake-github.js';
 import { ModelStandIn, runShell, say, type ModelScript } from '../helpers/model-stand-in.js';
 import { ROOT, sessionFolder } from '../helpers/project.js';
-import { checkout, labeledEvent, makeRemote, remoteFile, runBuiltAction } from '../helpers/runner.js';
-import { baseEnv, checkCli, EgressTrap, history, makeRealCliProject, readLogs, runSamocode, type Json } from './support.js';
+import { remoteFile } from '../helpers/runner.js';
+import { baseEnv, checkCli, CONTINUE, EgressTrap, history, makeRealCliProject, probeCommand, pushedProbe, pushedSession, runOnNewIssue, readLogs, runSamocode, type Json, type ProbeOptions } from './support.js';
 
 const GEMINI_BIN = join(ROOT, 'node_modules', '.bin', 'gemini');
 const REAL_KEY = 'AIzaSyRealGatewayKey-0123456789abcdefABCD';
@@ -31,72 +30,43 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-/** A folder the agent user may read, for the script it runs. */
-function sharedDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), `samocode-gateway-gemini-${process.pid}-`));
-  chmodSync(dir, 0o755);
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
 /**
- * What the agent does with its shell: write its environment down, look for
- * the real key (given base64, so the command line holds no copy of it) in
- * everything it can read, call the stand-in directly with the placeholder,
- * and call the relay with the placeholder in the query (`?key=`) instead of
- * the header, with a guessed key, and for one more model call after the
- * budget is spent. Each outcome goes into probe.json in the session folder.
+ * What the agent's probe tries beside its search for the key (in the CLI's
+ * own home too): the stand-in directly with the placeholder, and at the
+ * relay the placeholder in the query (`?key=`) instead of the header, a
+ * guessed key in each, and one more model call after the budget is spent.
  */
-function writeProbe(dir: string, standIn: string): string {
-  const path = join(dir, 'probe.mjs');
-  writeFileSync(
-    path,
-    `import fs from 'node:fs'; import { execFileSync } from 'node:child_process';
-const key = Buffer.from(process.argv[2], 'base64').toString();
-const out = { env: process.env };
-let grep = '';
-try { grep = execFileSync('grep', ['-rlsF', key, process.env.HOME, process.env.TMPDIR, process.env.GEMINI_CLI_HOME, process.cwd(), '/proc/' + process.ppid + '/environ'], { encoding: 'utf8' }); } catch (e) { grep = String(e.stdout || ''); }
-out.hits = grep.split('\\n').filter(Boolean);
-const base = process.env.GOOGLE_GEMINI_BASE_URL;
-const placeholder = process.env.GEMINI_API_KEY;
-const body = JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'hi' }] }] });
-const post = (url, headers = {}) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }).then((r) => r.status, (e) => 'error ' + e.message);
-out.direct = await post(${JSON.stringify(standIn)} + '/v1beta/models/${MODEL}:generateContent', { 'x-goog-api-key': placeholder });
-out.queryKey = await post(base + '/v1beta/models/${MODEL}:countTokens?key=' + placeholder);
-out.guessedHeader = await post(base + '/v1beta/models/${MODEL}:generateContent', { 'x-goog-api-key': 'AIzaSyGuess' });
-out.guessedQuery = await post(base + '/v1beta/models/${MODEL}:generateContent?key=AIzaSyGuess');
-out.overBudget = await post(base + '/v1beta/models/${MODEL}:generateContent', { 'x-goog-api-key': placeholder });
-fs.writeFileSync(process.env.SAMOCODE_SESSION_PATH + '/probe.json', JSON.stringify(out));
-fs.writeFileSync('work.txt', 'work done before the budget ran out\\n');
-console.log('probed');
-`,
-  );
-  chmodSync(path, 0o644);
-  return path;
+function probeOptions(upstream: string): ProbeOptions {
+  const body = JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'hi' }] }] });
+  const json = { 'content-type': 'application/json' };
+  const withKey = { ...json, 'x-goog-api-key': '{env.GEMINI_API_KEY}' };
+  const relay = `{env.GOOGLE_GEMINI_BASE_URL}/v1beta/models/${MODEL}`;
+  return {
+    searchVariables: ['GEMINI_CLI_HOME'],
+    work: true,
+    attempts: [
+      { name: 'direct', url: `${upstream}/v1beta/models/${MODEL}:generateContent`, headers: withKey, body },
+      { name: 'queryKey', url: `${relay}:countTokens?key={env.GEMINI_API_KEY}`, headers: json, body },
+      { name: 'guessedHeader', url: `${relay}:generateContent`, headers: { ...json, 'x-goog-api-key': 'AIzaSyGuess' }, body },
+      { name: 'guessedQuery', url: `${relay}:generateContent?key=AIzaSyGuess`, headers: json, body },
+      { name: 'overBudget', url: `${relay}:generateContent`, headers: withKey, body },
+    ],
+  };
 }
-
-const b64 = (text: string) => Buffer.from(text).toString('base64');
 
 describe('the model gateway with the real Gemini CLI (dist/index.js, restricted network)', () => {
   it('the key reaches only the stand-in, in x-goog-api-key; the agent holds a placeholder; usage is metered and priced; the budget stops the second request', { timeout: 240_000 }, async () => {
-    const dir = sharedDir();
+    let upstream = '';
     const script: ModelScript[] = [
       // The probe, then the signal; a bigger answer than the default, so that its cost alone spends the budget.
-      { kind: 'reply', shell: `node ${join(dir, 'probe.mjs')} ${b64(REAL_KEY)} && printf '%s' '{"status":"continue","phase":"investigation"}' > "$SAMOCODE_SESSION_PATH/_signal.json"`, usage: { input: 20_000, cached: 5_000, output: 1_100 } },
+      () => ({ kind: 'reply', shell: probeCommand(REAL_KEY, probeOptions(upstream), CONTINUE), usage: { input: 20_000, cached: 5_000, output: 1_100 } }),
       say('Done.'),
     ];
     const standIn = await ModelStandIn.start('gemini', script);
+    upstream = standIn.url;
     const trap = await EgressTrap.start();
     cleanups.push(() => standIn.close(), () => trap.close());
-    writeProbe(dir, standIn.url);
-    github.addIssue({ number: 721, title: 'Greet', body: 'Say hello.', labels: ['samocode'] });
-    const remote = makeRemote();
-    const run = await runBuiltAction({
-      apiUrl: github.url,
-      snapshotFrom: github,
-      workspace: checkout(remote),
-      event: 'issues',
-      payload: labeledEvent(721),
+    const { run, remote } = await runOnNewIssue(github, 721, {
       timeoutMs: 180_000,
       inputs: { provider: 'gemini', 'cli-path': GEMINI_BIN, model: MODEL, 'agent-user': 'auto', 'agent-network': 'restricted', 'max-cost-usd': '0.005' },
       env: { GEMINI_API_KEY: REAL_KEY, GOOGLE_GEMINI_BASE_URL: standIn.url, HTTPS_PROXY: trap.url, HTTP_PROXY: trap.url, NO_PROXY: '127.0.0.1,localhost' },
@@ -114,10 +84,8 @@ describe('the model gateway with the real Gemini CLI (dist/index.js, restricted 
     expect(standIn.modelRequests().map((r) => r.answer)).toEqual(['shell via run_shell_command']);
     expect(standIn.requests.filter((r) => r.url.includes(':countTokens')).length).toBeGreaterThanOrEqual(1);
 
-    const branch = 'samocode/721-greet';
-    const name = remoteFile(remote, branch, '.samocode/sessions/').split('\n').find((l) => /greet\/$/.test(l))!.replace(/\/$/, '');
-    const folder = `.samocode/sessions/${name}`;
-    const probe = JSON.parse(remoteFile(remote, branch, `${folder}/probe.json`)) as Json;
+    const { branch, folder } = pushedSession(remote, 721);
+    const probe = pushedProbe(remote, 721);
     // The relay on the host side of the agent's link, and the placeholder: never the key, nowhere the agent can read.
     expect(probe.env.GOOGLE_GEMINI_BASE_URL).toMatch(/^http:\/\/(\d+\.){3}\d+:\d+$/);
     expect(probe.env.GOOGLE_GEMINI_BASE_URL).not.toMatch(/^http:\/\/127\./);

@@ -6,15 +6,14 @@
 // place. In GitHub mode through dist/index.js, as the agent's own user, in
 // its restricted network (the stand-in reachable only through the relay);
 // in terminal mode through dist/cli.js with SAMOCODE_GATEWAY=1.
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ModelStandIn, runShell, say, type ModelScript } from '../helpers/model-stand-in.js';
 import { useFakeGitHub } from '../helpers/fake-github.js';
 import { ROOT, sessionFolder } from '../helpers/project.js';
-import { checkout, labeledEvent, makeRemote, remoteFile, runBuiltAction } from '../helpers/runner.js';
-import { baseEnv, checkCli, EgressTrap, history, makeRealCliProject, runSamocode, type Json } from './support.js';
+import { remoteFile } from '../helpers/runner.js';
+import { baseEnv, checkCli, CONTINUE, EgressTrap, history, makeRealCliProject, probeCommand, pushedProbe, pushedSession, runOnNewIssue, runSamocode, type Json, type ProbeOptions } from './support.js';
 
 const OPENCODE_BIN = join(ROOT, 'node_modules', '.bin', 'opencode');
 const REAL_KEY = 'sk-selfhosted-RealGatewayKey-0123456789abcdef';
@@ -48,60 +47,33 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-const b64 = (text: string) => Buffer.from(text).toString('base64');
 const relayedWithKey = (standIn: ModelStandIn) => standIn.modelRequests().filter((r) => r.headers.authorization === `Bearer ${REAL_KEY}`);
 
 /**
- * What the agent does with its shell: write down its environment and the
- * configuration it was given, look for the real key (given base64) in all
- * it can read, call the upstream directly with the key it holds, and call
- * the relay without it. Each outcome goes into probe.json in the session folder.
+ * What the agent's probe tries beside its search for the key: with the
+ * configuration it was given written down, the upstream directly with the
+ * key that configuration holds, and the relay with a guessed one.
  */
-function probeScript(dir: string, upstream: string): string {
-  const path = join(dir, 'probe.mjs');
-  writeFileSync(
-    path,
-    `import fs from 'node:fs'; import { execFileSync } from 'node:child_process';
-const key = Buffer.from(process.argv[2], 'base64').toString();
-let grep = '';
-try { grep = execFileSync('grep', ['-rlsF', key, process.env.HOME, process.env.TMPDIR, process.cwd(), '/proc/' + process.ppid + '/environ'], { encoding: 'utf8' }); } catch (e) { grep = String(e.stdout || ''); }
-const config = JSON.parse(process.env.OPENCODE_CONFIG_CONTENT);
-const { baseURL, apiKey } = config.provider.selfhosted.options;
-const post = (url, auth) => fetch(url, { method: 'POST', headers: { authorization: 'Bearer ' + auth, 'content-type': 'application/json' }, body: JSON.stringify({ model: '${MODEL}', messages: [{ role: 'user', content: 'hi' }] }) }).then((r) => r.status, (e) => 'error ' + e.message);
-const direct = await post(${JSON.stringify(upstream)} + '/v1/chat/completions', apiKey);
-const noKey = await post(baseURL + '/chat/completions', 'sk-guess');
-fs.writeFileSync(process.env.SAMOCODE_SESSION_PATH + '/probe.json', JSON.stringify({ env: process.env, config, hits: grep.split('\\n').filter(Boolean), direct, noKey }));
-console.log('probed');
-`,
-  );
-  chmodSync(path, 0o644);
-  return path;
-}
-
-function sharedDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'samocode-gateway-opencode-'));
-  chmodSync(dir, 0o755);
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
+function probeOptions(upstream: string): ProbeOptions {
+  const post = (key: string) => ({ headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'hi' }] }) });
+  return {
+    configVariable: 'OPENCODE_CONFIG_CONTENT',
+    attempts: [
+      { name: 'direct', url: `${upstream}/v1/chat/completions`, ...post('{config.provider.selfhosted.options.apiKey}') },
+      { name: 'noKey', url: '{config.provider.selfhosted.options.baseURL}/chat/completions', ...post('sk-guess') },
+    ],
+  };
 }
 
 describe('the model gateway with the real opencode CLI', () => {
   it('GitHub mode: the key and the upstream stay with the relay; the agent holds a placeholder in its config; usage is metered, its own report kept; the budget stops the second request', async () => {
-    const dir = sharedDir();
-    const signal = JSON.stringify({ status: 'continue', phase: 'investigation' });
-    const script: ModelScript[] = [runShell(`node ${join(dir, 'probe.mjs')} ${b64(REAL_KEY)} && printf '%s' '${signal}' > "$SAMOCODE_SESSION_PATH/_signal.json"`), say('Done.')];
+    let upstream = '';
+    const script: ModelScript[] = [() => runShell(probeCommand(REAL_KEY, probeOptions(upstream), CONTINUE)), say('Done.')];
     const standIn = await ModelStandIn.start('chat', script);
+    upstream = standIn.url;
     const trap = await EgressTrap.start();
     cleanups.push(() => standIn.close(), () => trap.close());
-    probeScript(dir, standIn.url);
-    github.addIssue({ number: 721, title: 'Greet', body: 'Say hello.', labels: ['samocode'] });
-    const remote = makeRemote();
-    const run = await runBuiltAction({
-      apiUrl: github.url,
-      snapshotFrom: github,
-      workspace: checkout(remote),
-      event: 'issues',
-      payload: labeledEvent(721),
+    const { run, remote } = await runOnNewIssue(github, 721, {
       timeoutMs: 150_000,
       inputs: {
         provider: 'opencode',
@@ -121,10 +93,8 @@ describe('the model gateway with the real opencode CLI', () => {
     expect(relayedWithKey(standIn)).toHaveLength(1);
     expect(standIn.requests.filter((r) => r.headers.authorization !== `Bearer ${REAL_KEY}`)).toEqual([]);
 
-    const branch = 'samocode/721-greet';
-    const name = remoteFile(remote, branch, '.samocode/sessions/').split('\n').find((l) => /greet\/$/.test(l))!.replace(/\/$/, '');
-    const folder = `.samocode/sessions/${name}`;
-    const probe = JSON.parse(remoteFile(remote, branch, `${folder}/probe.json`)) as Json;
+    const { branch, folder } = pushedSession(remote, 721);
+    const probe = pushedProbe(remote, 721);
     // The config it was handed: the relay on the host side of its link, the placeholder, the rest as the workflow wrote it.
     const options = probe.config.provider.selfhosted.options;
     expect(options.baseURL).toMatch(/^http:\/\/(\d+\.){3}\d+:\d+$/);
@@ -156,13 +126,7 @@ describe('the model gateway with the real opencode CLI', () => {
     cleanups.push(() => standIn.close());
     const two = JSON.parse(workflowConfig(standIn.url));
     two.provider.other = { npm: '@ai-sdk/openai-compatible', options: { baseURL: 'http://127.0.0.1:9/v1', apiKey: 'sk-other-0123456789' }, models: { m: {} } };
-    github.addIssue({ number: 722, title: 'Greet', body: 'Say hello.', labels: ['samocode'] });
-    const run = await runBuiltAction({
-      apiUrl: github.url,
-      snapshotFrom: github,
-      workspace: checkout(makeRemote()),
-      event: 'issues',
-      payload: labeledEvent(722),
+    const { run } = await runOnNewIssue(github, 722, {
       timeoutMs: 60_000,
       inputs: { provider: 'opencode', 'cli-path': OPENCODE_BIN, model: `selfhosted/${MODEL}`, 'model-gateway': 'on' },
       env: { OPENCODE_CONFIG_CONTENT: JSON.stringify(two), [KEY_VARIABLE]: REAL_KEY },

@@ -1,7 +1,8 @@
 // What the real-CLI tests share: the CLIs installed as devDependencies, a
 // project whose HOME and TMPDIR are its own, `dist/cli.js` run asynchronously
 // (the stand-ins live in this process), a trap for any traffic that tries to
-// leave the machine, and a look at /proc for processes left behind.
+// leave the machine, a look at /proc for processes left behind, and the
+// probe an agent runs to see what of the key and the upstream it can reach.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -9,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { CLI, makeProject, ROOT, type CliRun, type Project } from '../helpers/project.js';
+import type { FakeGitHub } from '../helpers/fake-github.js';
+import { checkout, labeledEvent, makeRemote, remoteFile, runBuiltAction, type ActionRun, type Remote, type RunOptions } from '../helpers/runner.js';
 
 export const CLAUDE_BIN = join(ROOT, 'node_modules', '.bin', 'claude');
 export const CODEX_BIN = join(ROOT, 'node_modules', '.bin', 'codex');
@@ -216,3 +219,114 @@ export function statusValue(folder: string, key: string): string | undefined {
 }
 
 export const isFile = (path: string) => existsSync(path) && statSync(path).isFile();
+
+/**
+ * One request the probe makes; its outcome (the status, or `error …`) goes
+ * into probe.json under `name` (inside `group` when given). In `url` and the
+ * header values, `{env.NAME}`, `{cli.NAME}` and `{config.a.b}` stand for what
+ * the agent's process reads there, so the placeholder and the relay's
+ * address are the ones the CLI was given.
+ */
+export interface ProbeAttempt {
+  name: string;
+  group?: string;
+  url: string;
+  headers?: Record<string, string>;
+  /** POSTed when given (`bytes`: that many bytes of `x`); a GET without. */
+  body?: string | { bytes: number };
+  /** Written on a bare TCP connection to the url's host and port instead of HTTP; the outcome is the answer's first line. */
+  raw?: string;
+}
+
+export interface ProbeOptions {
+  /**
+   * A variable only the CLI's environment has: the nearest ancestor holding it
+   * is the CLI, whose environment is recorded as `cli` (the shell it runs
+   * commands in may get less), and every ancestor's environment is searched
+   * for the key. Without it, the parent's is searched.
+   */
+  cliMark?: string;
+  /** A variable holding the JSON configuration the CLI was handed, recorded as `config`. */
+  configVariable?: string;
+  /** Variables naming more folders to search for the key. */
+  searchVariables?: string[];
+  attempts: ProbeAttempt[];
+  /** Leave work.txt in the work tree, as work done before the budget ran out. */
+  work?: boolean;
+}
+
+// The probe itself; OPTIONS is replaced by its JSON. It reads the key from
+// its first argument (base64, so no command line holds a copy of it).
+const PROBE = `import fs from 'node:fs'; import net from 'node:net'; import { execFileSync } from 'node:child_process';
+const options = OPTIONS;
+const key = Buffer.from(process.argv[2], 'base64').toString();
+const ancestors = [];
+for (let pid = process.ppid; pid > 1; ) {
+  let environ = null;
+  try { environ = Object.fromEntries(fs.readFileSync('/proc/' + pid + '/environ', 'utf8').split('\\0').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)])); } catch {}
+  ancestors.push({ pid, environ });
+  if (!options.cliMark) break;
+  try { pid = Number(/^PPid:\\s+(\\d+)/m.exec(fs.readFileSync('/proc/' + pid + '/status', 'utf8'))[1]); } catch { break; }
+}
+const out = { uid: process.getuid(), env: process.env };
+const sources = { env: process.env };
+if (options.cliMark) out.cli = sources.cli = ancestors.find((a) => a.environ && a.environ[options.cliMark])?.environ ?? {};
+if (options.configVariable) out.config = sources.config = JSON.parse(process.env[options.configVariable]);
+const places = [process.env.HOME, process.env.TMPDIR, ...(options.searchVariables ?? []).map((v) => process.env[v]), process.cwd(), ...ancestors.map((a) => '/proc/' + a.pid + '/environ')].filter(Boolean);
+let grep = '';
+try { grep = execFileSync('grep', ['-rlsF', key, ...places], { encoding: 'utf8' }); } catch (e) { grep = String(e.stdout || ''); }
+out.hits = grep.split('\\n').filter(Boolean);
+const fill = (text) => text.replace(/\\{(\\w+(?:\\.\\w+)*)\\}/g, (_, path) => String(path.split('.').reduce((o, k) => o?.[k], sources)));
+const raw = (url, bytes) => new Promise((done) => { const s = net.connect(url.port, url.hostname, () => s.write(bytes)); let got = ''; s.on('data', (d) => (got += d)); s.on('close', () => done(got.split('\\r\\n')[0])); s.on('error', (e) => done('error ' + e.message)); });
+for (const a of options.attempts) {
+  const url = fill(a.url);
+  const headers = Object.fromEntries(Object.entries(a.headers ?? {}).map(([k, v]) => [k, fill(v)]));
+  const body = typeof a.body === 'object' ? 'x'.repeat(a.body.bytes) : a.body;
+  const outcome = a.raw !== undefined ? await raw(new URL(url), a.raw) : await fetch(url, { method: body === undefined ? 'GET' : 'POST', headers, body }).then((r) => r.status, (e) => 'error ' + e.message);
+  if (a.group) (out[a.group] ??= {})[a.name] = outcome;
+  else out[a.name] = outcome;
+}
+fs.writeFileSync(process.env.SAMOCODE_SESSION_PATH + '/probe.json', JSON.stringify(out));
+if (options.work) fs.writeFileSync('work.txt', 'work done before the budget ran out\\n');
+console.log('probed');
+`;
+
+const base64 = (text: string) => Buffer.from(text).toString('base64');
+
+/**
+ * The shell command by which the agent probes what it can reach: it writes
+ * the probe into its work tree (some CLIs run no command naming a path
+ * outside their folders), runs it, and on success runs `then`. The probe
+ * writes its environment down (and the CLI's, and its configuration, as
+ * `options` ask), searches for `key` in everything it can read (HOME,
+ * TMPDIR, the work tree, its ancestors' environments), makes each of the
+ * `attempts` in turn, and puts all of it into probe.json in the session folder.
+ */
+export function probeCommand(key: string, options: ProbeOptions, then: string): string {
+  const script = PROBE.replace('OPTIONS', () => JSON.stringify(options));
+  return `printf '%s' '${base64(script)}' | base64 -d > probe.mjs && node probe.mjs ${base64(key)} && ${then}`;
+}
+
+/** The signal a probing turn leaves when the iteration should go on. */
+export const CONTINUE = `printf '%s' '{"status":"continue","phase":"investigation"}' > "$SAMOCODE_SESSION_PATH/_signal.json"`;
+
+/** dist/index.js as a runner starts it when `issue` (a task titled Greet, new) is labelled samocode, on a checkout of a fresh remote. */
+export async function runOnNewIssue(github: FakeGitHub, issue: number, options: Pick<RunOptions, 'inputs' | 'env' | 'timeoutMs'>): Promise<{ run: ActionRun; remote: Remote }> {
+  github.addIssue({ number: issue, title: 'Greet', body: 'Say hello.', labels: ['samocode'] });
+  const remote = makeRemote();
+  const run = await runBuiltAction({ apiUrl: github.url, snapshotFrom: github, workspace: checkout(remote), event: 'issues', payload: labeledEvent(issue), ...options });
+  return { run, remote };
+}
+
+/** The session a run for `issue` pushed to `remote` (a task titled Greet). */
+export function pushedSession(remote: Remote, issue: number): { branch: string; folder: string } {
+  const branch = `samocode/${issue}-greet`;
+  const name = remoteFile(remote, branch, '.samocode/sessions/').split('\n').find((l) => /greet\/$/.test(l))!.replace(/\/$/, '');
+  return { branch, folder: `.samocode/sessions/${name}` };
+}
+
+/** What the probe recorded in that session. */
+export function pushedProbe(remote: Remote, issue: number): Json {
+  const { branch, folder } = pushedSession(remote, issue);
+  return JSON.parse(remoteFile(remote, branch, `${folder}/probe.json`)) as Json;
+}
