@@ -1,8 +1,9 @@
 // What `samocode init` copies into a repository: the action as the runner
 // needs it and nothing more. dist/index.js loads its chunks, finds prompts/
-// beside it (the package root is where prompts/workflow.md is), and the
-// script provider plays scenarios/default.json; nothing else of the package
-// is read at run time (dist/cli.js, skills/ and package.json are the CLI's).
+// beside it (the package root is where prompts/workflow.md is), forks the
+// model gateway's relay (dist/relay.js), and the script provider plays
+// scenarios/default.json; nothing else of the package is read at run time
+// (dist/cli.js, dist/doctor.js, skills/ and package.json are the CLI's).
 // test/e2e/init.test.ts runs a whole session from such a copy alone.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { join, relative, sep } from 'node:path';
 import { RECORD_NAME } from '../core/vendored.js';
 
 /** Files and folders of the package that make up the vendored action. */
-export const VENDORED = ['action.yml', 'dist/index.js', 'dist/chunks', 'prompts', 'scenarios'] as const;
+export const VENDORED = ['action.yml', 'dist/index.js', 'dist/chunks', 'dist/relay.js', 'prompts', 'scenarios'] as const;
 
 /** Every file under `dir` (or `dir` itself when it is a file), by path relative to `root` with `/`. */
 async function filesUnder(root: string, dir: string): Promise<string[]> {

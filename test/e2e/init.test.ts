@@ -7,6 +7,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AnthropicStandIn, say } from '../helpers/anthropic-stand-in.js';
+import { writeFakeCli } from '../helpers/fake-cli.js';
 import { FakeGitHub } from '../helpers/fake-github.js';
 import { cli, freshRepository } from '../helpers/init-repo.js';
 import { ROOT } from '../helpers/project.js';
@@ -15,6 +17,7 @@ import { checkout, commentEvent, labeledEvent, makeRemote, remoteBranches, runBu
 const ACTION = '.github/actions/samocode';
 const WORKFLOW = '.github/workflows/samocode.yml';
 const RECORD = `${ACTION}/samocode-vendored.json`;
+const REAL_KEY = 'sk-ant-api03-VendoredCopyGatewayKey-0123456789';
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 /** Every file under `dir` but .git, by relative path, with its bytes and modification time. */
@@ -36,7 +39,7 @@ const contents = (dir: string) => new Map([...snapshot(dir)].map(([path, file]) 
 const filesOf = (dir: string, under: string) => [...snapshot(dir).keys()].filter((p) => p.startsWith(`${under}/`)).map((p) => p.slice(under.length + 1)).sort();
 const shippedFiles = () => {
   const list = (sub: string): string[] => readdirSync(join(ROOT, sub), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? list(`${sub}/${e.name}`) : [`${sub}/${e.name}`]));
-  return ['action.yml', 'dist/index.js', ...list('dist/chunks'), ...list('prompts'), ...list('scenarios'), 'samocode-vendored.json'].sort();
+  return ['action.yml', 'dist/index.js', ...list('dist/chunks'), 'dist/relay.js', ...list('prompts'), ...list('scenarios'), 'samocode-vendored.json'].sort();
 };
 
 describe('samocode init in a fresh repository', () => {
@@ -50,7 +53,7 @@ describe('samocode init in a fresh repository', () => {
   it('writes the action, nothing more, and the project\'s own workflow, and records the version', () => {
     expect(first.code, first.stdout + first.stderr).toBe(0);
     expect(first.stderr).toBe('');
-    // What dist/index.js reads at run time, and nothing of the CLI's (dist/cli.js, skills/, package.json).
+    // What dist/index.js reads at run time, and nothing of the CLI's (dist/cli.js, dist/doctor.js, skills/, package.json).
     expect(filesOf(repo, ACTION)).toEqual(shippedFiles());
     for (const path of filesOf(repo, ACTION).filter((p) => p !== 'samocode-vendored.json')) {
       expect(readFileSync(join(repo, ACTION, path)).equals(readFileSync(join(ROOT, path))), path).toBe(true);
@@ -129,6 +132,45 @@ describe('the vendored copy, alone', () => {
     expect(last.outputs['pull-request']).toMatch(/\/pull\/\d+$/);
     expect(remoteBranches(remote)).toContain('samocode/7-say-hello');
     expect(github.pulls.map((p) => p.head)).toEqual(['samocode/7-say-hello']);
+  });
+
+  it('runs claude through the model gateway from its own files: the relay it forks is in the copy', async () => {
+    const repo = freshRepository();
+    expect(cli(repo, ['init', '--provider', 'claude']).code).toBe(0);
+    const remote = makeRemote(Object.fromEntries(contents(repo)));
+    github.addIssue({ number: 8, title: 'Say hello', body: 'Add a greeting.', labels: ['samocode'] });
+    github.permissions.set('Codertocat', 'admin');
+    const standIn = await AnthropicStandIn.start([say('hello')], { apiKey: REAL_KEY });
+    // One model call through the relay with what the agent was given, then a stop.
+    const agent = await writeFakeCli(
+      'claude',
+      `fetch(process.env.ANTHROPIC_BASE_URL + '/v1/messages', { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': process.env.ANTHROPIC_API_KEY, 'anthropic-version': '2023-06-01' }, body: JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }) })
+  .then((r) => r.text().then((t) => fs.writeFileSync(path.join(dir, 'answer.txt'), r.status + ' ' + t)))
+  .catch((e) => fs.writeFileSync(path.join(dir, 'answer.txt'), 'error ' + e.message))
+  .finally(() => { signal({ status: 'blocked', reason: 'one call made' }); emit({ type: 'result', subtype: 'success', is_error: false, total_cost_usd: 0, num_turns: 1 }); });`,
+    );
+    try {
+      const ws = checkout(remote);
+      const run = await runBuiltAction({
+        entry: join(ws, ACTION, 'dist', 'index.js'),
+        apiUrl: github.url,
+        snapshotFrom: github,
+        workspace: ws,
+        event: 'issues',
+        payload: labeledEvent(8),
+        inputs: { provider: 'claude', 'cli-path': agent.path, 'model-gateway': 'on' },
+        env: { ANTHROPIC_API_KEY: REAL_KEY, ANTHROPIC_BASE_URL: standIn.url },
+      });
+      expect(run.stdout + run.stderr).not.toContain('is not beside');
+      expect(run.stdout).toContain('samocode: model gateway: claude through the relay at');
+      expect(readFileSync(join(agent.dir, 'answer.txt'), 'utf8')).toMatch(/^200 /);
+      expect(standIn.requests.map((r) => [r.url, r.headers['x-api-key']])).toEqual([['/v1/messages', REAL_KEY]]);
+      // The agent stops the session once its call is made: a blocked run exits 1 and says why.
+      expect(run.outputs.status, run.stdout + run.stderr).toBe('blocked');
+      expect(run.stdout).toContain('::error::samocode: blocked: one call made');
+    } finally {
+      await standIn.close();
+    }
   });
 });
 
