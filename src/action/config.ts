@@ -81,8 +81,6 @@ export interface ActionConfig {
   runner: Runner;
 }
 
-/** The runner's `INPUT_<NAME>` variable, trimmed, as @actions/core reads it. */
-
 function numberInput(env: NodeJS.ProcessEnv, name: string, fallback: number | undefined): number | undefined {
   const raw = input(env, name);
   if (!raw) return fallback;

@@ -105,7 +105,7 @@ describe('the model gateway with the real Claude Code CLI (dist/index.js)', () =
     // What the agent writes is scrubbed of known secrets before it is committed: a scrubbed mark would hide the key.
     expect(JSON.stringify(probe)).not.toContain('***');
     expect(probe.hits).toEqual([]);
-    expect(probe.direct).toMatch(/^error /);
+    expect(probe.direct).toMatch(/^error fetch failed/);
     // Bad requests at the relay: 4xx each, and it lived on (the budget refusal below came from it).
     expect(probe.garbage).toMatch(/^HTTP\/1\.1 400/);
     expect(probe.notJson).toBe(400);

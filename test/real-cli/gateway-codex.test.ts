@@ -62,7 +62,7 @@ describe('the model gateway with the real Codex CLI (dist/index.js)', () => {
     expect(JSON.stringify(probe)).not.toContain('***');
     expect(probe.env.OPENAI_BASE_URL).toBeUndefined();
     expect(probe.hits).toEqual([]);
-    expect(probe.direct).toMatch(/^error /);
+    expect(probe.direct).toMatch(/^error fetch failed/);
 
     const entry = JSON.parse(remoteFile(remote, branch, `${folder}/_signals.jsonl`).trim().split('\n')[0]!) as Json;
     expect(entry).toMatchObject({ metered: true, usage: { inputTokens: 1_500, outputTokens: 100, cacheReadTokens: 500, cacheWriteTokens: 0 }, cacheShare: 0.25 });

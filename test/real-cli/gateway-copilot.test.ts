@@ -109,7 +109,7 @@ describe('the model gateway with the real Copilot CLI (bring your own key)', () 
     expect(probe.uid).not.toBe(0);
     expect(probe.uid).not.toBe(process.getuid!());
     expect(probe.hits).toEqual([]);
-    expect(probe.direct).toMatch(/^error /);
+    expect(probe.direct).toMatch(/^error fetch failed/);
 
     // What the relay metered is what the stand-in sent, priced from the table; the CLI's own usage file kept beside it.
     const entry = JSON.parse(remoteFile(remote, branch, `${folder}/_signals.jsonl`).trim().split('\n')[0]!) as Json;
@@ -250,7 +250,7 @@ describe("the model gateway with the real Copilot CLI on Copilot's own service (
     expect(probe.uid).not.toBe(process.getuid!());
     expect(probe.hits).toEqual([]);
     // Straight to the Copilot API with the placeholder: the restricted network has no way there.
-    expect(probe.direct).toMatch(/^error /);
+    expect(probe.direct).toMatch(/^error fetch failed/);
     // GitHub paths the relay does not carry: refused there, never at the stand-in.
     expect(probe.relayed).toEqual({ '/user/repos': 404, '/repos/octo/hello/contents/README.md': 404, '/user': 404 });
     expect(signIn.filter((r) => /^\/(user|repos)/.test(r.url))).toEqual([]);

@@ -94,7 +94,7 @@ describe('the model gateway with the real Gemini CLI (dist/index.js, restricted 
     expect(JSON.stringify(probe.env)).not.toContain(REAL_KEY);
     expect(probe.hits).toEqual([]);
     // The stand-in is out of the agent's reach but through the relay.
-    expect(probe.direct).toMatch(/^error /);
+    expect(probe.direct).toMatch(/^error fetch failed/);
     expect(probe.queryKey).toBe(200);
     expect(probe.guessedHeader).toBe(401);
     expect(probe.guessedQuery).toBe(401);

@@ -107,7 +107,7 @@ describe('the model gateway with the real opencode CLI', () => {
     expect(JSON.stringify(probe)).not.toContain('***');
     expect(JSON.stringify(probe.env)).not.toContain(standIn.url);
     expect(probe.hits).toEqual([]);
-    expect(probe.direct).toMatch(/^error /);
+    expect(probe.direct).toMatch(/^error fetch failed/);
     expect(probe.noKey).toBe(401);
 
     const entry = JSON.parse(remoteFile(remote, branch, `${folder}/_signals.jsonl`).trim().split('\n')[0]!) as Json;

@@ -26,4 +26,10 @@ describe('time stamps', () => {
       expect(isoStamp(new Date(at))).toBe(new Date(at).toISOString());
     }
   });
+
+  it('refuses an invalid instant as toISOString does', () => {
+    expect(() => new Date(NaN).toISOString()).toThrow(RangeError);
+    expect(() => isoStamp(NaN)).toThrow(RangeError);
+    expect(() => isoStamp(new Date('not a date'))).toThrow(RangeError);
+  });
 });

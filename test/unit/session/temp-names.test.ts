@@ -41,6 +41,9 @@ describe('temp names of session writes', () => {
     for (let n = 1; n <= 400; n++) symlinkSync(outside, join(dir, `._qa.md.${process.pid}-${(777n).toString(36)}-${n}.tmp`));
     await expect(writeRegular(join(dir, '_qa.md'), 'after', () => {})).rejects.toThrow(/EEXIST/);
     expect(readFileSync(join(dir, '_qa.md'), 'utf8')).toBe('before');
+    // It made no file of its own, and every planted link is still a link.
+    expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toHaveLength(400);
+    for (const name of readdirSync(dir).filter((n) => n.endsWith('.tmp'))) expect(lstatSync(join(dir, name)).isSymbolicLink()).toBe(true);
     expect(readFileSync(outside, 'utf8')).toBe('outside\n');
   });
 
