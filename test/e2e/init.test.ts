@@ -12,7 +12,7 @@ import { writeFakeCli } from '../helpers/fake-cli.js';
 import { FakeGitHub } from '../helpers/fake-github.js';
 import { cli, freshRepository } from '../helpers/init-repo.js';
 import { ROOT } from '../helpers/project.js';
-import { checkout, commentEvent, labeledEvent, makeRemote, remoteBranches, runBuiltAction } from '../helpers/runner.js';
+import { checkout, commentEvent, labeledEvent, makeRemote, remoteBranches, runBuiltAction, type Remote } from '../helpers/runner.js';
 
 const ACTION = '.github/actions/samocode';
 const WORKFLOW = '.github/workflows/samocode.yml';
@@ -112,15 +112,21 @@ describe('the vendored copy, alone', () => {
     expect(github.schemaMismatches).toEqual([]);
   });
 
-  it('runs a whole session through its own dist/index.js, label to pull request', async () => {
+  /** A remote whose default branch holds what `samocode init --provider <provider>` wrote (as after the suggested commit and push), and a labelled issue. */
+  function vendoredRemote(provider: string, issue: number): Remote {
     const repo = freshRepository();
-    expect(cli(repo, ['init', '--provider', 'script']).code).toBe(0);
-    // The repository with init's files on its default branch, as after the suggested commit and push.
-    const remote = makeRemote(Object.fromEntries(contents(repo)));
-    github.addIssue({ number: 7, title: 'Say hello', body: 'Add a greeting.', labels: ['samocode'] });
+    expect(cli(repo, ['init', '--provider', provider]).code).toBe(0);
+    github.addIssue({ number: issue, title: 'Say hello', body: 'Add a greeting.', labels: ['samocode'] });
     github.permissions.set('Codertocat', 'admin');
+    return makeRemote(Object.fromEntries(contents(repo)));
+  }
+  /** The vendored copy's own entry in a checkout. */
+  const vendoredEntry = (ws: string) => join(ws, ACTION, 'dist', 'index.js');
+
+  it('runs a whole session through its own dist/index.js, label to pull request', async () => {
+    const remote = vendoredRemote('script', 7);
     const run = (ws: string, event: string, payload: Record<string, unknown>) =>
-      runBuiltAction({ entry: join(ws, ACTION, 'dist', 'index.js'), apiUrl: github.url, snapshotFrom: github, workspace: ws, event, payload, inputs: { 'auto-approve': 'true' } });
+      runBuiltAction({ entry: vendoredEntry(ws), apiUrl: github.url, snapshotFrom: github, workspace: ws, event, payload, inputs: { 'auto-approve': 'true' } });
     let last = await run(checkout(remote), 'issues', labeledEvent(7));
     expect(last.code, last.stdout + last.stderr).toBe(0);
     for (let i = 0; i < 4 && last.outputs.status !== 'done'; i++) {
@@ -135,11 +141,7 @@ describe('the vendored copy, alone', () => {
   });
 
   it('runs claude through the model gateway from its own files: the relay it forks is in the copy', async () => {
-    const repo = freshRepository();
-    expect(cli(repo, ['init', '--provider', 'claude']).code).toBe(0);
-    const remote = makeRemote(Object.fromEntries(contents(repo)));
-    github.addIssue({ number: 8, title: 'Say hello', body: 'Add a greeting.', labels: ['samocode'] });
-    github.permissions.set('Codertocat', 'admin');
+    const remote = vendoredRemote('claude', 8);
     const standIn = await AnthropicStandIn.start([say('hello')], { apiKey: REAL_KEY });
     // One model call through the relay with what the agent was given, then a stop.
     const agent = await writeFakeCli(
@@ -152,7 +154,7 @@ describe('the vendored copy, alone', () => {
     try {
       const ws = checkout(remote);
       const run = await runBuiltAction({
-        entry: join(ws, ACTION, 'dist', 'index.js'),
+        entry: vendoredEntry(ws),
         apiUrl: github.url,
         snapshotFrom: github,
         workspace: ws,
