@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import { cleanUntrusted } from '../core/clean.js';
 import { newOverview, parseStatus, type SessionStatus } from '../core/overview.js';
 import type { Links } from '../core/render.js';
+import { isoStamp } from '../core/time.js';
 import type { IssueInfo } from '../github/repo-api.js';
 import { FsSessionStore } from '../session/fs-store.js';
 import { datePrefix, issueFolder, slugify } from '../session/naming.js';
@@ -12,7 +13,6 @@ import type { ActiveIntent } from './intent.js';
 import type { OpenedBranch } from './open-branch.js';
 import { failOnIssue } from './post-notice.js';
 import type { Toolkit } from './toolkit.js';
-import { isoStamp } from '../core/time.js';
 
 export interface GitHubSession {
   folder: string;

@@ -4,12 +4,12 @@
 // the session was slowed by GitHub's rate limit, once it can post.
 import * as core from '@actions/core';
 import { marker, noticeComment } from '../core/render.js';
+import { isoStamp } from '../core/time.js';
 import { rateLimitWaitUntil, workflowOf } from './config.js';
 import type { IssueInfo } from '../github/repo-api.js';
 import type { OpenedBranch } from './open-branch.js';
 import type { GitHubSession } from './open-session.js';
 import type { Toolkit } from './toolkit.js';
-import { isoStamp } from '../core/time.js';
 
 /** How far a run got: what there is to save when the budget runs out. */
 export interface Reached {

@@ -8,13 +8,13 @@ import { PHASE_TABLE } from '../core/phases.js';
 import { marker } from '../core/render.js';
 import { isBot } from '../core/steering.js';
 import type { GateRecord } from '../core/gates.js';
+import { isoStamp } from '../core/time.js';
 import type { IssueInfo, RepoApi } from '../github/repo-api.js';
 import { whoMaySteer } from './may-steer.js';
 import { TRACKING_MARKER, TrackingComment } from '../github/tracking.js';
 import type { ActiveIntent } from './intent.js';
 import type { GitHubSession } from './open-session.js';
 import type { Toolkit } from './toolkit.js';
-import { isoStamp } from '../core/time.js';
 
 export interface TakenIn {
   intake: IntakeResult;

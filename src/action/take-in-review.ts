@@ -11,6 +11,7 @@ import { PHASE_TABLE } from '../core/phases.js';
 import { marker, noticeComment, trackingComment } from '../core/render.js';
 import { markSeen, newReviewWork, reviewData, startRoundStatus, threadAuthors, threadsForRound, type Review, type ReviewState, type ReviewThread } from '../core/review.js';
 import { isBot } from '../core/steering.js';
+import { isoStamp } from '../core/time.js';
 import type { IssueInfo } from '../github/repo-api.js';
 import { whoMaySteer } from './may-steer.js';
 import { TRACKING_MARKER } from '../github/tracking.js';
@@ -18,7 +19,6 @@ import type { ActiveIntent } from './intent.js';
 import type { OpenedBranch } from './open-branch.js';
 import type { GitHubSession } from './open-session.js';
 import type { Toolkit } from './toolkit.js';
-import { isoStamp } from '../core/time.js';
 
 export interface ReviewIntake {
   /** Data blocks for the agent: the threads, reviews and comments of the round. */

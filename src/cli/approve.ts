@@ -1,12 +1,12 @@
 // `samocode approve`: a person's approval of the plan as it is now, bound to its blob id.
 import { parseArgs } from 'node:util';
 import { recordApproval } from '../core/gates.js';
+import { isoStamp } from '../core/time.js';
 import { FsSessionStore } from '../session/fs-store.js';
 import { findSession, personName } from './open-session.js';
 import { loadPaths } from './project.js';
 import { EXIT } from './exit-codes.js';
 import { UsageError, err, out, shellWord } from './usage.js';
-import { isoStamp } from '../core/time.js';
 
 export async function approve(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { config: { type: 'string' }, session: { type: 'string' } } });

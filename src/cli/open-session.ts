@@ -7,11 +7,11 @@ import { userInfo } from 'node:os';
 import { recordFileAnswers, unreadFileAnswers } from '../core/answers.js';
 import { newOverview, parseStatus, readSection, resumeStatus, writeStatus, type SessionStatus } from '../core/overview.js';
 import { PHASE_TABLE } from '../core/phases.js';
+import { isoStamp } from '../core/time.js';
 import { FsSessionStore } from '../session/fs-store.js';
 import { checkSessionName, resolveSessionName } from '../session/naming.js';
 import type { ProjectPaths } from '../session/terminal-config.js';
 import { prepareWorktree, type Worktree } from '../git/worktree.js';
-import { isoStamp } from '../core/time.js';
 
 export interface OpenedSession {
   name: string;

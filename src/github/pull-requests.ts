@@ -4,8 +4,8 @@
 // token (a reply in a thread).
 import { ownMarker } from '../core/marker.js';
 import type { Review, ReviewComment, ReviewThread } from '../core/review.js';
-import { RepositoryCalls } from './repository-calls.js';
 import { isoStamp } from '../core/time.js';
+import { RepositoryCalls } from './repository-calls.js';
 
 export interface PullInfo {
   number: number;
